@@ -1,0 +1,127 @@
+"""Language identification for fr / vi / vi-ascii / en / mixed text.
+
+Two kinds of evidence, in this order:
+
+1. what the text itself shows: letters only Vietnamese writes (đ, ơ, ư, hook, dot below...),
+   and, for text without diacritics, whether every token has the shape of a Vietnamese
+   syllable (URL slugs such as ``cong-uoc-ha-noi``);
+2. a statistical identifier (py3langid, restricted to the three languages) for the rest.
+
+Short strings carry little evidence ("Ha Van", "Locale"): when the identifier is not confident
+the caller's ``default`` (the page's language) wins. A 2-word string is never called English
+or French on the identifier's word alone unless it is very sure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+import re
+
+from aligner.text import is_vi_marked, is_vi_syllable, vi_syllable_ratio, words
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
+Lang = Literal["fr", "vi", "vi-ascii", "en", "mixed", "und"]
+"""ISO 639-1 codes, plus ``vi-ascii`` (Vietnamese without diacritics), ``mixed`` and ``und``."""
+
+LANGS: tuple[Lang, ...] = ("fr", "vi", "vi-ascii", "en", "mixed", "und")
+
+CONFIDENT = 0.8
+"""Identifier probability (normalised over fr/vi/en) above which its answer stands alone."""
+
+_MIN_MIXED_WORDS = 3
+_CHUNK_RE = re.compile(r"\s[-–—]\s|[()\[\]«»\"“”:;|]")
+_MIN_SLUG_TOKENS = 4
+_SLUG_SYLLABLE_RATIO = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class LangGuess:
+    """A language decision and what it rests on.
+
+    ``confidence`` is in [0, 1]; ``evidence`` is one of ``diacritics``, ``syllables``,
+    ``identifier``, ``default`` or ``none``.
+    """
+
+    lang: Lang
+    confidence: float
+    evidence: str
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415 (lazy: 1 s)
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(["fr", "vi", "en"])
+    return ident
+
+
+def classify_statistical(text: str) -> tuple[str, float]:
+    """py3langid's answer among fr/vi/en and its normalised probability."""
+    lang, prob = _identifier().classify(text)
+    return str(lang), float(prob)
+
+
+def identify(text: str, *, default: Lang | None = None) -> LangGuess:
+    """Decide the language of ``text``.
+
+    ``default`` is returned (evidence ``default``) when the text shows too little to decide;
+    with no default the best weak guess is returned instead.
+    """
+    tokens = words(text)
+    if not tokens:
+        return LangGuess(default or "und", 0.0, "default" if default else "none")
+
+    vi_words = other_words = 0
+    for chunk in _CHUNK_RE.split(text):
+        chunk_tokens = words(chunk)
+        n_vi, n_foreign = _vi_evidence(chunk_tokens)
+        if n_vi >= 1 and n_vi >= n_foreign:
+            vi_words += len(chunk_tokens)
+        elif n_foreign >= 2:
+            other_words += len(chunk_tokens)
+    if vi_words >= _MIN_MIXED_WORDS and other_words >= _MIN_MIXED_WORDS:
+        return LangGuess("mixed", vi_words / (vi_words + other_words), "diacritics")
+    n_vi, n_foreign = _vi_evidence(tokens)
+    if n_vi >= 1 and n_vi >= n_foreign:
+        return LangGuess("vi", n_vi / (n_vi + n_foreign), "diacritics")
+
+    if (
+        len(tokens) >= _MIN_SLUG_TOKENS
+        and text.isascii()
+        and vi_syllable_ratio(tokens) >= _SLUG_SYLLABLE_RATIO
+    ):
+        return LangGuess("vi-ascii", vi_syllable_ratio(tokens), "syllables")
+
+    lang, prob = classify_statistical(text)
+    if lang == "vi":  # no Vietnamese letters and not syllable-shaped: not Vietnamese
+        lang, prob = "fr" if default is None else default, 0.0
+    threshold = CONFIDENT if len(tokens) > 2 else (CONFIDENT + 1.0) / 2
+    if prob >= threshold or default is None:
+        return LangGuess(_as_lang(lang), prob, "identifier")
+    return LangGuess(default, prob, "default")
+
+
+def _vi_evidence(tokens: list[str]) -> tuple[int, int]:
+    """(words with Vietnamese-only letters, words that cannot be Vietnamese syllables).
+
+    Capitalised words are mostly names (Phạm Minh Chính on a French page), so the count is
+    taken over the lower-case words when there are at least two of them.
+    """
+    lower = [t for t in tokens if t[:1].islower()]
+    judged = lower if len(lower) >= 2 else tokens
+    n_vi = sum(1 for t in judged if is_vi_marked(t))
+    n_foreign = sum(1 for t in judged if not is_vi_marked(t) and not is_vi_syllable(t))
+    return n_vi, n_foreign
+
+
+def _as_lang(code: str) -> Lang:
+    for lang in LANGS:
+        if lang == code:
+            return lang
+    return "und"

@@ -1,0 +1,532 @@
+"""Page analysis: split a news page into segments, each with a kind, a language and offsets.
+
+Input is the plain text of a page as it was extracted from HTML, one block element per line,
+with blank lines where images or breaks were. The French editions of Vietnamese outlets keep
+Vietnamese residue (image alt text repeating the Vietnamese headline with ``- Ảnh N.``, bylines
+glued to dates, site banners, a ``Source:`` URL whose slug is the Vietnamese headline); the
+analysis marks each of them so the aligner can pair them with the French text.
+
+Segments are the page's non-blank lines. ``page.text[seg.start:seg.end] == seg.text`` always
+holds; offsets are code-point indices into the text as given (line endings untouched).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from aligner.errors import EmptyInputError
+from aligner.labels import match_label
+from aligner.langid import Lang, LangGuess, identify
+from aligner.meta import (
+    UrlInfo,
+    date_from_article_id,
+    find_date,
+    outlet_for_host,
+    parse_url,
+)
+from aligner.text import fold, words
+
+Kind = Literal[
+    "headline",
+    "lead",
+    "paragraph",
+    "caption",
+    "credit",
+    "byline",
+    "banner",
+    "source",
+    "related",
+    "boilerplate",
+]
+KINDS: tuple[Kind, ...] = (
+    "headline",
+    "lead",
+    "paragraph",
+    "caption",
+    "credit",
+    "byline",
+    "banner",
+    "source",
+    "related",
+    "boilerplate",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One non-blank line of a page.
+
+    ``idx`` is the segment's position (0-based), ``line`` the 1-based line number in the page.
+    ``base_text`` is the text without a trailing photo number (``- Ảnh 3.``), set on captions
+    that carry one, and ``photo_no`` that number. ``repeat_group`` points into
+    :attr:`Page.repeats` when the same caption text occurs more than once.
+    """
+
+    idx: int
+    text: str
+    start: int
+    end: int
+    line: int
+    kind: Kind
+    lang: Lang
+    base_text: str | None = None
+    photo_no: int | None = None
+    repeat_group: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatGroup:
+    """One caption text that occurs several times on the page (at ``segments``)."""
+
+    idx: int
+    text: str
+    lang: Lang
+    segments: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """What the page says about itself. Dates are ISO 8601 (``YYYY-MM-DD``)."""
+
+    lang: Lang
+    source_url: str | None = None
+    host: str | None = None
+    slug: str | None = None
+    slug_words: tuple[str, ...] = ()
+    article_id: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    author: str | None = None
+    titles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page's text, metadata, segments in page order, and repeated-caption groups."""
+
+    text: str
+    meta: PageMeta
+    segments: tuple[Segment, ...]
+    repeats: tuple[RepeatGroup, ...]
+
+
+# --- patterns of the genre -----------------------------------------------------------------
+
+SOURCE_RE = re.compile(r"^\s*(?:Source|Nguồn|Lien|Link)\s*:\s*(?P<url>https?://\S+)\s*$", re.I)
+URL_LINE_RE = re.compile(r"^\s*URL\s*:\s*(?P<url>https?://\S+)\s*$", re.I)
+PHOTO_NO_RE = re.compile(
+    r"^(?P<base>.*?\S)\s*[-–—]?\s*(?:Ảnh|Hình|Photo|Image)\s*(?P<no>\d{1,3})\s*\.?\s*$", re.I
+)
+CREDIT_ONLY_RE = re.compile(
+    r"^\(?\s*(?:Photo|Photos|Ảnh|Crédit(?: photo)?|Credit|Image|Video|Vidéo|Clip)\s*:\s*\S.{0,80}$",
+    re.I,
+)
+CREDIT_TAIL_RE = re.compile(
+    r"(?:[-–—]\s*|\(\s*)(?:Photo|Photos|Ảnh|Crédit(?: photo)?|Credit|Image)\s*:\s*[^\s:][^:]{0,60}\)?\s*$",
+    re.I,
+)
+DOMAIN_RE = re.compile(r"\b[\w-]+\.(?:vn|com|net|org|fr|info|asia)\b", re.I)
+DATELINE_RE = re.compile(
+    r"^(?:\(\s*[\w.' -]{2,40}\)|[A-ZÀ-Ỹ][A-ZÀ-Ỹ .'-]{1,30}(?:\s*\([\w. -]{2,20}\))?)\s*[-–—:]\s+\S"
+)
+AUTHOR_PREFIX_RE = re.compile(r"^(?:Par|By|Theo|Bài(?: và ảnh)?|Auteur|Author)\s*:?\s+\S", re.I)
+TERMINAL_RE = re.compile(r"[.!?…:;»\"”)]\s*$")
+REPORTED_SPEECH_RE = re.compile(
+    r"\b(?:a|ont|avait|avaient|aurait|auraient)\s+(?:(?:également|aussi|notamment|ainsi|encore|"
+    r"bien|déjà|pour sa part|de son côté)\s+)*"
+    r"(?:(?:dit|déclaré|affirmé|souligné|estimé|indiqué|ajouté|noté|expliqué|précisé|rappelé|"
+    r"insisté|annoncé|assuré|averti|reconnu|jugé|considéré|fait savoir)\s+(?:que|qu['’]|:)"
+    r"|qualifié\b)"
+    r"|\b(?:déclare|affirme|souligne|estime|indique|ajoute|explique|précise|rappelle|annonce)"
+    r"\s+(?:que|qu['’])"
+    r"|\b(?:said|stressed|noted|added|affirmed|stated|emphasised|emphasized)\s+(?:that|:)"
+    r"|\b(?:nhấn mạnh|khẳng định|cho biết|cho rằng|phát biểu rằng|tuyên bố)\s*(?:rằng|:)",
+    re.I,
+)
+
+_MAX_HEADLINE_WORDS = 40
+_MAX_SHORT_CAPTION_WORDS = 12
+_MAX_CAPTION_AFTER_IMAGE_WORDS = 30
+_MAX_NAV_WORDS = 3
+_MAX_BYLINE_WORDS = 10
+_MAX_BANNER_WORDS = 15
+_DENSE_LAYOUT_SHARE = 0.5
+_TITLE_SLUG_OVERLAP = 0.6
+
+
+@dataclass(slots=True)
+class _Line:
+    """Mutable working record of one non-blank line while rules are applied."""
+
+    idx: int
+    line_no: int
+    text: str
+    start: int
+    end: int
+    block: int
+    guess: LangGuess
+    kind: Kind | None = None
+    lang: Lang | None = None
+    base_text: str | None = None
+    photo_no: int | None = None
+
+    @property
+    def n_words(self) -> int:
+        return len(words(self.text))
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def analyze(text: str, *, url: str | None = None) -> Page:
+    """Analyse one page. ``url`` overrides a URL found in the page.
+
+    Raises :class:`EmptyInputError` if the text holds no non-blank line.
+    """
+    lines = _split_lines(text)
+    if not lines:
+        raise EmptyInputError("page text is empty (no non-blank line)")
+
+    page_lang = _dominant_lang(lines)
+    for ln in lines:
+        if ln.guess.evidence == "default" or ln.guess.lang == "und":
+            ln.guess = identify(ln.text, default=page_lang)
+
+    url_info = _mark_sources(lines, url)
+    _mark_labels(lines)
+    _mark_footer(lines)
+    _mark_residue(lines)
+    body = [ln for ln in lines if ln.kind is None]
+    _mark_header(body)
+    _mark_bylines(lines)
+    _mark_captions(lines, page_lang)
+    for ln in lines:
+        if ln.kind is None:
+            ln.kind = "paragraph"
+    _mark_author(lines)
+    _mark_lead(lines)
+
+    segments, repeats = _finish(lines)
+    meta = _meta(segments, repeats, page_lang, url_info)
+    return Page(text=text, meta=meta, segments=segments, repeats=repeats)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def _split_lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    offset = 0
+    block = 0
+    prev_blank = True
+    for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
+        content = raw.rstrip("\r\n")
+        stripped = content.strip()
+        if not stripped:
+            prev_blank = True
+            offset += len(raw)
+            continue
+        if prev_blank:
+            block += 1
+        prev_blank = False
+        start = offset + (len(content) - len(content.lstrip()))
+        lines.append(
+            _Line(
+                idx=len(lines),
+                line_no=line_no,
+                text=stripped,
+                start=start,
+                end=start + len(stripped),
+                block=block,
+                guess=identify(stripped) if len(words(stripped)) >= 3 else _UNDECIDED,
+            )
+        )
+        offset += len(raw)
+    return lines
+
+
+_UNDECIDED = LangGuess("und", 0.0, "none")
+
+
+def _dominant_lang(lines: list[_Line]) -> Lang:
+    weight: Counter[Lang] = Counter()
+    for ln in lines:
+        if ln.guess.lang in ("fr", "vi", "en"):
+            weight[ln.guess.lang] += len(ln.text)
+    return weight.most_common(1)[0][0] if weight else "fr"
+
+
+def _mark_sources(lines: list[_Line], url: str | None) -> UrlInfo | None:
+    found: str | None = None
+    for ln in lines:
+        match = SOURCE_RE.match(ln.text) or (ln.idx == 0 and URL_LINE_RE.match(ln.text))
+        if not match:
+            continue
+        ln.kind = "source"
+        info = parse_url(match.group("url"))
+        ln.lang = identify(" ".join(info.slug_words)).lang if info.slug_words else "und"
+        found = found or match.group("url")
+    chosen = url or found
+    return parse_url(chosen) if chosen else None
+
+
+def _mark_labels(lines: list[_Line]) -> None:
+    for ln in lines:
+        if ln.kind is None and (label := match_label(ln.text)) is not None:
+            ln.kind = "boilerplate"
+            ln.lang = label.lang
+
+
+def _mark_footer(lines: list[_Line]) -> None:
+    """After the source line, or after a heading that opens a list of other articles, the page
+    holds navigation (short labels) and titles of related articles."""
+    starts = [ln.idx + 1 for ln in lines if ln.kind == "source"]
+    starts += [
+        ln.idx
+        for ln in lines
+        if ln.kind == "boilerplate" and (lb := match_label(ln.text)) and lb.role == "section"
+    ]
+    if not starts:
+        return
+    for ln in lines[min(starts) :]:
+        if ln.kind is not None:
+            continue
+        short = ln.n_words <= _MAX_NAV_WORDS and not TERMINAL_RE.search(ln.text)
+        ln.kind = "boilerplate" if short else "related"
+
+
+def _mark_residue(lines: list[_Line]) -> None:
+    """Captions numbered as photos (``... - Ảnh 3.``) and stand-alone photo credits."""
+    for ln in lines:
+        if ln.kind is not None:
+            continue
+        if (m := PHOTO_NO_RE.match(ln.text)) is not None:
+            ln.kind = "caption"
+            ln.base_text = m.group("base").rstrip(" -–—:")
+            ln.photo_no = int(m.group("no"))
+        elif CREDIT_ONLY_RE.match(ln.text):
+            ln.kind = "credit"
+
+
+def _mark_header(body: list[_Line]) -> None:
+    """Banners (site branding with a domain) at the top, then the first line is the headline."""
+    for ln in body:
+        if ln.kind is not None:
+            continue
+        if (
+            DOMAIN_RE.search(ln.text)
+            and ln.n_words <= _MAX_BANNER_WORDS
+            and not ln.text.endswith(".")
+        ):
+            ln.kind = "banner"
+            continue
+        if ln.n_words <= _MAX_HEADLINE_WORDS and not CREDIT_TAIL_RE.search(ln.text):
+            ln.kind = "headline"
+        return
+
+
+def _mark_bylines(lines: list[_Line]) -> None:
+    """An outlet or author glued to a date, or a ``Par X`` / ``Theo X`` line."""
+    for ln in lines:
+        if ln.kind is not None or ln.n_words > _MAX_BYLINE_WORDS:
+            continue
+        if find_date(ln.text) is not None or AUTHOR_PREFIX_RE.match(ln.text):
+            ln.kind = "byline"
+
+
+def _mark_captions(lines: list[_Line], page_lang: Lang) -> None:
+    pending = [ln for ln in lines if ln.kind is None]
+    for ln in pending:
+        if CREDIT_TAIL_RE.search(ln.text):
+            ln.kind = "paragraph" if _reports_speech(ln.text) else "caption"
+
+    # Layout: when most paragraphs sit in multi-line blocks, blank lines mark images, and a
+    # line alone between two gaps, or a short line opening a block, is the image's caption.
+    pending = [ln for ln in lines if ln.kind is None]
+    by_block: dict[int, list[_Line]] = {}
+    for ln in lines:
+        if ln.kind in (None, "paragraph", "headline", "lead"):
+            by_block.setdefault(ln.block, []).append(ln)
+    in_company = sum(1 for ln in pending if len(by_block[ln.block]) > 1)
+    dense = bool(pending) and in_company / len(pending) >= _DENSE_LAYOUT_SHARE
+    if dense:
+        for ln in pending:
+            block = by_block[ln.block]
+            alone = len(block) == 1
+            short_opener = (
+                block[0] is ln and len(block) > 1 and ln.n_words <= _MAX_SHORT_CAPTION_WORDS
+            )
+            if (alone or short_opener) and _can_be_caption(ln):
+                ln.kind = "caption"
+        return
+
+    # Sparse layout (every paragraph its own block): the line after a numbered-photo caption
+    # describes the photo when it is short and not reported speech.
+    after_photo = False
+    for ln in lines:
+        if ln.kind == "caption" and ln.photo_no is not None:
+            after_photo = True
+            continue
+        if (
+            after_photo
+            and ln.kind is None
+            and ln.n_words <= _MAX_CAPTION_AFTER_IMAGE_WORDS
+            and ln.guess.lang == page_lang
+            and _can_be_caption(ln)
+        ):
+            ln.kind = "caption"
+        after_photo = False
+
+
+def _can_be_caption(ln: _Line) -> bool:
+    """A caption opens with a capital or a digit (a line opening with ``»`` or a lower-case
+    word continues a quotation or sentence) and describes, rather than reports speech."""
+    first = ln.text[0]
+    return (first.isupper() or first.isdigit()) and not _reports_speech(ln.text)
+
+
+def _reports_speech(text: str) -> bool:
+    return REPORTED_SPEECH_RE.search(text) is not None
+
+
+def _mark_author(lines: list[_Line]) -> None:
+    """A short line of capitalised words after the last paragraph is the author's name."""
+    article = [ln for ln in lines if ln.kind not in ("source", "boilerplate", "related")]
+    if len(article) < 2:
+        return
+    last = article[-1]
+    tokens = words(last.text)
+    if (
+        last.kind == "paragraph"
+        and 2 <= len(tokens) <= 4
+        and all(t[0].isupper() for t in tokens)
+        and not any(ch.isdigit() for ch in last.text)
+        and not TERMINAL_RE.search(last.text)
+    ):
+        last.kind = "byline"
+
+
+def _mark_lead(lines: list[_Line]) -> None:
+    """The first paragraph after the headline is a lead when it opens with a dateline such as
+    ``(Chinhphu.vn) -`` or ``HANOI -``, or when the byline follows it."""
+    seen_headline = False
+    for pos, ln in enumerate(lines):
+        if ln.kind == "headline":
+            seen_headline = True
+            continue
+        if not seen_headline or ln.kind != "paragraph":
+            continue
+        following = lines[pos + 1] if pos + 1 < len(lines) else None
+        if DATELINE_RE.match(ln.text) or (following is not None and following.kind == "byline"):
+            ln.kind = "lead"
+        return
+
+
+def _finish(lines: list[_Line]) -> tuple[tuple[Segment, ...], tuple[RepeatGroup, ...]]:
+    key_of: dict[int, str] = {}
+    for ln in lines:
+        if ln.kind == "caption":
+            key_of[ln.idx] = " ".join((ln.base_text or ln.text).split()).casefold()
+    counts = Counter(key_of.values())
+    group_ids: dict[str, int] = {}
+    group_members: dict[int, list[int]] = {}
+    segments: list[Segment] = []
+    for ln in lines:
+        lang = ln.lang or ln.guess.lang
+        group = None
+        key = key_of.get(ln.idx)
+        if key is not None and counts[key] > 1:
+            group = group_ids.setdefault(key, len(group_ids))
+            group_members.setdefault(group, []).append(ln.idx)
+        assert ln.kind is not None
+        segments.append(
+            Segment(
+                idx=ln.idx,
+                text=ln.text,
+                start=ln.start,
+                end=ln.end,
+                line=ln.line_no,
+                kind=ln.kind,
+                lang=lang,
+                base_text=ln.base_text,
+                photo_no=ln.photo_no,
+                repeat_group=group,
+            )
+        )
+    repeats = []
+    for gid, members in sorted(group_members.items()):
+        first = segments[members[0]]
+        repeats.append(
+            RepeatGroup(
+                idx=gid,
+                text=first.base_text or first.text,
+                lang=first.lang,
+                segments=tuple(members),
+            )
+        )
+    return tuple(segments), tuple(repeats)
+
+
+def _meta(
+    segments: tuple[Segment, ...],
+    repeats: tuple[RepeatGroup, ...],
+    page_lang: Lang,
+    url_info: UrlInfo | None,
+) -> PageMeta:
+    titles: dict[str, str] = {}
+    headline = next((s for s in segments if s.kind == "headline"), None)
+    if headline is not None:
+        titles[headline.lang] = headline.text
+    slug_words = set(url_info.slug_words) if url_info else set()
+    for candidate in [g.text for g in repeats if g.lang == "vi"] + [
+        s.base_text or s.text for s in segments if s.kind == "caption" and s.lang == "vi"
+    ]:
+        folded = words(fold(candidate))
+        if "vi" in titles or not folded:
+            break
+        overlap = sum(1 for w in folded if w in slug_words) / len(folded)
+        if overlap >= _TITLE_SLUG_OVERLAP or (not slug_words and candidate in _repeat_texts(repeats)):
+            titles["vi"] = candidate
+
+    outlet = date = author = None
+    for seg in segments:
+        if seg.kind != "byline":
+            continue
+        found = find_date(seg.text)
+        if found is not None:
+            date = date or found[0]
+            rest = (seg.text[: found[1]] + " " + seg.text[found[2] :]).strip(" -–—|,")
+            outlet = outlet or (_undouble(rest) if rest else None)
+        elif author is None:
+            author = AUTHOR_PREFIX_RE.sub(lambda m: m.group(0)[-1], seg.text).strip()
+    if url_info is not None:
+        outlet = outlet or outlet_for_host(url_info.host)
+        date = date or date_from_article_id(url_info.article_id)
+    return PageMeta(
+        lang=page_lang,
+        source_url=url_info.url if url_info else None,
+        host=url_info.host if url_info else None,
+        slug=url_info.slug if url_info else None,
+        slug_words=url_info.slug_words if url_info else (),
+        article_id=url_info.article_id if url_info else None,
+        outlet=outlet,
+        date=date,
+        author=author,
+        titles=titles,
+    )
+
+
+def _repeat_texts(repeats: tuple[RepeatGroup, ...]) -> set[str]:
+    return {g.text for g in repeats}
+
+
+def _undouble(text: str) -> str:
+    """``Báo Chính PhủBáo Chính Phủ`` -> ``Báo Chính Phủ`` (a name printed twice, glued)."""
+    text = text.strip()
+    half = len(text) // 2
+    if len(text) % 2 == 0 and text[:half] == text[half:]:
+        return text[:half].strip()
+    return text

@@ -1,0 +1,94 @@
+"""Unicode helpers shared by page analysis and alignment.
+
+Everything here is a pure function of its arguments. Offsets are Python string indices
+(code points), never bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Combining marks that French never puts on a letter, but Vietnamese does.
+_COMBINING_VI_ONLY = {
+    "\u0306",  # breve: ă
+    "\u031b",  # horn: ơ ư
+    "\u0309",  # hook above: ả ẻ ỉ ỏ ủ ỷ
+    "\u0323",  # dot below: ạ ẹ ị ọ ụ ỵ
+    "\u0303",  # tilde: ã ẽ ĩ õ ũ ỹ
+}
+_ACUTE = "\u0301"
+_GRAVE = "\u0300"
+_CIRCUMFLEX = "\u0302"
+
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+"""A word: a run of letters, with inner apostrophes (aujourd'hui, l'ONU)."""
+
+
+@lru_cache(maxsize=4096)
+def is_vi_marked(word: str) -> bool:
+    """True if ``word`` carries a diacritic that Vietnamese uses and French does not.
+
+    French letters (é è ê ë à â ù û ü î ï ô ç œ) are never evidence; đ, ă, ơ, ư, the hook,
+    the dot below, the tilde, an acute on anything but e, a grave on i/o/y, and a circumflex
+    stacked with a tone mark (ấ, ồ) are.
+    """
+    for ch in word:
+        if ch in "đĐ":
+            return True
+        decomposed = unicodedata.normalize("NFD", ch)
+        if len(decomposed) == 1:
+            continue
+        base, marks = decomposed[0].lower(), decomposed[1:]
+        if any(m in _COMBINING_VI_ONLY for m in marks):
+            return True
+        if _ACUTE in marks and (base != "e" or _CIRCUMFLEX in marks):
+            return True
+        if _GRAVE in marks and (base in "ioy" or _CIRCUMFLEX in marks):
+            return True
+    return False
+
+
+def fold(text: str, *, lower: bool = True) -> str:
+    """Strip diacritics (Vietnamese and French), mapping đ to d; optionally lower-case.
+
+    The result has the same number of words as ``text`` but not always the same length
+    (ligatures such as œ are kept as they are).
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = unicodedata.normalize("NFC", stripped)
+    return stripped.lower() if lower else stripped
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` (letters only; digits and punctuation are separators)."""
+    return WORD_RE.findall(text)
+
+
+# Vietnamese syllable structure, diacritics folded: onset, vowel nucleus, coda.
+_ONSETS = (
+    "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x"
+)
+_NUCLEI = (
+    "uye|uya|uyu|uoi|uou|ieu|yeu|oai|oay|oao|oeo|uay|uai|uoc|"
+    "ai|ao|au|ay|eo|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|"
+    "a|e|i|o|u|y"
+)
+_CODAS = "ch|ng|nh|c|m|n|p|t|i|o|u|y"
+_SYLLABLE_RE = re.compile(rf"^(?:{_ONSETS})?(?:{_NUCLEI})(?:{_CODAS})?$")
+
+
+@lru_cache(maxsize=8192)
+def is_vi_syllable(token: str) -> bool:
+    """True if ``token`` (any case, diacritics or not) has the shape of one Vietnamese syllable."""
+    folded = fold(token)
+    return len(folded) <= 7 and _SYLLABLE_RE.match(folded) is not None
+
+
+def vi_syllable_ratio(tokens: list[str]) -> float:
+    """Fraction of ``tokens`` shaped like Vietnamese syllables (0.0 for no tokens)."""
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if is_vi_syllable(t)) / len(tokens)

@@ -1,0 +1,1 @@
+"""Triglot term domain: concepts, matching, enforcement plans, versions and diffs (pure)."""

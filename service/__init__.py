@@ -1,0 +1,1 @@
+"""Triglot service: the only edge (HTTP, CLI, storage, translation engine adapters)."""
