@@ -1,0 +1,204 @@
+"""The HTTP API. ``create_app(settings)`` builds it; nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.db import make_engine, migrate
+from service.documents import DocumentStore
+from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
+from service.ingest import decode_page, ingest_text
+from service.schemas import (
+    DocumentIn,
+    DocumentListOut,
+    DocumentOut,
+    ErrorOut,
+    HealthOut,
+    document_out,
+    summary_out,
+)
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the lifespan builds and the dependencies hand out."""
+
+    settings: Settings
+    engine: Engine
+    documents: DocumentStore
+
+
+def build_services(settings: Settings) -> Services:
+    """Create the data folder, open and migrate the database."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url())
+    migrate(engine)
+    return Services(settings=settings, engine=engine, documents=DocumentStore(engine))
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad request (e.g. body not UTF-8)"},
+    413: {"model": ErrorOut, "description": "Over a size limit"},
+    415: {"model": ErrorOut, "description": "Unsupported content type"},
+    422: {"model": ErrorOut, "description": "Invalid input"},
+}
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
+    """The Triglot app. ``services`` may be given already built (tests, ``triglot serve``)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        built = services or build_services(settings)
+        app.state.services = built
+        log.info("triglot ready: %s", built.engine.url.render_as_string(hide_password=True))
+        try:
+            yield
+        finally:
+            if services is None:
+                built.engine.dispose()
+
+    app = FastAPI(
+        title="Triglot",
+        version=version("triglot"),
+        description="French/Vietnamese/English page analysis, alignment and translation.",
+        lifespan=lifespan,
+    )
+    _install_error_handlers(app)
+
+    @app.get("/health", response_model=HealthOut, tags=["service"])
+    def health(svc: ServicesDep) -> HealthOut:
+        return HealthOut(
+            status="ok",
+            version=version("triglot"),
+            database=svc.engine.dialect.name,
+            documents=svc.documents.count(),
+        )
+
+    @app.post(
+        "/documents",
+        status_code=201,
+        response_model=DocumentOut,
+        tags=["documents"],
+        responses={200: {"model": DocumentOut, "description": "Same text stored already"},
+                   **_ERRORS},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": DocumentIn.model_json_schema()},
+                    "text/plain": {"schema": {"type": "string"}},
+                },
+            }
+        },
+    )
+    async def post_document(
+        request: Request,
+        svc: ServicesDep,
+        url: Annotated[str | None, Query(description="Source URL (text/plain bodies)")] = None,
+        name: Annotated[str | None, Query(max_length=500)] = None,
+    ) -> JSONResponse:
+        """Analyse a page and store it. Body: JSON ``{"text", "url", "name"}`` or the raw
+        page as ``text/plain; charset=utf-8``. The same text posted twice is stored once
+        (200 the second time)."""
+        limit = svc.settings.max_page_bytes
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit * 2 + 4096:
+            raise TooLargeError(f"body: {declared} bytes is over the page size limit "
+                                f"of {limit} bytes")
+        body = await request.body()
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/json":
+            try:
+                doc_in = DocumentIn.model_validate_json(body)
+            except ValidationError as exc:
+                raise BadInputError(_validation_message(exc.errors())) from None
+            size = len(doc_in.text.encode("utf-8", "surrogatepass"))
+            if size > limit:
+                raise TooLargeError(f"text: {size} bytes is over the page size limit "
+                                    f"of {limit} bytes")
+            if not doc_in.text.strip():
+                raise BadInputError("text: the page is empty")
+            text, url, name = doc_in.text, doc_in.url or url, doc_in.name or name
+        elif media in ("text/plain", ""):
+            text = decode_page(body, name="body", max_bytes=limit)
+        else:
+            raise UnsupportedMediaError(
+                f"content type {media!r} is not read here: send application/json or text/plain"
+            )
+        doc, created = ingest_text(svc.documents, text, name=name, url=url)
+        out = document_out(doc, created=created)
+        return JSONResponse(jsonable_encoder(out), status_code=201 if created else 200)
+
+    @app.get("/documents", response_model=DocumentListOut, tags=["documents"])
+    def list_documents(
+        svc: ServicesDep,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> DocumentListOut:
+        items, total = svc.documents.list(offset=offset, limit=limit)
+        return DocumentListOut(
+            items=[summary_out(i) for i in items], total=total, offset=offset, limit=limit
+        )
+
+    @app.get(
+        "/documents/{doc_id}",
+        response_model=DocumentOut,
+        tags=["documents"],
+        responses={404: {"model": ErrorOut, "description": "No such document"}},
+    )
+    def get_document(doc_id: int, svc: ServicesDep) -> DocumentOut:
+        return document_out(svc.documents.get(doc_id))
+
+    return app
+
+
+def _validation_message(errors: Any) -> str:
+    parts = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{loc}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+        return JSONResponse({"error": str(exc), "code": exc.code}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(
+            {"error": _validation_message(exc.errors()), "code": "bad_input"}, status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"error": str(exc.detail), "code": "http_error"},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )

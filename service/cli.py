@@ -1,0 +1,181 @@
+"""The ``triglot`` command. Output goes to stdout; progress and errors go to stderr.
+
+Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage error;
+65 bad input data (not UTF-8, empty, too large); 66 input file missing; 78 bad configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+
+from aligner import AlignerError, analyze
+from service.errors import BadInputError, ServiceError
+from service.ingest import collect_pages, decode_page
+from service.schemas import analysis_out
+from service.settings import Settings
+
+EXIT_SOME_FAILED = 1
+EXIT_DATAERR = 65
+EXIT_NOINPUT = 66
+EXIT_CONFIG = 78
+
+app = typer.Typer(
+    name="triglot",
+    help="Analyse, align and translate French/Vietnamese news pages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+log = logging.getLogger("triglot")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"triglot: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TRIGLOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        _fail(f"invalid settings: {problems}", EXIT_CONFIG)
+
+
+def _read_page(path: Path, max_bytes: int) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        _fail(f"{path}: no such file", EXIT_NOINPUT)
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror}", EXIT_NOINPUT)
+    try:
+        return decode_page(data, name=str(path), max_bytes=max_bytes)
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_DATAERR)
+
+
+@app.command("analyze")
+def analyze_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Page text files (UTF-8)")],
+    url: Annotated[str | None, typer.Option(help="Source URL of the page (one file)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Split pages into segments with kind, language, offsets and metadata."""
+    if url is not None and len(files) != 1:
+        _fail("--url applies to one file; give one file with it", 2)
+    settings = _settings()
+    results = []
+    for path in files:
+        text = _read_page(path, settings.max_page_bytes)
+        try:
+            page = analyze(text, url=url)
+        except AlignerError as exc:
+            _fail(f"{path}: {exc}", EXIT_DATAERR)
+        results.append((path, analysis_out(page).model_dump(mode="json")))
+
+    if as_json:
+        if len(results) == 1:
+            path, data = results[0]
+            out: dict[str, Any] = {"file": str(path), **data}
+        else:
+            pairs: list[Any] = []
+            out = {
+                "documents": [{"file": str(p), **{k: v for k, v in d.items() if k != "pairs"}}
+                              for p, d in results],
+                "pairs": pairs,
+            }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for path, data in results:
+        meta = data["meta"]
+        typer.echo(f"# {path}  lang={meta['lang']} outlet={meta['outlet']} date={meta['date']} "
+                   f"author={meta['author']}")
+        typer.echo(f"# source: {meta['source_url']}")
+        for seg in data["segments"]:
+            text = seg["text"] if len(seg["text"]) <= 70 else seg["text"][:69] + "…"
+            typer.echo(f"{seg['line']:>4} {seg['kind']:<11} {seg['lang']:<8} {text}")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Page files, or folders of *.txt pages")],
+    url: Annotated[str | None, typer.Option(help="Source URL (one file)")] = None,
+) -> None:
+    """Analyse pages and store them in the database (each page whole or not at all)."""
+    from tqdm import tqdm  # noqa: PLC0415
+
+    from service.api import build_services  # noqa: PLC0415
+    from service.ingest import ingest_files  # noqa: PLC0415
+
+    settings = _settings()
+    try:
+        files = collect_pages(paths)
+    except BadInputError as exc:
+        _fail(str(exc), EXIT_NOINPUT)
+    if url is not None and len(files) != 1:
+        _fail("--url applies to one file; give one file with it", 2)
+    services = build_services(settings)
+    failed = created = 0
+    try:
+        bar = tqdm(files, unit="page", desc="ingest", file=sys.stderr, disable=len(files) < 2)
+        for result in ingest_files(
+            services.documents, bar, max_bytes=settings.max_page_bytes, url=url
+        ):
+            if result.error is not None:
+                failed += 1
+                tqdm.write(f"triglot: {result.error}", file=sys.stderr)
+            elif result.document is not None:
+                created += int(result.created)
+                state = "stored" if result.created else "already stored"
+                typer.echo(f"{result.path}\tdocument {result.document.id}\t{state}")
+    finally:
+        services.engine.dispose()
+    typer.echo(f"{created} stored, {len(files) - created - failed} already stored, "
+               f"{failed} failed", err=True)
+    if failed:
+        raise typer.Exit(EXIT_DATAERR if failed == len(files) else EXIT_SOME_FAILED)
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (0: any free port)")] = None,
+    seeds: Annotated[
+        Path | None, typer.Option(help="Pages to ingest when the database is empty")
+    ] = None,
+) -> None:
+    """Run the HTTP service; an empty database first receives the seed pages."""
+    import uvicorn  # noqa: PLC0415
+
+    from service.api import build_services, create_app  # noqa: PLC0415
+    from service.ingest import ingest_files  # noqa: PLC0415
+
+    settings = _settings(host=host, port=port, seeds_dir=seeds)
+    services = build_services(settings)
+    seeds_dir = settings.seeds_dir if settings.seeds_dir is not None else Path("seeds")
+    if services.documents.count() == 0 and seeds_dir.is_dir():
+        files = collect_pages([seeds_dir])
+        for result in ingest_files(services.documents, files,
+                                   max_bytes=settings.max_page_bytes):
+            if result.error is not None:
+                typer.echo(f"triglot: seed {result.error}", err=True)
+        typer.echo(f"triglot: ingested {services.documents.count()} seed pages "
+                   f"from {seeds_dir}", err=True)
+    app_ = create_app(settings, services=services)
+    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

@@ -1,0 +1,104 @@
+"""Database schema (SQLAlchemy 2 ORM), engine creation and migrations (Alembic).
+
+SQLite is the embedded default (WAL journal, foreign keys on); PostgreSQL is a URL away.
+The schema is owned by the migrations in ``service/migrations/versions``: ``migrate`` brings
+any database to the latest revision, and tests check that the models and migrations agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(16))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    segments: Mapped[list[SegmentRow]] = relationship(
+        back_populates="document",
+        order_by="SegmentRow.idx",
+        cascade="all, delete-orphan",
+    )
+
+
+class SegmentRow(Base):
+    __tablename__ = "segments"
+    __table_args__ = (UniqueConstraint("document_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    idx: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    line: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    lang: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    base_text: Mapped[str | None] = mapped_column(Text)
+    photo_no: Mapped[int | None] = mapped_column(Integer)
+    repeat_group: Mapped[int | None] = mapped_column(Integer)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="segments")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; on SQLite, WAL journal, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the database behind ``engine`` to the latest schema revision."""
+    command.upgrade(alembic_config(engine), "head")

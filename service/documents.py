@@ -1,0 +1,210 @@
+"""Stored documents: one transaction per document, so a page is stored whole or not at all."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from aligner import Page, PageMeta, RepeatGroup, Segment
+from service.db import DocumentRow, SegmentRow
+from service.errors import NotFoundError
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A page as stored: its id, name, content hash and analysis."""
+
+    id: int
+    name: str | None
+    sha256: str
+    created_at: dt.datetime
+    page: Page
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    id: int
+    name: str | None
+    lang: str
+    source_url: str | None
+    title: str | None
+    n_segments: int
+    created_at: dt.datetime
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class DocumentStore:
+    """Documents and their segments in the database behind ``engine``."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def add(self, page: Page, *, name: str | None = None) -> tuple[StoredDocument, bool]:
+        """Store ``page``; if the same text is stored already, return that one.
+
+        Returns the stored document and whether it was created by this call.
+        """
+        digest = content_hash(page.text)
+        existing = self._find_by_hash(digest)
+        if existing is not None:
+            return existing, False
+        row = DocumentRow(
+            sha256=digest,
+            name=name,
+            text=page.text,
+            lang=page.meta.lang,
+            source_url=page.meta.source_url,
+            meta=_meta_to_json(page.meta),
+            created_at=dt.datetime.now(dt.UTC),
+            segments=[
+                SegmentRow(
+                    idx=s.idx,
+                    start=s.start,
+                    end=s.end,
+                    line=s.line,
+                    kind=s.kind,
+                    lang=s.lang,
+                    text=s.text,
+                    base_text=s.base_text,
+                    photo_no=s.photo_no,
+                    repeat_group=s.repeat_group,
+                )
+                for s in page.segments
+            ],
+        )
+        try:
+            with self._sessions.begin() as session:
+                session.add(row)
+                session.flush()
+                doc_id = row.id
+        except IntegrityError:
+            # Another writer stored the same text between our check and our insert.
+            existing = self._find_by_hash(digest)
+            if existing is None:
+                raise
+            return existing, False
+        return self.get(doc_id), True
+
+    def get(self, doc_id: int) -> StoredDocument:
+        """The document with id ``doc_id``; :class:`NotFoundError` if there is none."""
+        with self._sessions() as session:
+            row = session.get(DocumentRow, doc_id, options=[selectinload(DocumentRow.segments)])
+            if row is None:
+                raise NotFoundError(f"no document with id {doc_id}")
+            return _to_stored(row)
+
+    def list(self, *, offset: int = 0, limit: int = 50) -> tuple[list[DocumentSummary], int]:
+        """A page of document summaries in id order, and the total number of documents."""
+        with self._sessions() as session:
+            total = session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+            counts = (
+                select(SegmentRow.document_id, func.count().label("n"))
+                .group_by(SegmentRow.document_id)
+                .subquery()
+            )
+            rows = session.execute(
+                select(DocumentRow, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.document_id == DocumentRow.id)
+                .order_by(DocumentRow.id)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            items = [
+                DocumentSummary(
+                    id=row.id,
+                    name=row.name,
+                    lang=row.lang,
+                    source_url=row.source_url,
+                    title=_title(row.meta),
+                    n_segments=int(n),
+                    created_at=row.created_at,
+                )
+                for row, n in rows
+            ]
+            return items, int(total)
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(DocumentRow)) or 0)
+
+    def _find_by_hash(self, digest: str) -> StoredDocument | None:
+        with self._sessions() as session:
+            row = _load_by_hash(session, digest)
+            return _to_stored(row) if row is not None else None
+
+
+def _load_by_hash(session: Session, digest: str) -> DocumentRow | None:
+    return session.scalars(
+        select(DocumentRow)
+        .where(DocumentRow.sha256 == digest)
+        .options(selectinload(DocumentRow.segments))
+    ).one_or_none()
+
+
+def _meta_to_json(meta: PageMeta) -> dict[str, Any]:
+    data = dataclasses.asdict(meta)
+    data["slug_words"] = list(meta.slug_words)
+    return data
+
+
+def _meta_from_json(data: dict[str, Any]) -> PageMeta:
+    fields = {f.name for f in dataclasses.fields(PageMeta)}
+    kwargs = {k: v for k, v in data.items() if k in fields}
+    kwargs["slug_words"] = tuple(kwargs.get("slug_words", ()))
+    return PageMeta(**kwargs)
+
+
+def _title(meta: dict[str, Any]) -> str | None:
+    titles = meta.get("titles") or {}
+    lang = meta.get("lang")
+    title = titles.get(lang) if lang else None
+    return title or next(iter(titles.values()), None)
+
+
+def _to_stored(row: DocumentRow) -> StoredDocument:
+    segments = tuple(
+        Segment(
+            idx=s.idx,
+            text=s.text,
+            start=s.start,
+            end=s.end,
+            line=s.line,
+            kind=s.kind,  # type: ignore[arg-type]  # values written from Kind
+            lang=s.lang,  # type: ignore[arg-type]  # values written from Lang
+            base_text=s.base_text,
+            photo_no=s.photo_no,
+            repeat_group=s.repeat_group,
+        )
+        for s in row.segments
+    )
+    groups: dict[int, list[int]] = {}
+    for seg in segments:
+        if seg.repeat_group is not None:
+            groups.setdefault(seg.repeat_group, []).append(seg.idx)
+    repeats = tuple(
+        RepeatGroup(
+            idx=gid,
+            text=segments[members[0]].base_text or segments[members[0]].text,
+            lang=segments[members[0]].lang,
+            segments=tuple(members),
+        )
+        for gid, members in sorted(groups.items())
+    )
+    page = Page(text=row.text, meta=_meta_from_json(row.meta), segments=segments, repeats=repeats)
+    created = row.created_at
+    if created.tzinfo is None:  # SQLite drops the zone; every value was written in UTC
+        created = created.replace(tzinfo=dt.UTC)
+    return StoredDocument(
+        id=row.id, name=row.name, sha256=row.sha256, created_at=created, page=page
+    )

@@ -1,0 +1,104 @@
+"""From bytes to a stored, analysed document. Every bad input gets an error that names it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aligner import AlignerError, analyze
+from service.documents import DocumentStore, StoredDocument
+from service.errors import BadInputError, NotTextError, ServiceError, TooLargeError
+
+
+def decode_page(data: bytes, *, name: str, max_bytes: int) -> str:
+    """UTF-8 text of a page (a leading BOM is dropped).
+
+    Raises :class:`TooLargeError` over ``max_bytes``, :class:`NotTextError` for bytes that are
+    not UTF-8 or hold NUL characters, :class:`BadInputError` for an empty page.
+    """
+    if len(data) > max_bytes:
+        raise TooLargeError(
+            f"{name}: {len(data)} bytes is over the page size limit of {max_bytes} bytes "
+            "(setting TRIGLOT_MAX_PAGE_BYTES)"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start]
+        raise NotTextError(
+            f"{name}: not UTF-8 text (byte 0x{bad:02x} at offset {exc.start} is invalid); "
+            "convert the page to UTF-8 first"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        raise NotTextError(f"{name}: holds NUL characters at offset {text.index(chr(0))}: "
+                           "not a text page")
+    if not text.strip():
+        raise BadInputError(f"{name}: the page is empty")
+    return text
+
+
+def ingest_text(
+    store: DocumentStore, text: str, *, name: str | None, url: str | None = None
+) -> tuple[StoredDocument, bool]:
+    """Analyse and store one page; returns the document and whether it is new."""
+    try:
+        page = analyze(text, url=url)
+    except AlignerError as exc:
+        raise BadInputError(f"{name or 'page'}: {exc}") from exc
+    return store.add(page, name=name)
+
+
+def ingest_bytes(
+    store: DocumentStore,
+    data: bytes,
+    *,
+    name: str,
+    max_bytes: int,
+    url: str | None = None,
+) -> tuple[StoredDocument, bool]:
+    text = decode_page(data, name=name, max_bytes=max_bytes)
+    return ingest_text(store, text, name=name, url=url)
+
+
+def collect_pages(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the ``*.txt`` files under folders named, in a stable order.
+
+    Raises :class:`BadInputError` for a path that does not exist.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise BadInputError(f"{path}: no such file or folder")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    path: Path
+    document: StoredDocument | None
+    created: bool
+    error: ServiceError | None
+
+
+def ingest_files(
+    store: DocumentStore, files: Iterable[Path], *, max_bytes: int, url: str | None = None
+) -> Iterator[IngestResult]:
+    """Ingest each file in its own transaction; a bad file is reported, the others go on."""
+    for path in files:
+        try:
+            data = path.read_bytes()
+            doc, created = ingest_bytes(
+                store, data, name=path.name, max_bytes=max_bytes, url=url
+            )
+        except OSError as exc:
+            yield IngestResult(path, None, False, BadInputError(f"{path}: {exc.strerror}"))
+        except ServiceError as exc:
+            yield IngestResult(path, None, False, exc)
+        else:
+            yield IngestResult(path, doc, created, None)

@@ -1,0 +1,156 @@
+"""JSON shapes of the HTTP API and of ``triglot analyze --json`` (pydantic, edge only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from aligner import Page
+from service.documents import DocumentSummary, StoredDocument
+
+
+class SegmentOut(BaseModel):
+    idx: int
+    text: str
+    lang: str = Field(description="fr, vi, vi-ascii, en, mixed or und")
+    kind: str = Field(description="headline, lead, paragraph, caption, credit, byline, banner, "
+                      "source, related or boilerplate")
+    start: int = Field(description="Offset of the first character in the page text")
+    end: int = Field(description="Offset after the last character (text == page[start:end])")
+    line: int = Field(description="1-based line number in the page")
+    base_text: str | None = Field(None, description="Caption text without its photo number")
+    photo_no: int | None = None
+    repeat_group: int | None = Field(None, description="Index into `repeats`")
+
+
+class RepeatOut(BaseModel):
+    idx: int
+    text: str
+    lang: str
+    segments: list[int] = Field(description="Indices of the segments where the text occurs")
+
+
+class MetaOut(BaseModel):
+    lang: str
+    source_url: str | None
+    host: str | None
+    slug: str | None
+    slug_words: list[str]
+    article_id: str | None
+    outlet: str | None
+    date: str | None = Field(description="ISO 8601 date")
+    author: str | None
+    titles: dict[str, str] = Field(description="Headline per language found on the page")
+
+
+class AnalysisOut(BaseModel):
+    meta: MetaOut
+    segments: list[SegmentOut]
+    repeats: list[RepeatOut]
+    pairs: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class DocumentOut(AnalysisOut):
+    id: int
+    name: str | None
+    sha256: str
+    created_at: dt.datetime
+    created: bool | None = Field(None, description="On POST: whether this call stored it")
+
+
+class DocumentSummaryOut(BaseModel):
+    id: int
+    name: str | None
+    lang: str
+    source_url: str | None
+    title: str | None
+    n_segments: int
+    created_at: dt.datetime
+
+
+class DocumentListOut(BaseModel):
+    items: list[DocumentSummaryOut]
+    total: int
+    offset: int
+    limit: int
+
+
+class DocumentIn(BaseModel):
+    text: str = Field(description="The page text, one block per line")
+    url: str | None = Field(None, description="Source URL, if the page does not carry one")
+    name: str | None = Field(None, max_length=500, description="A name to list it by")
+
+
+class HealthOut(BaseModel):
+    status: str
+    version: str
+    database: str
+    documents: int
+
+
+class ErrorOut(BaseModel):
+    error: str
+    code: str
+
+
+def analysis_out(page: Page) -> AnalysisOut:
+    meta = page.meta
+    return AnalysisOut(
+        meta=MetaOut(
+            lang=meta.lang,
+            source_url=meta.source_url,
+            host=meta.host,
+            slug=meta.slug,
+            slug_words=list(meta.slug_words),
+            article_id=meta.article_id,
+            outlet=meta.outlet,
+            date=meta.date,
+            author=meta.author,
+            titles=dict(meta.titles),
+        ),
+        segments=[
+            SegmentOut(
+                idx=s.idx,
+                text=s.text,
+                lang=s.lang,
+                kind=s.kind,
+                start=s.start,
+                end=s.end,
+                line=s.line,
+                base_text=s.base_text,
+                photo_no=s.photo_no,
+                repeat_group=s.repeat_group,
+            )
+            for s in page.segments
+        ],
+        repeats=[
+            RepeatOut(idx=g.idx, text=g.text, lang=g.lang, segments=list(g.segments))
+            for g in page.repeats
+        ],
+    )
+
+
+def document_out(doc: StoredDocument, *, created: bool | None = None) -> DocumentOut:
+    analysis = analysis_out(doc.page)
+    return DocumentOut(
+        **analysis.model_dump(),
+        id=doc.id,
+        name=doc.name,
+        sha256=doc.sha256,
+        created_at=doc.created_at,
+        created=created,
+    )
+
+
+def summary_out(item: DocumentSummary) -> DocumentSummaryOut:
+    return DocumentSummaryOut(
+        id=item.id,
+        name=item.name,
+        lang=item.lang,
+        source_url=item.source_url,
+        title=item.title,
+        n_segments=item.n_segments,
+        created_at=item.created_at,
+    )

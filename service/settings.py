@@ -1,0 +1,44 @@
+"""Service configuration: the only reader of the environment (prefix ``TRIGLOT_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings of one Triglot instance. Invalid values fail start-up with a clear message."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIGLOT_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the database, models and caches live."
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file triglot.db in data_dir "
+        "(e.g. postgresql+psycopg://user@127.0.0.1/triglot for PostgreSQL).",
+    )
+    max_page_bytes: int = Field(
+        default=2_000_000, gt=0, le=100_000_000, description="Largest page accepted, in bytes."
+    )
+    seeds_dir: Path | None = Field(
+        default=None, description="Pages ingested by `triglot serve` when the database is empty."
+    )
+    host: str = Field(default="127.0.0.1", min_length=1)
+    port: int = Field(default=8000, ge=0, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("TRIGLOT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return value
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force (the SQLite default under ``data_dir`` if none is set)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'triglot.db').resolve()}"
