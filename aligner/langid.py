@@ -14,11 +14,10 @@ or French on the identifier's word alone unless it is very sure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
-
-import re
 
 from aligner.text import is_vi_marked, is_vi_syllable, vi_syllable_ratio, words
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-SLUG_ID_RE = re.compile(r"-(\d{6,})$")
+SLUG_ID_RE = re.compile(r"-(?:post|article|news|a|p|c|n)?(\d{5,})$")
 _EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|vnp|ldo|tpo|vov)$", re.IGNORECASE)
 _CMS_ID_RE = re.compile(r"^\d{3}(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d{3}$")
 _DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")

@@ -125,14 +125,21 @@ CREDIT_ONLY_RE = re.compile(
     re.I,
 )
 CREDIT_TAIL_RE = re.compile(
-    r"(?:[-–—]\s*|\(\s*)(?:Photo|Photos|Ảnh|Crédit(?: photo)?|Credit|Image)\s*:\s*[^\s:][^:]{0,60}\)?\s*$",
+    r"(?:[-–—.]\s*|\(\s*)(?:Photo|Photos|Ảnh|Crédit(?: photo)?|Credit|Image)"
+    r"\s*:\s*[^\s:][^:]{0,60}\)?\s*$",
     re.I,
 )
 DOMAIN_RE = re.compile(r"\b[\w-]+\.(?:vn|com|net|org|fr|info|asia)\b", re.I)
 DATELINE_RE = re.compile(
     r"^(?:\(\s*[\w.' -]{2,40}\)|[A-ZÀ-Ỹ][A-ZÀ-Ỹ .'-]{1,30}(?:\s*\([\w. -]{2,20}\))?)\s*[-–—:]\s+\S"
 )
-AUTHOR_PREFIX_RE = re.compile(r"^(?:Par|By|Theo|Bài(?: và ảnh)?|Auteur|Author)\s*:?\s+\S", re.I)
+AUTHOR_PREFIX_RE = re.compile(r"^(?:Par|By|Theo|Bài(?: và ảnh)?|Auteur|Author)\s*:?\s+(?=\S)", re.I)
+NOT_OUTLET_RE = re.compile(
+    r"\b\d{1,2}[:h]\d{2}\b|GMT\s*[+-]?\d*|\b(?:Thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ\s+Nhật|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|Mis à jour|Cập nhật|Updated|Publié le|Published)\b",
+    re.I,
+)
 TERMINAL_RE = re.compile(r"[.!?…:;»\"”)]\s*$")
 REPORTED_SPEECH_RE = re.compile(
     r"\b(?:a|ont|avait|avaient|aurait|auraient)\s+(?:(?:également|aussi|notamment|ainsi|encore|"
@@ -283,7 +290,11 @@ def _mark_labels(lines: list[_Line]) -> None:
 def _mark_footer(lines: list[_Line]) -> None:
     """After the source line, or after a heading that opens a list of other articles, the page
     holds navigation (short labels) and titles of related articles."""
-    starts = [ln.idx + 1 for ln in lines if ln.kind == "source"]
+    starts = [
+        ln.idx + 1
+        for ln in lines
+        if ln.kind == "source" and SOURCE_RE.match(ln.text) and ln.idx > 0
+    ]
     starts += [
         ln.idx
         for ln in lines
@@ -488,7 +499,8 @@ def _meta(
         if "vi" in titles or not folded:
             break
         overlap = sum(1 for w in folded if w in slug_words) / len(folded)
-        if overlap >= _TITLE_SLUG_OVERLAP or (not slug_words and candidate in _repeat_texts(repeats)):
+        repeated = candidate in {g.text for g in repeats}
+        if overlap >= _TITLE_SLUG_OVERLAP or (not slug_words and repeated):
             titles["vi"] = candidate
 
     outlet = date = author = None
@@ -498,10 +510,11 @@ def _meta(
         found = find_date(seg.text)
         if found is not None:
             date = date or found[0]
-            rest = (seg.text[: found[1]] + " " + seg.text[found[2] :]).strip(" -–—|,")
-            outlet = outlet or (_undouble(rest) if rest else None)
+            rest = NOT_OUTLET_RE.sub(" ", seg.text[: found[1]] + " " + seg.text[found[2] :])
+            rest = " ".join(rest.split()).strip(" -–—|,")
+            outlet = outlet or (_undouble(rest) if words(rest) else None)
         elif author is None:
-            author = AUTHOR_PREFIX_RE.sub(lambda m: m.group(0)[-1], seg.text).strip()
+            author = AUTHOR_PREFIX_RE.sub("", seg.text).strip()
     if url_info is not None:
         outlet = outlet or outlet_for_host(url_info.host)
         date = date or date_from_article_id(url_info.article_id)
@@ -517,10 +530,6 @@ def _meta(
         author=author,
         titles=titles,
     )
-
-
-def _repeat_texts(repeats: tuple[RepeatGroup, ...]) -> set[str]:
-    return {g.text for g in repeats}
 
 
 def _undouble(text: str) -> str:

@@ -68,9 +68,7 @@ def words(text: str) -> list[str]:
 
 
 # Vietnamese syllable structure, diacritics folded: onset, vowel nucleus, coda.
-_ONSETS = (
-    "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x"
-)
+_ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x"
 _NUCLEI = (
     "uye|uya|uyu|uoi|uou|ieu|yeu|oai|oay|oao|oeo|uay|uai|uoc|"
     "ai|ao|au|ay|eo|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|"

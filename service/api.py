@@ -103,8 +103,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         status_code=201,
         response_model=DocumentOut,
         tags=["documents"],
-        responses={200: {"model": DocumentOut, "description": "Same text stored already"},
-                   **_ERRORS},
+        responses={
+            200: {"model": DocumentOut, "description": "Same text stored already"},
+            **_ERRORS,
+        },
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -127,8 +129,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         limit = svc.settings.max_page_bytes
         declared = request.headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit * 2 + 4096:
-            raise TooLargeError(f"body: {declared} bytes is over the page size limit "
-                                f"of {limit} bytes")
+            raise TooLargeError(
+                f"body: {declared} bytes is over the page size limit of {limit} bytes"
+            )
         body = await request.body()
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media == "application/json":
@@ -138,8 +141,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
                 raise BadInputError(_validation_message(exc.errors())) from None
             size = len(doc_in.text.encode("utf-8", "surrogatepass"))
             if size > limit:
-                raise TooLargeError(f"text: {size} bytes is over the page size limit "
-                                    f"of {limit} bytes")
+                raise TooLargeError(
+                    f"text: {size} bytes is over the page size limit of {limit} bytes"
+                )
             if not doc_in.text.strip():
                 raise BadInputError("text: the page is empty")
             text, url, name = doc_in.text, doc_in.url or url, doc_in.name or name

@@ -91,16 +91,20 @@ def analyze_cmd(
         else:
             pairs: list[Any] = []
             out = {
-                "documents": [{"file": str(p), **{k: v for k, v in d.items() if k != "pairs"}}
-                              for p, d in results],
+                "documents": [
+                    {"file": str(p), **{k: v for k, v in d.items() if k != "pairs"}}
+                    for p, d in results
+                ],
                 "pairs": pairs,
             }
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     for path, data in results:
         meta = data["meta"]
-        typer.echo(f"# {path}  lang={meta['lang']} outlet={meta['outlet']} date={meta['date']} "
-                   f"author={meta['author']}")
+        typer.echo(
+            f"# {path}  lang={meta['lang']} outlet={meta['outlet']} date={meta['date']} "
+            f"author={meta['author']}"
+        )
         typer.echo(f"# source: {meta['source_url']}")
         for seg in data["segments"]:
             text = seg["text"] if len(seg["text"]) <= 70 else seg["text"][:69] + "…"
@@ -141,8 +145,10 @@ def ingest_cmd(
                 typer.echo(f"{result.path}\tdocument {result.document.id}\t{state}")
     finally:
         services.engine.dispose()
-    typer.echo(f"{created} stored, {len(files) - created - failed} already stored, "
-               f"{failed} failed", err=True)
+    typer.echo(
+        f"{created} stored, {len(files) - created - failed} already stored, {failed} failed",
+        err=True,
+    )
     if failed:
         raise typer.Exit(EXIT_DATAERR if failed == len(files) else EXIT_SOME_FAILED)
 
@@ -166,12 +172,12 @@ def serve_cmd(
     seeds_dir = settings.seeds_dir if settings.seeds_dir is not None else Path("seeds")
     if services.documents.count() == 0 and seeds_dir.is_dir():
         files = collect_pages([seeds_dir])
-        for result in ingest_files(services.documents, files,
-                                   max_bytes=settings.max_page_bytes):
+        for result in ingest_files(services.documents, files, max_bytes=settings.max_page_bytes):
             if result.error is not None:
                 typer.echo(f"triglot: seed {result.error}", err=True)
-        typer.echo(f"triglot: ingested {services.documents.count()} seed pages "
-                   f"from {seeds_dir}", err=True)
+        typer.echo(
+            f"triglot: ingested {services.documents.count()} seed pages from {seeds_dir}", err=True
+        )
     app_ = create_app(settings, services=services)
     uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")
 

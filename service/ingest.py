@@ -32,8 +32,9 @@ def decode_page(data: bytes, *, name: str, max_bytes: int) -> str:
         ) from None
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        raise NotTextError(f"{name}: holds NUL characters at offset {text.index(chr(0))}: "
-                           "not a text page")
+        raise NotTextError(
+            f"{name}: holds NUL characters at offset {text.index(chr(0))}: not a text page"
+        )
     if not text.strip():
         raise BadInputError(f"{name}: the page is empty")
     return text
@@ -93,9 +94,7 @@ def ingest_files(
     for path in files:
         try:
             data = path.read_bytes()
-            doc, created = ingest_bytes(
-                store, data, name=path.name, max_bytes=max_bytes, url=url
-            )
+            doc, created = ingest_bytes(store, data, name=path.name, max_bytes=max_bytes, url=url)
         except OSError as exc:
             yield IngestResult(path, None, False, BadInputError(f"{path}: {exc.strerror}"))
         except ServiceError as exc:

@@ -15,8 +15,10 @@ class SegmentOut(BaseModel):
     idx: int
     text: str
     lang: str = Field(description="fr, vi, vi-ascii, en, mixed or und")
-    kind: str = Field(description="headline, lead, paragraph, caption, credit, byline, banner, "
-                      "source, related or boilerplate")
+    kind: str = Field(
+        description="headline, lead, paragraph, caption, credit, byline, banner, "
+        "source, related or boilerplate"
+    )
     start: int = Field(description="Offset of the first character in the page text")
     end: int = Field(description="Offset after the last character (text == page[start:end])")
     line: int = Field(description="1-based line number in the page")

@@ -1,0 +1,26 @@
+# Triglot developer commands. `make setup` on a fresh machine, then `make test` / `make serve`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: setup test lint serve bench
+
+setup:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/triglot --help > /dev/null
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+serve:
+	$(BIN)/triglot serve --seeds seeds
+
+bench:
+	$(BIN)/python bench/page_analysis.py

@@ -1,0 +1,122 @@
+"""The HTTP API through the real app (test settings, temporary SQLite database)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import SEEDS
+
+SEED = SEEDS / "004_606bed8f58cb9dd9.txt"
+
+
+def test_health_on_an_empty_database(client: TestClient) -> None:
+    res = client.get("/health")
+    assert res.status_code == 200
+    assert res.json() | {"version": "x"} == {
+        "status": "ok",
+        "version": "x",
+        "database": "sqlite",
+        "documents": 0,
+    }
+
+
+def test_post_json_then_get_and_list(client: TestClient) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    res = client.post("/documents", json={"text": text, "name": "seed-004"})
+    assert res.status_code == 201, res.text
+    body = res.json()
+    assert body["created"] is True
+    assert body["pairs"] == []
+    assert body["meta"]["outlet"] == "Báo Chính Phủ"
+    seg = body["segments"][0]
+    assert text[seg["start"] : seg["end"]] == seg["text"]
+    assert {s["kind"] for s in body["segments"]} >= {"headline", "caption", "source"}
+
+    again = client.post("/documents", json={"text": text})
+    assert again.status_code == 200
+    assert again.json()["id"] == body["id"]
+    assert again.json()["created"] is False
+
+    got = client.get(f"/documents/{body['id']}")
+    assert got.status_code == 200
+    assert got.json()["segments"] == body["segments"]
+
+    listing = client.get("/documents").json()
+    assert listing["total"] == 1
+    assert listing["items"][0]["title"].startswith("Secrétaire général de l'ONU")
+    assert listing["items"][0]["n_segments"] == len(body["segments"])
+
+
+def test_post_plain_text_with_url_query(client: TestClient) -> None:
+    res = client.post(
+        "/documents",
+        content=b"Titre\n\nUn paragraphe de texte.\n",
+        headers={"content-type": "text/plain; charset=utf-8"},
+        params={"url": "https://vtv.vn/tieu-de-bai-viet-100251025124908738.htm"},
+    )
+    assert res.status_code == 201, res.text
+    assert res.json()["meta"]["outlet"] == "VTV"
+    assert res.json()["meta"]["date"] == "2025-10-25"
+
+
+def test_body_that_is_not_utf8_is_a_400_naming_the_byte(client: TestClient) -> None:
+    res = client.post(
+        "/documents",
+        content="Café noir".encode("latin-1"),
+        headers={"content-type": "text/plain"},
+    )
+    assert res.status_code == 400
+    assert res.json()["code"] == "not_utf8"
+    assert "0xe9 at offset 3" in res.json()["error"]
+    assert client.get("/health").json()["documents"] == 0
+
+
+def test_empty_page_is_a_422(client: TestClient) -> None:
+    for res in (
+        client.post("/documents", json={"text": "  \n\n "}),
+        client.post("/documents", content=b"\n\n", headers={"content-type": "text/plain"}),
+    ):
+        assert res.status_code == 422
+        assert "empty" in res.json()["error"]
+    assert client.get("/health").json()["documents"] == 0
+
+
+def test_page_over_the_limit_is_a_413_naming_the_limit(client: TestClient) -> None:
+    big = "Un paragraphe assez long pour remplir la page.\n" * 5000  # > 200 000 bytes
+    res = client.post("/documents", json={"text": big})
+    assert res.status_code == 413
+    assert "200000 bytes" in res.json()["error"]
+    res = client.post("/documents", content=big.encode(), headers={"content-type": "text/plain"})
+    assert res.status_code == 413
+    assert client.get("/health").json()["documents"] == 0
+
+
+def test_malformed_json_and_missing_field_are_422_naming_the_field(client: TestClient) -> None:
+    res = client.post(
+        "/documents", content=b'{"txt": "x"}', headers={"content-type": "application/json"}
+    )
+    assert res.status_code == 422
+    assert "text" in res.json()["error"]
+    res = client.post(
+        "/documents", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert res.status_code == 422
+
+
+def test_unsupported_content_type_is_a_415(client: TestClient) -> None:
+    res = client.post("/documents", content=b"<p>x</p>", headers={"content-type": "image/png"})
+    assert res.status_code == 415
+    assert "image/png" in res.json()["error"]
+
+
+def test_unknown_document_is_a_404_with_json(client: TestClient) -> None:
+    res = client.get("/documents/4242")
+    assert res.status_code == 404
+    assert res.json() == {"error": "no document with id 4242", "code": "not_found"}
+    assert client.get("/documents/abc").status_code == 422
+
+
+def test_openapi_documents_the_endpoints(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/health", "/documents", "/documents/{doc_id}"} <= set(spec["paths"])
+    assert client.get("/docs").status_code == 200

@@ -1,0 +1,165 @@
+"""The `triglot` command as a user runs it (the installed console script, in a subprocess)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+TRIGLOT = shutil.which("triglot") or str(Path(sys.executable).parent / "triglot")
+
+
+def run(*args: str, data_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data_dir)}
+    return subprocess.run(
+        [TRIGLOT, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_analyze_json_on_one_seed(tmp_path: Path) -> None:
+    res = run("analyze", str(SEEDS / "000_73caa743acbd0cff.txt"), "--json", data_dir=tmp_path)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert set(out) >= {"meta", "segments", "pairs"}
+    assert out["meta"]["outlet"] == "VTV"
+    assert out["segments"][0] == out["segments"][0] | {"kind": "headline", "lang": "fr", "line": 1}
+
+
+def test_analyze_several_files_and_url_option(tmp_path: Path) -> None:
+    res = run(
+        "analyze", *(str(p) for p in sorted(SEEDS.glob("*.txt"))), "--json", data_dir=tmp_path
+    )
+    assert res.returncode == 0, res.stderr
+    assert [d["meta"]["outlet"] for d in json.loads(res.stdout)["documents"]] == [
+        "VTV",
+        "Báo Chính Phủ",
+    ]
+    page = tmp_path / "p.txt"
+    page.write_text("Titre\n\nUn paragraphe.\n", encoding="utf-8")
+    res = run(
+        "analyze",
+        str(page),
+        "--url",
+        "https://vtv.vn/a-b-c-100251025124908738.htm",
+        "--json",
+        data_dir=tmp_path,
+    )
+    assert json.loads(res.stdout)["meta"]["slug"] == "a-b-c"
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        ("Café".encode("latin-1"), 65, "not UTF-8 text (byte 0xe9 at offset 3"),
+        (b"\n \n", 65, "the page is empty"),
+        (b"x" * 2_000_001, 65, "over the page size limit of 2000000 bytes"),
+    ],
+    ids=["not-utf8", "empty", "too-large"],
+)
+def test_analyze_bad_input(tmp_path: Path, content: bytes, code: int, message: str) -> None:
+    page = tmp_path / "bad.txt"
+    page.write_bytes(content)
+    res = run("analyze", str(page), data_dir=tmp_path)
+    assert res.returncode == code
+    assert message in res.stderr
+    assert str(page) in res.stderr
+    assert res.stdout == ""
+
+
+def test_analyze_missing_file(tmp_path: Path) -> None:
+    res = run("analyze", str(tmp_path / "nope.txt"), data_dir=tmp_path)
+    assert res.returncode == 66
+    assert "no such file" in res.stderr
+
+
+def test_invalid_setting_fails_loudly(tmp_path: Path) -> None:
+    env = {**os.environ, "TRIGLOT_MAX_PAGE_BYTES": "-5"}
+    res = subprocess.run(
+        [TRIGLOT, "analyze", str(SEEDS / "000_73caa743acbd0cff.txt")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert res.returncode == 78
+    assert "TRIGLOT_MAX_PAGE_BYTES" in res.stderr
+
+
+def test_ingest_stores_good_pages_and_reports_bad_ones(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, pages / seed.name)
+    (pages / "latin1.txt").write_bytes("Été".encode("latin-1"))
+    data = tmp_path / "data"
+    res = run("ingest", str(pages), data_dir=data)
+    assert res.returncode == 1, res.stderr  # some failed, the rest stored
+    assert "latin1.txt: not UTF-8 text" in res.stderr
+    assert "2 stored, 0 already stored, 1 failed" in res.stderr
+    again = run("ingest", str(pages / "000_73caa743acbd0cff.txt"), data_dir=data)
+    assert again.returncode == 0
+    assert "already stored" in again.stdout
+    assert run("ingest", str(tmp_path / "missing"), data_dir=data).returncode == 66
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_serve_ingests_the_seeds_and_answers(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(tmp_path / "data")}
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [TRIGLOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as res:
+                    health = json.load(res)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"server did not start: {log.read_text()}")
+                time.sleep(0.3)
+        assert health["documents"] == 2
+        with urllib.request.urlopen(f"{base}/documents", timeout=5) as res:
+            names = sorted(i["name"] for i in json.load(res)["items"])
+        assert names == sorted(p.name for p in SEEDS.glob("*.txt"))
+        assert "ingested 2 seed pages" in log.read_text()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,78 @@
+"""Storage: migrations match the models, pages are stored whole, ingestion is idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import event, inspect, text
+
+from aligner import analyze
+from service.db import Base, make_engine, migrate
+from service.documents import DocumentStore
+from service.errors import NotFoundError
+from tests.conftest import SEEDS
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> DocumentStore:
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    migrate(engine)
+    return DocumentStore(engine)
+
+
+def test_migrations_create_exactly_the_models_schema(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    migrate(engine)  # a second run is a no-op
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    assert set(inspect(engine).get_table_names()) >= {"documents", "segments"}
+
+
+def test_round_trip_keeps_the_analysis(store: DocumentStore) -> None:
+    page = analyze((SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8"))
+    doc, created = store.add(page, name="004")
+    assert created
+    loaded = store.get(doc.id)
+    assert loaded.page == page
+    assert loaded.name == "004"
+
+
+def test_same_text_is_stored_once(store: DocumentStore) -> None:
+    page = analyze((SEEDS / "000_73caa743acbd0cff.txt").read_text(encoding="utf-8"))
+    first, created_first = store.add(page)
+    second, created_second = store.add(page)
+    assert (created_first, created_second) == (True, False)
+    assert first.id == second.id
+    assert store.count() == 1
+
+
+def test_unknown_id_names_the_id(store: DocumentStore) -> None:
+    with pytest.raises(NotFoundError, match="no document with id 999"):
+        store.get(999)
+
+
+def test_a_failure_mid_write_leaves_nothing_behind(store: DocumentStore, tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    failing = DocumentStore(engine)
+    page = analyze((SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8"))
+    inserted: list[int] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _fail_on_fifth_segment(_c, _cur, statement, _p, _ctx, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO segments"):
+            inserted.append(1)
+            if len(inserted) == 5:
+                raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError, match="disk gone"):
+        failing.add(page)
+    assert len(inserted) == 5
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 0
