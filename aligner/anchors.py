@@ -17,8 +17,17 @@ _CAP_RE = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _PUNCT = {"?": "p:?", "!": "p:!", "%": "p:%", "(": "p:(", "«": "p:q", "“": "p:q", '"': "p:q"}
 
 # Capitalised only because they open a sentence, or titles before a name: never names.
-_STARTERS_RAW = ["le", "la", "les", "un", "une", "des", "du", "de", "au", "aux", "il", "elle", "ils", "elles", "on", "en", "dans", "pour", "selon", "après", "avant", "ce", "cet", "cette", "ces", "depuis", "lors", "mais", "et", "ou", "si", "sur", "par", "avec", "sans", "son", "sa", "ses", "leur", "leurs", "nous", "vous", "je", "tout", "tous", "toute", "toutes", "quand", "comme", "alors", "ainsi", "cependant", "pourtant", "donc", "plus", "moins", "très", "bien", "aussi", "même", "chaque", "aucun", "certains", "plusieurs", "entre", "vers", "chez", "contre", "pendant", "the", "a", "an", "in", "on", "at", "of", "for", "with", "by", "from", "this", "that", "these", "those", "it", "he", "she", "they", "we", "his", "her", "their", "its", "as", "after", "before", "during", "while", "when", "if", "but", "and", "or", "các", "những", "một", "theo", "trong", "tại", "ông", "bà", "khi", "sau", "trước", "đây", "đó", "năm", "ngày", "tuy", "nhưng", "với", "người", "việc", "cuộc", "cũng", "đã", "là", "có", "không", "này", "nhiều", "hơn", "về", "từ", "để", "cho", "nếu", "vì", "do", "hiện", "tất", "chỉ", "mỗi", "ngoài", "bên", "tháng", "hôm", "vào", "ở", "m", "mm", "mme", "mr", "mrs", "ms", "dr", "pr"]
-_STARTERS = frozenset(fold(w) for w in _STARTERS_RAW)
+_STARTERS_RAW = """
+    le la les un une des du de au aux il elle ils elles on en dans pour selon après avant ce
+    cet cette ces depuis lors mais et ou si sur par avec sans son sa ses leur leurs nous vous
+    je tout tous toute toutes quand comme alors ainsi cependant pourtant donc plus moins très
+    bien aussi même chaque aucun certains plusieurs entre vers chez contre pendant the a an in
+    on at of for with by from this that these those it he she they we his her their its as
+    after before during while when if but and or các những một theo trong tại ông bà khi sau
+    trước đây đó năm ngày tuy nhưng với người việc cuộc cũng đã là có không này nhiều hơn về từ
+    để cho nếu vì do hiện tất chỉ mỗi ngoài bên tháng hôm vào ở m mm mme mr mrs ms dr pr
+"""
+_STARTERS = frozenset(fold(w) for w in _STARTERS_RAW.split())
 
 
 def number_anchors(text: str) -> set[str]:

@@ -253,7 +253,7 @@ def _align_sides(
         coarse_src, coarse_tgt = src.coarsen(), tgt.coarsen()
         coarse = _align_sides(coarse_src, coarse_tgt, shapes, params)
         lo, hi = _band(coarse, n, m, params.band_margin)
-    return _dp(model or _CostModel(src, tgt, params), n, m, lo, hi, shapes)
+    return _dp(model or _CostModel(src, tgt, params), n, m, lo, hi, shapes=shapes)
 
 
 def _band(coarse: Path, n: int, m: int, margin: int) -> tuple[IntArray, IntArray]:
@@ -279,6 +279,7 @@ def _dp(
     m: int,
     lo: IntArray,
     hi: IntArray,
+    *,
     shapes: list[tuple[int, int]],
 ) -> Path:
     """Banded DP: row ``i`` holds columns ``lo[i]..hi[i]``; returns the cheapest path."""
@@ -317,12 +318,12 @@ def _dp(
                 bead = model.costs(a, b, spans_rows, spans_cols)
                 step[k] = np.where(valid, bead, _INF)
         skip_cum = model.tgt_skip_cum[np.clip(cols, 0, m)]
-        for r, i in enumerate(rows):
+        for r, row in enumerate(rows):
             cand = flat[gather[:, r]] + step[:, r]
             pick = cand.argmin(0)
             best = cand[pick, offsets]
             choice = shape_ids[pick]
-            if i == 0:
+            if row == 0:
                 best[0] = 0.0
             choice[best >= _INF] = -1
             # Unmatched target sentences within the row: a running minimum over prefix costs.
@@ -332,13 +333,13 @@ def _dp(
             best = np.where(from_left, running, best)
             choice[from_left] = skip_tgt
             best[~in_band[r]] = _INF
-            cost[i] = best
-            back[i] = choice
+            cost[row] = best
+            back[row] = choice
 
     path: Path = []
     i, j = n, m
     while i > 0 or j > 0:
-        t = int(back[i, j - lo[i]])
+        t = int(back[i, j - int(lo[i])])
         if t < 0:
             raise AssertionError(f"alignment search lost its path at ({i}, {j})")
         a, b = shapes[t]

@@ -67,10 +67,9 @@ class Lexicon:
 def fr_tokens(text: str) -> list[str]:
     """French tokens: folded, lower-case, elisions split off, plural -s/-x removed."""
     out = []
-    for tok in _TOKEN_RE.findall(fold(text.replace("’", "'").replace("'", " "))):
-        if len(tok) > 3 and tok[-1] in "sx" and not tok.isdigit():
-            tok = tok[:-1]
-        out.append(tok)
+    for token in _TOKEN_RE.findall(fold(text.replace("’", "'").replace("'", " "))):
+        plural = len(token) > 3 and token[-1] in "sx" and not token.isdigit()
+        out.append(token[:-1] if plural else token)
     return out
 
 

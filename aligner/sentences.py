@@ -87,11 +87,10 @@ def split_spans(text: str) -> list[tuple[int, int]]:
         start = match.end("gap")
     spans.append((start, len(text)))
     out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+    for start_, end_ in spans:
+        chunk = text[start_:end_]
+        s = start_ + (len(chunk) - len(chunk.lstrip()))
+        e = end_ - (len(chunk) - len(chunk.rstrip()))
         if e > s:
             out.append((s, e))
     return out
