@@ -79,6 +79,8 @@ class AlignParams:
     """Prior cost per sentence beyond the first on either side of a bead."""
     band_margin: int = 12
     """Sentences of slack around the coarse path when refining."""
+    max_sentence_chars: int = 20_000
+    """Longer "sentences" are refused: the input is then not one sentence per line."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_size <= 6:
@@ -152,6 +154,13 @@ def align(
     Empty sides are allowed (every sentence of the other side is then unmatched).
     """
     params = params or AlignParams()
+    for side, sentences in (("source", src), ("target", tgt)):
+        for idx, sentence in enumerate(sentences):
+            if len(sentence) > params.max_sentence_chars:
+                raise InvalidInputError(
+                    f"{side} sentence {idx + 1} has {len(sentence)} characters, over the limit "
+                    f"of {params.max_sentence_chars}: is the input one sentence per line?"
+                )
     lex = default_lexicon() if lexicon is None else lexicon
     src_side = _side(src, src_lang, lex)
     tgt_side = _side(tgt, tgt_lang, lex)

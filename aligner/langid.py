@@ -124,3 +124,18 @@ def _as_lang(code: str) -> Lang:
         if lang == code:
             return lang
     return "und"
+
+
+def document_lang(texts: list[str], *, sample: int = 50) -> Lang:
+    """The dominant language of a list of sentences (by characters, over up to ``sample`` of
+    them spread across the list); ``und`` when nothing can be told."""
+    if not texts:
+        return "und"
+    step = max(1, len(texts) // sample)
+    weight: dict[Lang, int] = {}
+    for text in texts[::step][:sample]:
+        guess = identify(text[:2000])
+        if guess.lang in ("fr", "vi", "vi-ascii", "en"):
+            lang: Lang = "vi" if guess.lang == "vi-ascii" else guess.lang
+            weight[lang] = weight.get(lang, 0) + len(text)
+    return max(weight, key=lambda k: weight[k]) if weight else "und"

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aligner.beads import align  # noqa: E402
-from aligner.evaluation import BeadIdx, Scores, perturb, score  # noqa: E402
-from bench.flores import documents, load_articles  # noqa: E402
+from aligner.beads import align
+from aligner.evaluation import BeadIdx, Scores, perturb, score
+from bench.flores import documents, load_articles
 
 
 def nltk_beads(src: list[str], tgt: list[str]) -> list[BeadIdx]:
@@ -67,17 +67,24 @@ def scale_run(n: int, seed: int) -> None:
         block = sentences[:]
         rng.shuffle(block)
         pairs.extend(block)
-    doc = perturb([p[0] for p in pairs[:n]], [p[1] for p in pairs[:n]],
-                  src_lang="fr", tgt_lang="vi", seed=seed)
+    doc = perturb(
+        [p[0] for p in pairs[:n]],
+        [p[1] for p in pairs[:n]],
+        src_lang="fr",
+        tgt_lang="vi",
+        seed=seed,
+    )
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     beads = align(doc.src, doc.tgt, src_lang="fr", tgt_lang="vi")
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     s = score([doc.gold], [[(b.src_idx, b.tgt_idx) for b in beads]])
-    print(f"synthetic pair: {len(doc.src)} x {len(doc.tgt)} sentences: {seconds:.1f} s, "
-          f"peak RSS {peak / 1024:.0f} MB (process, {before / 1024:.0f} MB before aligning), "
-          f"strict F1 {s.strict_f1:.3f}")
+    print(
+        f"synthetic pair: {len(doc.src)} x {len(doc.tgt)} sentences: {seconds:.1f} s, "
+        f"peak RSS {peak / 1024:.0f} MB (process, {before / 1024:.0f} MB before aligning), "
+        f"strict F1 {s.strict_f1:.3f}"
+    )
 
 
 def main() -> None:
@@ -94,12 +101,16 @@ def main() -> None:
     gold = [d.gold for d in docs]
     n_src = sum(len(d.src) for d in docs)
     n_tgt = sum(len(d.tgt) for d in docs)
-    print(f"FLORES-200 dev, test split: {len(docs)} documents, {n_src} fr / {n_tgt} vi lines, "
-          f"seed {args.seed}")
+    print(
+        f"FLORES-200 dev, test split: {len(docs)} documents, {n_src} fr / {n_tgt} vi lines, "
+        f"seed {args.seed}"
+    )
 
     start = time.perf_counter()
-    ours = [[(b.src_idx, b.tgt_idx) for b in align(d.src, d.tgt, src_lang="fr", tgt_lang="vi")]
-            for d in docs]
+    ours = [
+        [(b.src_idx, b.tgt_idx) for b in align(d.src, d.tgt, src_lang="fr", tgt_lang="vi")]
+        for d in docs
+    ]
     ours_s = time.perf_counter() - start
     start = time.perf_counter()
     peer = [nltk_beads(d.src, d.tgt) for d in docs]
@@ -107,12 +118,24 @@ def main() -> None:
     ours_score, peer_score = score(gold, ours), score(gold, peer)
     print(_line("triglot", ours_score, ours_s))
     print(_line("nltk gale_church", peer_score, peer_s))
-    print(f"strict F1 ratio triglot/nltk: {ours_score.strict_f1 / peer_score.strict_f1:.2f}x, "
-          f"time ratio: {ours_s / peer_s:.2f}x")
+    print(
+        f"strict F1 ratio triglot/nltk: {ours_score.strict_f1 / peer_score.strict_f1:.2f}x, "
+        f"time ratio: {ours_s / peer_s:.2f}x"
+    )
     if args.scale:
         # A fresh process, so that its peak memory is the aligner's alone.
-        subprocess.run([sys.executable, __file__, "--scale-only", "--scale", str(args.scale),
-                        "--seed", str(args.seed)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--scale-only",
+                "--scale",
+                str(args.scale),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+        )
 
 
 if __name__ == "__main__":

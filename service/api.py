@@ -17,11 +17,16 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from aligner.sentences import split as split_sentences
+from service.alignment import align_sentences
 from service.db import make_engine, migrate
 from service.documents import DocumentStore
 from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
 from service.ingest import decode_page, ingest_text
 from service.schemas import (
+    AlignIn,
+    AlignOut,
+    BeadOut,
     DocumentIn,
     DocumentListOut,
     DocumentOut,
@@ -177,7 +182,52 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     def get_document(doc_id: int, svc: ServicesDep) -> DocumentOut:
         return document_out(svc.documents.get(doc_id))
 
+    @app.post("/align", response_model=AlignOut, tags=["alignment"], responses=_ERRORS)
+    def post_align(body: AlignIn, svc: ServicesDep) -> AlignOut:
+        """Align two documents sentence by sentence. Lists are taken as sentences; a text is
+        split into sentences line by line. Every sentence of both sides is in exactly one bead,
+        in order; `[5]:[]`-style beads are unmatched sentences."""
+        limit = svc.settings.max_document_bytes
+        src, tgt = _sentences(body.src, "src", limit), _sentences(body.tgt, "tgt", limit)
+        beads = align_sentences(
+            src,
+            tgt,
+            src_lang=body.src_lang,
+            tgt_lang=body.tgt_lang,
+            max_size=body.max_size,
+            check_langs=body.check_langs,
+        )
+        return AlignOut(
+            beads=[
+                BeadOut(
+                    src_idx=list(b.src_idx),
+                    tgt_idx=list(b.tgt_idx),
+                    score=b.score,
+                    src=" ".join(src[i] for i in b.src_idx),
+                    tgt=" ".join(tgt[j] for j in b.tgt_idx),
+                )
+                for b in beads
+            ],
+            src_sentences=src,
+            tgt_sentences=tgt,
+        )
+
     return app
+
+
+def _sentences(value: str | list[str], field: str, limit: int) -> list[str]:
+    size = sum(
+        len(s.encode("utf-8", "surrogatepass"))
+        for s in ([value] if isinstance(value, str) else value)
+    )
+    if size > limit:
+        raise TooLargeError(
+            f"{field}: {size} bytes is over the document size limit of {limit} "
+            "bytes (setting TRIGLOT_MAX_DOCUMENT_BYTES)"
+        )
+    if isinstance(value, list):
+        return value
+    return [s for line in value.splitlines() for s in split_sentences(line)]
 
 
 def _validation_message(errors: Any) -> str:

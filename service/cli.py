@@ -111,6 +111,67 @@ def analyze_cmd(
             typer.echo(f"{seg['line']:>4} {seg['kind']:<11} {seg['lang']:<8} {text}")
 
 
+@app.command("align")
+def align_cmd(
+    src_file: Annotated[Path, typer.Argument(help="Source text, one sentence per line")],
+    tgt_file: Annotated[Path, typer.Argument(help="Target text, one sentence per line")],
+    src_lang: Annotated[str, typer.Option(help="Source language: fr, vi or en")] = "fr",
+    tgt_lang: Annotated[str, typer.Option(help="Target language: fr, vi or en")] = "vi",
+    max_size: Annotated[int, typer.Option(help="Most sentences on one side of a bead")] = 3,
+    lang_check: Annotated[
+        bool, typer.Option(help="Refuse files whose text is not in the declared language")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Align two documents sentence by sentence; print one bead per line, Vecalign style:
+    [0,1]:[0]:0.873 (source lines 0 and 1 with target line 0; [5]:[] is unmatched)."""
+    from service.alignment import align_sentences  # noqa: PLC0415
+
+    settings = _settings()
+    sides = []
+    for path in (src_file, tgt_file):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            _fail(f"{path}: no such file", EXIT_NOINPUT)
+        except OSError as exc:
+            _fail(f"{path}: {exc.strerror}", EXIT_NOINPUT)
+        try:
+            text = decode_page(
+                data, name=str(path), max_bytes=settings.max_document_bytes, allow_empty=True
+            )
+        except ServiceError as exc:
+            _fail(str(exc), EXIT_DATAERR)
+        sides.append(text.splitlines())  # one sentence per line
+    src, tgt = sides
+    try:
+        beads = align_sentences(
+            src,
+            tgt,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            max_size=max_size,
+            check_langs=lang_check,
+            src_name=str(src_file),
+            tgt_name=str(tgt_file),
+        )
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_DATAERR)
+    for name, lines in ((src_file, src), (tgt_file, tgt)):
+        if not lines:
+            typer.echo(
+                f"triglot: {name} is empty: every line of the other file is unmatched", err=True
+            )
+    if as_json:
+        out = [
+            {"src_idx": list(b.src_idx), "tgt_idx": list(b.tgt_idx), "score": b.score}
+            for b in beads
+        ]
+        typer.echo(json.dumps(out))
+        return
+    typer.echo("\n".join(str(b) for b in beads))
+
+
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Page files, or folders of *.txt pages")],

@@ -11,7 +11,7 @@ from service.documents import DocumentStore, StoredDocument
 from service.errors import BadInputError, NotTextError, ServiceError, TooLargeError
 
 
-def decode_page(data: bytes, *, name: str, max_bytes: int) -> str:
+def decode_page(data: bytes, *, name: str, max_bytes: int, allow_empty: bool = False) -> str:
     """UTF-8 text of a page (a leading BOM is dropped).
 
     Raises :class:`TooLargeError` over ``max_bytes``, :class:`NotTextError` for bytes that are
@@ -35,7 +35,7 @@ def decode_page(data: bytes, *, name: str, max_bytes: int) -> str:
         raise NotTextError(
             f"{name}: holds NUL characters at offset {text.index(chr(0))}: not a text page"
         )
-    if not text.strip():
+    if not text.strip() and not allow_empty:
         raise BadInputError(f"{name}: the page is empty")
     return text
 

@@ -85,6 +85,31 @@ class DocumentIn(BaseModel):
     name: str | None = Field(None, max_length=500, description="A name to list it by")
 
 
+class AlignIn(BaseModel):
+    src: str | list[str] = Field(
+        description="Source document: a list of sentences, or a text that Triglot splits"
+    )
+    tgt: str | list[str] = Field(description="Target document, as `src`")
+    src_lang: str = Field("fr", description="fr, vi or en")
+    tgt_lang: str = Field("vi", description="fr, vi or en")
+    max_size: int = Field(3, ge=1, le=6, description="Most sentences on one side of a bead")
+    check_langs: bool = Field(True, description="Refuse text not in the declared language")
+
+
+class BeadOut(BaseModel):
+    src_idx: list[int]
+    tgt_idx: list[int]
+    score: float = Field(description="exp(-cost) of the bead, in [0, 1]")
+    src: str = Field(description="The bead's source sentences joined by a space")
+    tgt: str
+
+
+class AlignOut(BaseModel):
+    beads: list[BeadOut]
+    src_sentences: list[str]
+    tgt_sentences: list[str]
+
+
 class HealthOut(BaseModel):
     status: str
     version: str

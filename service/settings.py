@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     max_page_bytes: int = Field(
         default=2_000_000, gt=0, le=100_000_000, description="Largest page accepted, in bytes."
     )
+    max_document_bytes: int = Field(
+        default=50_000_000,
+        gt=0,
+        le=2_000_000_000,
+        description="Largest document accepted for sentence alignment, in bytes.",
+    )
     seeds_dir: Path | None = Field(
         default=None, description="Pages ingested by `triglot serve` when the database is empty."
     )
