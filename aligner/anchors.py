@@ -73,3 +73,16 @@ def anchors(text: str, lang: str, lexicon: Lexicon | None) -> frozenset[str]:
     if lexicon is not None and lang in ("fr", "vi", "vi-ascii"):
         found.update(f"c:{c}" for c in lexicon.concepts(text, lang))
     return frozenset(found)
+
+
+def anchor_surfaces(text: str, lang: str, lexicon: Lexicon | None) -> dict[str, str]:
+    """Each anchor of ``text`` with the words it comes from, folded and without spaces.
+
+    Two anchors with the same surface (``w:vietnam`` and the concept of ``Việt Nam``) are one
+    piece of evidence, not two.
+    """
+    out = {a: a[2:] for a in number_anchors(text) | name_anchors(text)}
+    if lexicon is not None and lang in ("fr", "vi", "vi-ascii"):
+        for match in lexicon.find(text, lang):
+            out.setdefault(f"c:{match.concept}", fold(match.term).replace(" ", ""))
+    return out

@@ -25,6 +25,7 @@ from service.errors import BadInputError, ServiceError, TooLargeError, Unsupport
 from service.ingest import decode_page, ingest_text
 from service.schemas import (
     AlignIn,
+    AlignmentsOut,
     AlignOut,
     BeadOut,
     DocumentIn,
@@ -33,6 +34,7 @@ from service.schemas import (
     ErrorOut,
     HealthOut,
     document_out,
+    pair_out,
     summary_out,
 )
 from service.settings import Settings
@@ -181,6 +183,17 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     )
     def get_document(doc_id: int, svc: ServicesDep) -> DocumentOut:
         return document_out(svc.documents.get(doc_id))
+
+    @app.get(
+        "/documents/{doc_id}/alignments",
+        response_model=AlignmentsOut,
+        tags=["alignment"],
+        responses={404: {"model": ErrorOut, "description": "No such document"}},
+    )
+    def get_alignments(doc_id: int, svc: ServicesDep) -> AlignmentsOut:
+        """The Vietnamese-French pairs found on a document, with scores and evidence."""
+        doc = svc.documents.get(doc_id)
+        return AlignmentsOut(document_id=doc.id, pairs=[pair_out(p) for p in doc.pairs])
 
     @app.post("/align", response_model=AlignOut, tags=["alignment"], responses=_ERRORS)
     def post_align(body: AlignIn, svc: ServicesDep) -> AlignOut:

@@ -16,9 +16,10 @@ import typer
 from pydantic import ValidationError
 
 from aligner import AlignerError, analyze
+from aligner.pairs import page_pairs, residue_pairs
 from service.errors import BadInputError, ServiceError
 from service.ingest import collect_pages, decode_page
-from service.schemas import analysis_out
+from service.schemas import analysis_out, pair_out
 from service.settings import Settings
 
 EXIT_SOME_FAILED = 1
@@ -75,27 +76,41 @@ def analyze_cmd(
     if url is not None and len(files) != 1:
         _fail("--url applies to one file; give one file with it", 2)
     settings = _settings()
-    results = []
+    pages = []
     for path in files:
         text = _read_page(path, settings.max_page_bytes)
         try:
-            page = analyze(text, url=url)
+            pages.append((path, analyze(text, url=url)))
         except AlignerError as exc:
             _fail(f"{path}: {exc}", EXIT_DATAERR)
-        results.append((path, analysis_out(page).model_dump(mode="json")))
+    results = []
+    pairs_out: list[Any] = []
+    for path, page in pages:
+        pairs = tuple(residue_pairs(page))
+        data = analysis_out(page, pairs).model_dump(mode="json")
+        results.append((path, data))
+        pairs_out.extend({**p, "vi_file": str(path), "fr_file": str(path)} for p in data["pairs"])
+    langs = [page.meta.lang for _, page in pages]
+    if len(pages) == 2 and sorted(langs) == ["fr", "vi"]:
+        (vi_path, vi_page), (fr_path, fr_page) = sorted(
+            pages, key=lambda p: p[1].meta.lang, reverse=True
+        )
+        pairs_out.extend(
+            pair_out(p, vi_file=str(vi_path), fr_file=str(fr_path)).model_dump(mode="json")
+            for p in page_pairs(vi_page, fr_page)
+        )
 
     if as_json:
         if len(results) == 1:
             path, data = results[0]
             out: dict[str, Any] = {"file": str(path), **data}
         else:
-            pairs: list[Any] = []
             out = {
                 "documents": [
                     {"file": str(p), **{k: v for k, v in d.items() if k != "pairs"}}
                     for p, d in results
                 ],
-                "pairs": pairs,
+                "pairs": pairs_out,
             }
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
@@ -109,6 +124,11 @@ def analyze_cmd(
         for seg in data["segments"]:
             text = seg["text"] if len(seg["text"]) <= 70 else seg["text"][:69] + "…"
             typer.echo(f"{seg['line']:>4} {seg['kind']:<11} {seg['lang']:<8} {text}")
+    for pair in pairs_out:
+        typer.echo(
+            f"pair {pair['score']:.2f} {pair['method']}: {pair['vi'][:60]!r} "
+            f"-> {pair['fr_focus'][:60]!r}"
+        )
 
 
 @app.command("align")

@@ -16,6 +16,7 @@ from alembic.config import Config
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -51,6 +52,11 @@ class DocumentRow(Base):
         order_by="SegmentRow.idx",
         cascade="all, delete-orphan",
     )
+    pairs: Mapped[list[PairRow]] = relationship(
+        back_populates="document",
+        order_by="PairRow.idx",
+        cascade="all, delete-orphan",
+    )
 
 
 class SegmentRow(Base):
@@ -73,6 +79,27 @@ class SegmentRow(Base):
     repeat_group: Mapped[int | None] = mapped_column(Integer)
 
     document: Mapped[DocumentRow] = relationship(back_populates="segments")
+
+
+class PairRow(Base):
+    """A Vietnamese-French pair found on a document; ``vi``/``fr`` hold the two units."""
+
+    __tablename__ = "pairs"
+    __table_args__ = (UniqueConstraint("document_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    idx: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float] = mapped_column(Float)
+    vi: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fr: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fr_focus: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="pairs")
 
 
 def make_engine(url: str) -> Engine:

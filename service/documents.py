@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from aligner import Page, PageMeta, RepeatGroup, Segment
-from service.db import DocumentRow, SegmentRow
+from aligner.pairs import AlignedPair, Evidence, Unit
+from service.db import DocumentRow, PairRow, SegmentRow
 from service.errors import NotFoundError
 
 
@@ -27,6 +28,7 @@ class StoredDocument:
     sha256: str
     created_at: dt.datetime
     page: Page
+    pairs: tuple[AlignedPair, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,10 @@ class DocumentStore:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def add(self, page: Page, *, name: str | None = None) -> tuple[StoredDocument, bool]:
-        """Store ``page``; if the same text is stored already, return that one.
+    def add(
+        self, page: Page, *, name: str | None = None, pairs: tuple[AlignedPair, ...] = ()
+    ) -> tuple[StoredDocument, bool]:
+        """Store ``page`` and its pairs; if the same text is stored already, return that one.
 
         Returns the stored document and whether it was created by this call.
         """
@@ -82,6 +86,18 @@ class DocumentStore:
                 )
                 for s in page.segments
             ],
+            pairs=[
+                PairRow(
+                    idx=k,
+                    method=p.method,
+                    score=p.score,
+                    vi=dataclasses.asdict(p.vi),
+                    fr=dataclasses.asdict(p.fr),
+                    fr_focus=p.fr_focus,
+                    evidence=[dataclasses.asdict(e) for e in p.evidence],
+                )
+                for k, p in enumerate(pairs)
+            ],
         )
         try:
             with self._sessions.begin() as session:
@@ -99,7 +115,11 @@ class DocumentStore:
     def get(self, doc_id: int) -> StoredDocument:
         """The document with id ``doc_id``; :class:`NotFoundError` if there is none."""
         with self._sessions() as session:
-            row = session.get(DocumentRow, doc_id, options=[selectinload(DocumentRow.segments)])
+            row = session.get(
+                DocumentRow,
+                doc_id,
+                options=[selectinload(DocumentRow.segments), selectinload(DocumentRow.pairs)],
+            )
             if row is None:
                 raise NotFoundError(f"no document with id {doc_id}")
             return _to_stored(row)
@@ -148,7 +168,7 @@ def _load_by_hash(session: Session, digest: str) -> DocumentRow | None:
     return session.scalars(
         select(DocumentRow)
         .where(DocumentRow.sha256 == digest)
-        .options(selectinload(DocumentRow.segments))
+        .options(selectinload(DocumentRow.segments), selectinload(DocumentRow.pairs))
     ).one_or_none()
 
 
@@ -205,6 +225,29 @@ def _to_stored(row: DocumentRow) -> StoredDocument:
     created = row.created_at
     if created.tzinfo is None:  # SQLite drops the zone; every value was written in UTC
         created = created.replace(tzinfo=dt.UTC)
+    pairs = tuple(
+        AlignedPair(
+            vi=_unit(p.vi),
+            fr=_unit(p.fr),
+            score=p.score,
+            evidence=tuple(Evidence(**e) for e in p.evidence),
+            method=p.method,
+            fr_focus=p.fr_focus,
+        )
+        for p in row.pairs
+    )
     return StoredDocument(
-        id=row.id, name=row.name, sha256=row.sha256, created_at=created, page=page
+        id=row.id, name=row.name, sha256=row.sha256, created_at=created, page=page, pairs=pairs
+    )
+
+
+def _unit(data: dict[str, Any]) -> Unit:
+    return Unit(
+        text=data["text"],
+        lang=data["lang"],
+        kind=data["kind"],
+        segments=tuple(data["segments"]),
+        lines=tuple(data["lines"]),
+        start=data["start"],
+        end=data["end"],
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner import AlignerError, analyze
+from aligner.pairs import residue_pairs
 from service.documents import DocumentStore, StoredDocument
 from service.errors import BadInputError, NotTextError, ServiceError, TooLargeError
 
@@ -43,12 +44,13 @@ def decode_page(data: bytes, *, name: str, max_bytes: int, allow_empty: bool = F
 def ingest_text(
     store: DocumentStore, text: str, *, name: str | None, url: str | None = None
 ) -> tuple[StoredDocument, bool]:
-    """Analyse and store one page; returns the document and whether it is new."""
+    """Analyse and pair one page, store both; returns the document and whether it is new."""
     try:
         page = analyze(text, url=url)
+        pairs = tuple(residue_pairs(page))
     except AlignerError as exc:
         raise BadInputError(f"{name or 'page'}: {exc}") from exc
-    return store.add(page, name=name)
+    return store.add(page, name=name, pairs=pairs)
 
 
 def ingest_bytes(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from aligner import Page
+from aligner.pairs import AlignedPair, Unit
 from service.documents import DocumentSummary, StoredDocument
 
 
@@ -47,11 +47,47 @@ class MetaOut(BaseModel):
     titles: dict[str, str] = Field(description="Headline per language found on the page")
 
 
+class UnitOut(BaseModel):
+    text: str
+    lang: str
+    kind: str = Field(description="Segment kind, or `slug` for the source URL's slug")
+    segments: list[int] = Field(description="Segment indices (every occurrence)")
+    lines: list[int]
+    start: int = Field(description="Offset in the page text (first occurrence)")
+    end: int
+
+
+class EvidenceOut(BaseModel):
+    kind: str = Field(description="concept, name, number, punctuation or slug")
+    anchor: str
+    label: str
+    weight: float = Field(description="How rare the anchor is on the page (log scale)")
+
+
+class PairOut(BaseModel):
+    vi: str
+    fr: str
+    score: float = Field(description="In [0, 1]")
+    method: str = Field(description="`residue` (same page) or `cross-page`")
+    fr_focus: str = Field(description="The clauses of the French sentence that correspond")
+    occurrences: int = Field(description="How many times the Vietnamese text occurs")
+    evidence: list[EvidenceOut]
+    vi_unit: UnitOut
+    fr_unit: UnitOut
+    vi_file: str | None = None
+    fr_file: str | None = None
+
+
 class AnalysisOut(BaseModel):
     meta: MetaOut
     segments: list[SegmentOut]
     repeats: list[RepeatOut]
-    pairs: list[dict[str, Any]] = Field(default_factory=list)
+    pairs: list[PairOut] = Field(default_factory=list)
+
+
+class AlignmentsOut(BaseModel):
+    document_id: int
+    pairs: list[PairOut]
 
 
 class DocumentOut(AnalysisOut):
@@ -122,7 +158,40 @@ class ErrorOut(BaseModel):
     code: str
 
 
-def analysis_out(page: Page) -> AnalysisOut:
+def _unit_out(unit: Unit) -> UnitOut:
+    return UnitOut(
+        text=unit.text,
+        lang=unit.lang,
+        kind=unit.kind,
+        segments=list(unit.segments),
+        lines=list(unit.lines),
+        start=unit.start,
+        end=unit.end,
+    )
+
+
+def pair_out(
+    pair: AlignedPair, *, vi_file: str | None = None, fr_file: str | None = None
+) -> PairOut:
+    return PairOut(
+        vi=pair.vi.text,
+        fr=pair.fr.text,
+        score=pair.score,
+        method=pair.method,
+        fr_focus=pair.fr_focus,
+        occurrences=len(pair.vi.segments),
+        evidence=[
+            EvidenceOut(kind=e.kind, anchor=e.anchor, label=e.label, weight=e.weight)
+            for e in pair.evidence
+        ],
+        vi_unit=_unit_out(pair.vi),
+        fr_unit=_unit_out(pair.fr),
+        vi_file=vi_file,
+        fr_file=fr_file,
+    )
+
+
+def analysis_out(page: Page, pairs: tuple[AlignedPair, ...] = ()) -> AnalysisOut:
     meta = page.meta
     return AnalysisOut(
         meta=MetaOut(
@@ -156,11 +225,12 @@ def analysis_out(page: Page) -> AnalysisOut:
             RepeatOut(idx=g.idx, text=g.text, lang=g.lang, segments=list(g.segments))
             for g in page.repeats
         ],
+        pairs=[pair_out(p) for p in pairs],
     )
 
 
 def document_out(doc: StoredDocument, *, created: bool | None = None) -> DocumentOut:
-    analysis = analysis_out(doc.page)
+    analysis = analysis_out(doc.page, doc.pairs)
     return DocumentOut(
         **analysis.model_dump(),
         id=doc.id,

@@ -26,7 +26,10 @@ def test_post_json_then_get_and_list(client: TestClient) -> None:
     assert res.status_code == 201, res.text
     body = res.json()
     assert body["created"] is True
-    assert body["pairs"] == []
+    assert [(p["vi_unit"]["kind"], p["fr_unit"]["lines"]) for p in body["pairs"]] == [
+        ("caption", [3]),
+        ("slug", [3]),
+    ]
     assert body["meta"]["outlet"] == "Báo Chính Phủ"
     seg = body["segments"][0]
     assert text[seg["start"] : seg["end"]] == seg["text"]
@@ -120,3 +123,49 @@ def test_openapi_documents_the_endpoints(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/health", "/documents", "/documents/{doc_id}"} <= set(spec["paths"])
     assert client.get("/docs").status_code == 200
+
+
+def test_alignments_of_a_stored_document(client: TestClient) -> None:
+    doc = client.post("/documents", json={"text": SEED.read_text(encoding="utf-8")}).json()
+    res = client.get(f"/documents/{doc['id']}/alignments")
+    assert res.status_code == 200
+    pairs = res.json()["pairs"]
+    assert pairs == doc["pairs"]
+    caption = pairs[0]
+    assert caption["occurrences"] == 11
+    assert caption["fr"].startswith("Secrétaire général de l'ONU")
+    assert {e["kind"] for e in caption["evidence"]} >= {"concept", "name"}
+    assert client.get("/documents/999/alignments").status_code == 404
+
+
+def test_align_lists_and_texts(client: TestClient) -> None:
+    res = client.post(
+        "/align",
+        json={
+            "src": ["Le Premier ministre a reçu 12 ambassadeurs à Hanoï.", "Partager"],
+            "tgt": "Thủ tướng đã tiếp 12 đại sứ tại Hà Nội.",
+            "src_lang": "fr",
+            "tgt_lang": "vi",
+        },
+    )
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert [(b["src_idx"], b["tgt_idx"]) for b in body["beads"]] == [([0], [0]), ([1], [])]
+    assert body["beads"][0]["tgt"] == "Thủ tướng đã tiếp 12 đại sứ tại Hà Nội."
+    assert body["tgt_sentences"] == ["Thủ tướng đã tiếp 12 đại sứ tại Hà Nội."]
+
+
+def test_align_bad_input_names_the_problem(client: TestClient) -> None:
+    fr = ["Le Premier ministre a reçu les ambassadeurs des pays voisins à Hanoï."]
+    vi = ["Thủ tướng đã tiếp các đại sứ của những nước láng giềng tại Hà Nội."]
+    cases = [
+        ({"src": fr, "tgt": vi, "src_lang": "de"}, "src_lang: 'de' is not a supported"),
+        ({"src": vi, "tgt": fr}, "src reads as 'vi', not the declared 'fr'"),
+        ({"src": [], "tgt": []}, "both empty"),
+        ({"src": ["x" * 30_000], "tgt": vi, "check_langs": False}, "30000 characters"),
+        ({"src": fr, "tgt": vi, "max_size": 9}, "max_size"),
+    ]
+    for body, message in cases:
+        res = client.post("/align", json=body)
+        assert res.status_code == 422, body
+        assert message in res.json()["error"]

@@ -42,6 +42,58 @@ def test_analyze_json_on_one_seed(tmp_path: Path) -> None:
     assert out["segments"][0] == out["segments"][0] | {"kind": "headline", "lang": "fr", "line": 1}
 
 
+def test_analyze_fills_pairs_and_pairs_a_page_with_its_version(tmp_path: Path) -> None:
+    res = run("analyze", str(SEEDS / "004_606bed8f58cb9dd9.txt"), "--json", data_dir=tmp_path)
+    pairs = json.loads(res.stdout)["pairs"]
+    assert [p["vi_unit"]["kind"] for p in pairs] == ["caption", "slug"]
+    vi_page = ROOT / "tests" / "fixtures" / "pages" / "vi_004_original.txt"
+    res = run(
+        "analyze",
+        str(vi_page),
+        str(SEEDS / "004_606bed8f58cb9dd9.txt"),
+        "--json",
+        data_dir=tmp_path,
+    )
+    assert res.returncode == 0, res.stderr
+    cross = [p for p in json.loads(res.stdout)["pairs"] if p["method"] == "cross-page"]
+    assert [(p["vi_unit"]["kind"], p["fr_unit"]["kind"]) for p in cross[:3]] == [
+        ("headline", "headline"),
+        ("lead", "lead"),
+        ("paragraph", "paragraph"),
+    ]
+    assert all(p["vi_file"] == str(vi_page) for p in cross)
+
+
+def test_align_prints_vecalign_beads(tmp_path: Path) -> None:
+    src = tmp_path / "a.fr"
+    tgt = tmp_path / "a.vi"
+    src.write_text(
+        "Le Premier ministre a reçu 12 ambassadeurs à Hanoï.\nPartager\n"
+        "Les deux pays ont signé 3 accords sur l'énergie.\n",
+        encoding="utf-8",
+    )
+    tgt.write_text(
+        "Thủ tướng đã tiếp 12 đại sứ tại Hà Nội.\nHai nước đã ký 3 hiệp định về năng lượng.\n",
+        encoding="utf-8",
+    )
+    res = run(
+        "align", str(src), str(tgt), "--src-lang", "fr", "--tgt-lang", "vi", data_dir=tmp_path
+    )
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert [line.rsplit(":", 1)[0] for line in lines] == ["[0]:[0]", "[1]:[]", "[2]:[1]"]
+    assert all(0 <= float(line.rsplit(":", 1)[1]) <= 1 for line in lines)
+    swapped = run("align", str(tgt), str(src), data_dir=tmp_path)
+    assert swapped.returncode == 65
+    assert "reads as 'vi', not the declared 'fr'" in swapped.stderr
+    empty = tmp_path / "empty"
+    empty.write_text("")
+    res = run("align", str(empty), str(tgt), data_dir=tmp_path)
+    assert res.returncode == 0
+    assert [line.rsplit(":", 1)[0] for line in res.stdout.split()] == ["[]:[0]", "[]:[1]"]
+    assert f"{empty} is empty: every line of the other file is unmatched" in res.stderr
+
+
 def test_analyze_several_files_and_url_option(tmp_path: Path) -> None:
     res = run(
         "analyze", *(str(p) for p in sorted(SEEDS.glob("*.txt"))), "--json", data_dir=tmp_path

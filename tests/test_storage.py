@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import event, inspect, text
 
 from aligner import analyze
+from aligner.pairs import residue_pairs
 from service.db import Base, make_engine, migrate
 from service.documents import DocumentStore
 from service.errors import NotFoundError
@@ -34,12 +35,15 @@ def test_migrations_create_exactly_the_models_schema(tmp_path: Path) -> None:
     assert set(inspect(engine).get_table_names()) >= {"documents", "segments"}
 
 
-def test_round_trip_keeps_the_analysis(store: DocumentStore) -> None:
+def test_round_trip_keeps_the_analysis_and_pairs(store: DocumentStore) -> None:
     page = analyze((SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8"))
-    doc, created = store.add(page, name="004")
+    pairs = tuple(residue_pairs(page))
+    doc, created = store.add(page, name="004", pairs=pairs)
     assert created
     loaded = store.get(doc.id)
     assert loaded.page == page
+    assert loaded.pairs == pairs
+    assert len(pairs) == 2
     assert loaded.name == "004"
 
 

@@ -1,0 +1,366 @@
+"""Pairing Vietnamese text with French text: residue on one page, and a page with its version.
+
+Residue pairing: each Vietnamese item of a French page (a caption repeated as one text, a
+headline, a byline, a banner, the slug of the source URL) is compared with every French
+sentence of the article. Evidence is the anchors both share (lexicon concepts, names folded
+for diacritics, numbers), each weighted by how rare it is on the page (an anchor found in every
+sentence, like "Vietnam", proves little). A pair needs two content anchors and must cover at
+least half of the Vietnamese item's weight; otherwise the item stays unpaired (site banners,
+outlet names).
+
+Cross-page pairing: a Vietnamese page and its French version pair headline with headline, lead
+with lead, and the body sentences through :func:`aligner.beads.align`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aligner.anchors import anchor_surfaces, anchors
+from aligner.beads import AlignParams, align
+from aligner.lexicon import Lexicon, default_lexicon
+from aligner.page import Page, Segment
+from aligner.sentences import split_spans
+from aligner.text import fold, words
+
+_MIN_COVERAGE = 0.5
+_MIN_CONTENT_ANCHORS = 2
+_CONTENT_KINDS = ("headline", "lead", "paragraph", "caption")
+_SLUG_SAME_TITLE = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One anchor shared by the two sides: ``kind`` is concept, name, number or slug."""
+
+    kind: str
+    anchor: str
+    weight: float
+    label: str
+    """Readable form: ``Convention = Công ước`` for a concept, the folded name, the number."""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A text on one side of a pair: the segments it stands at, and its span in the page
+    (``start``/``end`` are offsets into the page text; for a repeated caption, the first)."""
+
+    text: str
+    lang: str
+    kind: str
+    segments: tuple[int, ...]
+    lines: tuple[int, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """A Vietnamese unit and the French unit it corresponds to, with score and evidence.
+
+    ``method`` is ``residue`` (both on one French page) or ``cross-page``; ``score`` is in
+    [0, 1]. ``fr_focus`` is the part of the French sentence the evidence falls in.
+    """
+
+    vi: Unit
+    fr: Unit
+    score: float
+    evidence: tuple[Evidence, ...]
+    method: str
+    fr_focus: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    unit: Unit
+    anchors: frozenset[str]
+    surfaces: dict[str, str] | None = None
+    """For Vietnamese items: the words behind each anchor (see ``anchor_surfaces``)."""
+
+
+def _item(unit: Unit, text: str, lang: str, lex: Lexicon) -> _Candidate:
+    surfaces = anchor_surfaces(text, lang, lex)
+    return _Candidate(unit, anchors(text, lang, lex), surfaces)
+
+
+def residue_pairs(page: Page, *, lexicon: Lexicon | None = None) -> list[AlignedPair]:
+    """Pairs of the Vietnamese residue on ``page`` with its French sentences."""
+    lex = default_lexicon() if lexicon is None else lexicon
+    french = _french_sentences(page, lex)
+    if not french:
+        return []
+    weights = _rarity(french)
+    items = _vietnamese_items(page, lex)
+    pairs: list[AlignedPair] = []
+    for item in items:
+        best = _best_match(item, french, weights, lex)
+        if best is not None:
+            pairs.append(best)
+    _inherit_title_pairs(pairs, items)
+    pairs.sort(key=lambda p: p.vi.segments[0])
+    return pairs
+
+
+def page_pairs(
+    vi_page: Page, fr_page: Page, *, lexicon: Lexicon | None = None
+) -> list[AlignedPair]:
+    """Pairs between a Vietnamese page and its French version: headline, lead, body."""
+    lex = default_lexicon() if lexicon is None else lexicon
+    pairs: list[AlignedPair] = []
+    for kind in ("headline", "lead"):
+        vi_seg = next((s for s in vi_page.segments if s.kind == kind and s.lang == "vi"), None)
+        fr_seg = next((s for s in fr_page.segments if s.kind == kind and s.lang == "fr"), None)
+        if vi_seg is not None and fr_seg is not None:
+            vi_unit, fr_unit = _segment_unit(vi_seg), _segment_unit(fr_seg)
+            shared = _shared(
+                _Candidate(vi_unit, anchors(vi_seg.text, "vi", lex)),
+                _Candidate(fr_unit, anchors(fr_seg.text, "fr", lex)),
+                {},
+                lex,
+            )
+            pairs.append(AlignedPair(vi_unit, fr_unit, 1.0, shared, "cross-page", fr_seg.text))
+    vi_body = _body_sentences(vi_page, "vi")
+    fr_body = _body_sentences(fr_page, "fr")
+    beads = align(
+        [u.text for u in vi_body],
+        [u.text for u in fr_body],
+        src_lang="vi",
+        tgt_lang="fr",
+        lexicon=lex,
+        params=AlignParams(),
+    )
+    for bead in beads:
+        if not bead.src_idx or not bead.tgt_idx:
+            continue
+        vi_unit = _merge([vi_body[i] for i in bead.src_idx])
+        fr_unit = _merge([fr_body[j] for j in bead.tgt_idx])
+        shared = _shared(
+            _Candidate(vi_unit, anchors(vi_unit.text, "vi", lex)),
+            _Candidate(fr_unit, anchors(fr_unit.text, "fr", lex)),
+            {},
+            lex,
+        )
+        pairs.append(AlignedPair(vi_unit, fr_unit, bead.score, shared, "cross-page", fr_unit.text))
+    return pairs
+
+
+# --- residue -------------------------------------------------------------------------------
+
+
+def _segment_unit(seg: Segment) -> Unit:
+    return Unit(seg.text, seg.lang, seg.kind, (seg.idx,), (seg.line,), seg.start, seg.end)
+
+
+def _french_sentences(page: Page, lex: Lexicon) -> list[_Candidate]:
+    out = []
+    for seg in page.segments:
+        if seg.lang != "fr" or seg.kind not in _CONTENT_KINDS:
+            continue
+        for s, e in split_spans(seg.text):
+            text = seg.text[s:e]
+            unit = Unit(text, "fr", seg.kind, (seg.idx,), (seg.line,), seg.start + s, seg.start + e)
+            out.append(_Candidate(unit, anchors(text, "fr", lex)))
+    return out
+
+
+def _vietnamese_items(page: Page, lex: Lexicon) -> list[_Candidate]:
+    items: list[_Candidate] = []
+    grouped: set[int] = set()
+    for group in page.repeats:
+        if group.lang != "vi":
+            continue
+        segs = [page.segments[i] for i in group.segments]
+        grouped.update(group.segments)
+        unit = Unit(
+            group.text,
+            "vi",
+            segs[0].kind,
+            tuple(s.idx for s in segs),
+            tuple(s.line for s in segs),
+            segs[0].start,
+            segs[0].start + len(group.text),
+        )
+        items.append(_item(unit, group.text, "vi", lex))
+    for seg in page.segments:
+        if seg.lang in ("vi", "mixed") and seg.idx not in grouped and seg.kind != "source":
+            text = seg.base_text or seg.text
+            unit = Unit(
+                text, "vi", seg.kind, (seg.idx,), (seg.line,), seg.start, seg.start + len(text)
+            )
+            items.append(_item(unit, text, "vi", lex))
+    meta = page.meta
+    source = next((s for s in page.segments if s.kind == "source"), None)
+    if meta.slug and source is not None and source.lang == "vi-ascii":
+        offset = source.text.find(meta.slug)
+        start = source.start + max(offset, 0)
+        unit = Unit(
+            meta.slug,
+            "vi-ascii",
+            "slug",
+            (source.idx,),
+            (source.line,),
+            start,
+            start + len(meta.slug),
+        )
+        items.append(_item(unit, " ".join(meta.slug_words), "vi-ascii", lex))
+    return items
+
+
+def _rarity(french: Sequence[_Candidate]) -> dict[str, float]:
+    """Weight of each anchor: log(1 + N / sentences holding it), N the sentence count."""
+    df: dict[str, int] = {}
+    for cand in french:
+        for anchor in cand.anchors:
+            df[anchor] = df.get(anchor, 0) + 1
+    n = len(french)
+    return {a: math.log(1 + n / k) for a, k in df.items()}
+
+
+def _anchor_weight(anchor: str, weights: dict[str, float]) -> float:
+    if anchor.startswith("p:"):
+        return 0.0
+    return weights.get(anchor, math.log(2.0))
+
+
+def _shared(
+    vi: _Candidate, fr: _Candidate, weights: dict[str, float], lex: Lexicon
+) -> tuple[Evidence, ...]:
+    out = []
+    for anchor in sorted(vi.anchors & fr.anchors):
+        kind = {"c": "concept", "w": "name", "n": "number", "p": "punctuation"}[anchor[0]]
+        label = anchor[2:]
+        if kind == "concept" and int(label) < len(lex.labels):
+            label = lex.labels[int(label)]
+        out.append(Evidence(kind, anchor, round(_anchor_weight(anchor, weights), 3), label))
+    return tuple(out)
+
+
+def _best_match(
+    item: _Candidate, french: Sequence[_Candidate], weights: dict[str, float], lex: Lexicon
+) -> AlignedPair | None:
+    own = sum(_anchor_weight(a, weights) for a in item.anchors)
+    if own <= 0:
+        return None
+    best: tuple[float, _Candidate, tuple[Evidence, ...]] | None = None
+    for cand in french:
+        evidence = _shared(item, cand, weights, lex)
+        surfaces = item.surfaces or {}
+        content = {
+            surfaces.get(e.anchor, e.anchor)
+            for e in evidence
+            if e.kind in ("concept", "name") and e.weight > 0
+        }
+        if len(content) < _MIN_CONTENT_ANCHORS:
+            continue
+        matched = sum(e.weight for e in evidence)
+        coverage = matched / own
+        theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
+        precision = matched / theirs
+        score = 2 * coverage * precision / (coverage + precision)
+        if coverage >= _MIN_COVERAGE and (best is None or score > best[0]):
+            best = (score, cand, evidence)
+    if best is None:
+        return None
+    score, cand, evidence = best
+    return AlignedPair(
+        item.unit,
+        cand.unit,
+        round(score, 4),
+        evidence,
+        "residue",
+        _focus(cand.unit.text, evidence, lex),
+    )
+
+
+def _inherit_title_pairs(pairs: list[AlignedPair], items: Sequence[_Candidate]) -> None:
+    """A slug that spells a Vietnamese title found on the page pairs where that title pairs."""
+    by_vi = {p.vi.segments: p for p in pairs}
+    titles = [p for p in pairs if p.vi.kind != "slug"]
+    for item in items:
+        if item.unit.kind != "slug":
+            continue
+        slug_words = item.unit.text.split("-")
+        for title in titles:
+            title_words = words(fold(title.vi.text))
+            same = sum(1 for w in slug_words if w in title_words) / max(len(slug_words), 1)
+            if same < _SLUG_SAME_TITLE:
+                continue
+            existing = by_vi.get(item.unit.segments)
+            slug_evidence = Evidence(
+                "slug", "slug", round(same, 3), f"the slug spells {title.vi.text!r}"
+            )
+            if existing is not None and existing.fr.start == title.fr.start:
+                pairs[pairs.index(existing)] = AlignedPair(
+                    existing.vi,
+                    existing.fr,
+                    max(existing.score, title.score),
+                    (*existing.evidence, slug_evidence),
+                    "residue",
+                    existing.fr_focus,
+                )
+            elif existing is None or existing.score < title.score:
+                if existing is not None:
+                    pairs.remove(existing)
+                pairs.append(
+                    AlignedPair(
+                        item.unit,
+                        title.fr,
+                        title.score,
+                        (*title.evidence, slug_evidence),
+                        "residue",
+                        title.fr_focus,
+                    )
+                )
+            break
+
+
+def _focus(text: str, evidence: Sequence[Evidence], lex: Lexicon) -> str:
+    """The shortest run of comma-separated clauses of ``text`` holding the most evidence."""
+    clauses = [c.strip() for c in text.split(", ") if c.strip()]
+    if len(clauses) <= 1:
+        return text
+    clause_anchors = [anchors(c, "fr", lex) for c in clauses]
+    wanted = {e.anchor for e in evidence}
+    best = (0, 0, len(clauses))
+    for i in range(len(clauses)):
+        found: set[str] = set()
+        for j in range(i, len(clauses)):
+            found |= clause_anchors[j] & wanted
+            key = (len(found), -(j - i))
+            if key > (best[0], -(best[2] - best[1] - 1)):
+                best = (len(found), i, j + 1)
+    return ", ".join(clauses[best[1] : best[2]])
+
+
+# --- cross-page ----------------------------------------------------------------------------
+
+
+def _body_sentences(page: Page, lang: str) -> list[Unit]:
+    out = []
+    for seg in page.segments:
+        if seg.lang != lang or seg.kind not in ("paragraph", "caption"):
+            continue
+        text = seg.base_text or seg.text
+        for s, e in split_spans(text):
+            out.append(
+                Unit(
+                    text[s:e], lang, seg.kind, (seg.idx,), (seg.line,), seg.start + s, seg.start + e
+                )
+            )
+    return out
+
+
+def _merge(units: Sequence[Unit]) -> Unit:
+    segments = tuple(dict.fromkeys(s for u in units for s in u.segments))
+    lines = tuple(dict.fromkeys(ln for u in units for ln in u.lines))
+    return Unit(
+        " ".join(u.text for u in units),
+        units[0].lang,
+        units[0].kind,
+        segments,
+        lines,
+        units[0].start,
+        units[-1].end,
+    )
