@@ -15,12 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aligner.sentences import split as split_sentences
 from service.alignment import align_sentences
 from service.db import make_engine, migrate
 from service.documents import DocumentStore
+from service.engine import ArgosEngine
 from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
 from service.ingest import decode_page, ingest_text
 from service.schemas import (
@@ -31,13 +33,19 @@ from service.schemas import (
     DocumentIn,
     DocumentListOut,
     DocumentOut,
+    DocumentTranslationsOut,
     ErrorOut,
     HealthOut,
+    SegmentTranslationOut,
+    TranslationHealth,
     document_out,
     pair_out,
+    segment_translation_out,
     summary_out,
 )
 from service.settings import Settings
+from service.translation_routes import router as translation_router
+from service.translations import TranslationStore, translate_document
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +57,8 @@ class Services:
     settings: Settings
     engine: Engine
     documents: DocumentStore
+    translator: ArgosEngine
+    translations: TranslationStore
 
 
 def build_services(settings: Settings) -> Services:
@@ -56,7 +66,20 @@ def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
-    return Services(settings=settings, engine=engine, documents=DocumentStore(engine))
+    translator = ArgosEngine(
+        settings.resolved_packages_dir(),
+        settings.data_dir / "argos",
+        compute_type=settings.compute_type,
+        inter_threads=settings.inter_threads,
+        intra_threads=settings.intra_threads,
+    )
+    return Services(
+        settings=settings,
+        engine=engine,
+        documents=DocumentStore(engine),
+        translator=translator,
+        translations=TranslationStore(engine),
+    )
 
 
 def get_services(request: Request) -> Services:
@@ -96,13 +119,28 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     )
     _install_error_handlers(app)
 
+    app.include_router(translation_router)
+
     @app.get("/health", response_model=HealthOut, tags=["service"])
     def health(svc: ServicesDep) -> HealthOut:
+        packages = svc.translator.packages()
+        if packages:
+            note = f"{len(packages)} translation package(s) installed"
+        else:
+            note = (
+                "no translation packages installed: /translate answers 400 until one is "
+                "(`triglot models install FILE.argosmodel`)"
+            )
         return HealthOut(
             status="ok",
             version=version("triglot"),
             database=svc.engine.dialect.name,
             documents=svc.documents.count(),
+            translation=TranslationHealth(
+                packages=[p.label for p in packages],
+                pairs=sorted(f"{a}->{b}" for a, b in svc.translator.pairs()),
+                message=note,
+            ),
         )
 
     @app.post(
@@ -194,6 +232,63 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         """The Vietnamese-French pairs found on a document, with scores and evidence."""
         doc = svc.documents.get(doc_id)
         return AlignmentsOut(document_id=doc.id, pairs=[pair_out(p) for p in doc.pairs])
+
+    @app.post(
+        "/documents/{doc_id}/translations",
+        status_code=201,
+        response_model=DocumentTranslationsOut,
+        tags=["translation"],
+        responses={**_ERRORS, 404: {"model": ErrorOut, "description": "No such document"}},
+    )
+    async def post_translations(
+        doc_id: int,
+        svc: ServicesDep,
+        target: Annotated[str, Query(description="Target language")] = "en",
+    ) -> DocumentTranslationsOut:
+        """Translate every French and Vietnamese segment of a document and store the
+        results with their provenance (replacing earlier ones for that language)."""
+        items = await run_in_threadpool(
+            translate_document,
+            svc.documents,
+            svc.translations,
+            svc.translator,
+            doc_id,
+            tgt_lang=target,
+        )
+        return DocumentTranslationsOut(
+            document_id=doc_id,
+            target=target,
+            translations=[segment_translation_out(t) for t in items],
+        )
+
+    @app.get(
+        "/documents/{doc_id}/translations",
+        response_model=DocumentTranslationsOut,
+        tags=["translation"],
+        responses={404: {"model": ErrorOut, "description": "No such document"}},
+    )
+    def get_translations(
+        doc_id: int, svc: ServicesDep, target: Annotated[str, Query()] = "en"
+    ) -> DocumentTranslationsOut:
+        doc = svc.documents.get(doc_id)
+        rows = svc.translations.get(doc_id, target)
+        return DocumentTranslationsOut(
+            document_id=doc_id,
+            target=target,
+            translations=[
+                SegmentTranslationOut(
+                    segment_idx=i,
+                    src_lang=row.src_lang,
+                    source=doc.page.segments[i].text,
+                    text=row.text,
+                    engine=row.engine,
+                    packages=list(row.packages),
+                    pivot=row.pivot,
+                    glossary_version=row.glossary_version,
+                )
+                for i, row in sorted(rows.items())
+            ],
+        )
 
     @app.post("/align", response_model=AlignOut, tags=["alignment"], responses=_ERRORS)
     def post_align(body: AlignIn, svc: ServicesDep) -> AlignOut:

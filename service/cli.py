@@ -234,6 +234,118 @@ def ingest_cmd(
         raise typer.Exit(EXIT_DATAERR if failed == len(files) else EXIT_SOME_FAILED)
 
 
+models_app = typer.Typer(
+    help="Install, list and remove Argos translation packages.", no_args_is_help=True
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("install")
+def models_install(
+    source: Annotated[
+        list[str], typer.Argument(help="FILE.argosmodel, or SRC TGT language codes with --index")
+    ],
+    index: Annotated[str | None, typer.Option(help="Argos package index URL")] = None,
+) -> None:
+    """Install a package file, or the SRC->TGT package of a package index."""
+    from service.packages import install_file, install_from_index  # noqa: PLC0415
+
+    settings = _settings()
+    packages_dir = settings.resolved_packages_dir()
+    try:
+        if index is not None:
+            if len(source) != 2:
+                _fail("with --index give two language codes: SRC TGT", 2)
+            path = install_from_index(index, source[0], source[1], packages_dir)
+        else:
+            if len(source) != 1:
+                _fail("give one package file (or --index URL SRC TGT)", 2)
+            file = Path(source[0])
+            if not file.is_file():
+                _fail(f"{file}: no such file", EXIT_NOINPUT)
+            path = install_file(file, packages_dir)
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_DATAERR)
+    typer.echo(f"installed {path.name}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Installed packages: code, language pair, version."""
+    from service.engine import ArgosEngine  # noqa: PLC0415
+
+    settings = _settings()
+    engine = ArgosEngine(settings.resolved_packages_dir(), settings.data_dir / "argos")
+    packages = engine.packages()
+    if not packages:
+        typer.echo("no packages installed", err=True)
+    for p in packages:
+        typer.echo(f"{p.code}\t{p.src_lang}->{p.tgt_lang}\t{p.version}\t{p.name}")
+
+
+@models_app.command("remove")
+def models_remove(code: Annotated[str, typer.Argument(help="Package code (see `list`)")]) -> None:
+    """Remove an installed package."""
+    from service.packages import remove  # noqa: PLC0415
+
+    settings = _settings()
+    try:
+        remove(settings.resolved_packages_dir(), code)
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_DATAERR)
+    typer.echo(f"removed {code}")
+
+
+@app.command("translate")
+def translate_cmd(
+    document: Annotated[
+        int | None, typer.Option(help="Document id (default: every stored document)")
+    ] = None,
+    target: Annotated[str, typer.Option(help="Target language")] = "en",
+) -> None:
+    """Translate the French and Vietnamese segments of stored documents; store the results."""
+    from tqdm import tqdm  # noqa: PLC0415
+
+    from service.api import build_services  # noqa: PLC0415
+    from service.translations import translate_document  # noqa: PLC0415
+
+    settings = _settings()
+    services = build_services(settings)
+    try:
+        if document is not None:
+            ids = [document]
+        else:
+            ids = []
+            offset = 0
+            while True:
+                items, total = services.documents.list(offset=offset, limit=500)
+                ids += [i.id for i in items]
+                offset += len(items)
+                if offset >= total or not items:
+                    break
+        total_segments = 0
+        for doc_id in ids:
+            doc = services.documents.get(doc_id)
+            todo = sum(1 for s in doc.page.segments if s.lang in ("fr", "vi") and s.lang != target)
+            with tqdm(
+                total=todo, unit="seg", desc=f"document {doc_id}", file=sys.stderr, disable=None
+            ) as bar:
+                done = translate_document(
+                    services.documents,
+                    services.translations,
+                    services.translator,
+                    doc_id,
+                    tgt_lang=target,
+                    progress=bar.update,
+                )
+            total_segments += len(done)
+            typer.echo(f"document {doc_id}\t{len(done)} segments translated to {target}")
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_DATAERR)
+    finally:
+        services.engine.dispose()
+
+
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,

@@ -102,6 +102,27 @@ class PairRow(Base):
     document: Mapped[DocumentRow] = relationship(back_populates="pairs")
 
 
+class TranslationRow(Base):
+    """A segment's machine translation and where it came from."""
+
+    __tablename__ = "translations"
+    __table_args__ = (UniqueConstraint("document_id", "segment_idx", "tgt_lang"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    segment_idx: Mapped[int] = mapped_column(Integer)
+    src_lang: Mapped[str] = mapped_column(String(16))
+    tgt_lang: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    engine: Mapped[str] = mapped_column(String(200))
+    packages: Mapped[list[str]] = mapped_column(JSON)
+    pivot: Mapped[str | None] = mapped_column(String(16))
+    glossary_version: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; on SQLite, WAL journal, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from aligner import Page
 from aligner.pairs import AlignedPair, Unit
 from service.documents import DocumentSummary, StoredDocument
+from service.translations import SegmentTranslation
 
 
 class SegmentOut(BaseModel):
@@ -146,11 +147,48 @@ class AlignOut(BaseModel):
     tgt_sentences: list[str]
 
 
+class SegmentTranslationOut(BaseModel):
+    segment_idx: int
+    src_lang: str
+    source: str
+    text: str
+    engine: str
+    packages: list[str]
+    pivot: str | None
+    glossary_version: str | None
+
+
+class DocumentTranslationsOut(BaseModel):
+    document_id: int
+    target: str
+    translations: list[SegmentTranslationOut]
+
+
+def segment_translation_out(t: SegmentTranslation) -> SegmentTranslationOut:
+    return SegmentTranslationOut(
+        segment_idx=t.segment_idx,
+        src_lang=t.src_lang,
+        source=t.source,
+        text=t.text,
+        engine=t.engine,
+        packages=list(t.packages),
+        pivot=t.pivot,
+        glossary_version=t.glossary_version,
+    )
+
+
+class TranslationHealth(BaseModel):
+    packages: list[str]
+    pairs: list[str]
+    message: str
+
+
 class HealthOut(BaseModel):
     status: str
     version: str
     database: str
     documents: int
+    translation: TranslationHealth
 
 
 class ErrorOut(BaseModel):

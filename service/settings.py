@@ -33,6 +33,23 @@ class Settings(BaseSettings):
     seeds_dir: Path | None = Field(
         default=None, description="Pages ingested by `triglot serve` when the database is empty."
     )
+    packages_dir: Path | None = Field(
+        default=None, description="Installed Argos packages; default: data_dir/packages."
+    )
+    compute_type: str = Field(
+        default="default",
+        pattern=r"^(default|auto|int8|int8_float32|int16|float32|float16|bfloat16|"
+        r"int8_float16|int8_bfloat16)$",
+        description="CTranslate2 compute type ('default': as the model was saved).",
+    )
+    inter_threads: int = Field(default=1, ge=1, le=64, description="Batches decoded at once.")
+    intra_threads: int = Field(
+        default=1, ge=0, le=64, description="Threads per batch (1 is fastest on small CPUs)."
+    )
+    translate_max_chars: int = Field(
+        default=20_000, gt=0, description="Most characters in one /translate request (0: none)."
+    )
+    translate_max_batch: int = Field(default=100, gt=0, description="Most texts in one `q`.")
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=0, le=65535)
 
@@ -42,6 +59,9 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("TRIGLOT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return value
+
+    def resolved_packages_dir(self) -> Path:
+        return self.packages_dir or self.data_dir / "packages"
 
     def resolved_database_url(self) -> str:
         """The database URL in force (the SQLite default under ``data_dir`` if none is set)."""

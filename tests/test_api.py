@@ -9,15 +9,17 @@ from tests.conftest import SEEDS
 SEED = SEEDS / "004_606bed8f58cb9dd9.txt"
 
 
-def test_health_on_an_empty_database(client: TestClient) -> None:
+def test_health_on_an_empty_database_with_no_packages(client: TestClient) -> None:
     res = client.get("/health")
     assert res.status_code == 200
-    assert res.json() | {"version": "x"} == {
+    body = res.json()
+    assert {k: body[k] for k in ("status", "database", "documents")} == {
         "status": "ok",
-        "version": "x",
         "database": "sqlite",
         "documents": 0,
     }
+    assert body["translation"]["packages"] == []
+    assert "no translation packages installed" in body["translation"]["message"]
 
 
 def test_post_json_then_get_and_list(client: TestClient) -> None:

@@ -1,0 +1,361 @@
+"""Translation engines: a small protocol, and its implementation on argostranslate.
+
+``ArgosEngine`` finds packages with argostranslate's own discovery in a folder under
+``TRIGLOT_DATA_DIR``, tokenises with each package's tokenizer, and decodes with the package's
+CTranslate2 model using argostranslate's decoding options (target prefix, beam 4, length
+penalty 0.2, unknowns replaced), but batched across segments and with hooks for forced
+decoding. Offline by construction: argostranslate's XDG folders point under the data folder
+before its first import, no package index is ever contacted, and sentences are split by the
+package's own MiniSBD model when it ships one, otherwise by Triglot's rule-based splitter
+(argostranslate would download a MiniSBD model from the network).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Protocol
+
+from aligner.sentences import split as split_sentences
+from service.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"fr": "French", "vi": "Vietnamese", "en": "English"}
+
+
+class NoRouteError(ServiceError):
+    """No installed package (or pair of packages through a middle language) links two
+    languages."""
+
+    status = 400
+    code = "no_package"
+
+
+@dataclass(frozen=True, slots=True)
+class PackageInfo:
+    """An installed translation package."""
+
+    code: str
+    src_lang: str
+    tgt_lang: str
+    src_name: str
+    tgt_name: str
+    version: str
+    name: str
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}@{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Which engine and packages produced a translation (``pivot``: the middle language)."""
+
+    engine: str
+    packages: tuple[str, ...]
+    pivot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """One segment's translation, its alternatives and provenance."""
+
+    text: str
+    alternatives: tuple[str, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Forced:
+    """Forced decoding for one sentence: the tokens of a target prefix to continue from."""
+
+    prefix: tuple[str, ...] = ()
+
+
+class TranslationEngine(Protocol):
+    """What Triglot needs of a machine-translation engine."""
+
+    def packages(self) -> list[PackageInfo]: ...
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """Language pairs that can be translated (directly or through one middle language)."""
+        ...
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        *,
+        src_lang: str,
+        tgt_lang: str,
+        alternatives: int = 0,
+    ) -> list[Translated]: ...
+
+    def reload(self) -> None:
+        """Forget loaded packages (after an install or removal)."""
+        ...
+
+
+@dataclass
+class _Loaded:
+    info: PackageInfo
+    package: Any  # argostranslate.package.Package
+    sentencizer: Any
+    translator: Any = None  # ctranslate2.Translator, created on first use
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def prepare_argos_environment(argos_home: Path, packages_dir: Path) -> None:
+    """Point argostranslate's folders under ``argos_home`` before it is first imported.
+
+    argostranslate reads its settings and creates its folders when imported; after that its
+    module globals are set directly, so one process can serve one data folder at a time.
+    """
+    for sub in ("data", "config", "cache"):
+        (argos_home / sub).mkdir(parents=True, exist_ok=True)
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["XDG_DATA_HOME"] = str(argos_home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(argos_home / "config")
+    os.environ["XDG_CACHE_HOME"] = str(argos_home / "cache")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
+    os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
+    from argostranslate import settings  # noqa: PLC0415
+
+    settings.package_data_dir = packages_dir
+    settings.package_dirs = [packages_dir]
+
+
+class RuleSentencizer:
+    """argostranslate's sentence-splitter interface over :mod:`aligner.sentences`."""
+
+    def split_sentences(self, text: str) -> list[str]:
+        return split_sentences(text) or [text]
+
+    def __str__(self) -> str:
+        return "TriglotRuleSentencizer"
+
+
+class ArgosEngine:
+    """Translation with installed Argos packages (see the module docstring)."""
+
+    def __init__(
+        self,
+        packages_dir: Path,
+        argos_home: Path,
+        *,
+        compute_type: str = "default",
+        inter_threads: int = 1,
+        intra_threads: int = 1,
+        beam_size: int = 4,
+    ) -> None:
+        self.packages_dir = packages_dir
+        self.argos_home = argos_home
+        self.compute_type = compute_type
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.beam_size = beam_size
+        self._loaded: dict[tuple[str, str], _Loaded] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return (
+            f"argostranslate {version('argos-translate-lt')} / ctranslate2 {version('ctranslate2')}"
+        )
+
+    # --- packages ---------------------------------------------------------------------------
+
+    def _load(self) -> dict[tuple[str, str], _Loaded]:
+        with self._lock:
+            if self._loaded is None:
+                prepare_argos_environment(self.argos_home, self.packages_dir)
+                from argostranslate import package as argos_package  # noqa: PLC0415
+
+                loaded: dict[tuple[str, str], _Loaded] = {}
+                for pkg in argos_package.get_installed_packages(path=[self.packages_dir]):
+                    if getattr(pkg, "type", "translate") != "translate":
+                        continue
+                    info = PackageInfo(
+                        code=pkg.package_path.name,
+                        src_lang=pkg.from_code,
+                        tgt_lang=pkg.to_code,
+                        src_name=pkg.from_name,
+                        tgt_name=pkg.to_name,
+                        version=str(pkg.package_version),
+                        name=getattr(pkg, "name", pkg.package_path.name),
+                        path=pkg.package_path,
+                    )
+                    loaded[pkg.from_code, pkg.to_code] = _Loaded(info, pkg, _sentencizer(pkg))
+                self._loaded = loaded
+            return self._loaded
+
+    def packages(self) -> list[PackageInfo]:
+        return sorted((p.info for p in self._load().values()), key=lambda i: i.code)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        direct = set(self._load())
+        pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
+        return direct | pivoted
+
+    def reload(self) -> None:
+        with self._lock:
+            self._loaded = None
+
+    def route(self, src_lang: str, tgt_lang: str) -> list[_Loaded]:
+        """The packages to chain from ``src_lang`` to ``tgt_lang``: one, or two through a
+        middle language; :class:`NoRouteError` names the pair and how to install one."""
+        loaded = self._load()
+        if (src_lang, tgt_lang) in loaded:
+            return [loaded[src_lang, tgt_lang]]
+        for (a, mid), first in sorted(loaded.items()):
+            if a == src_lang and (mid, tgt_lang) in loaded:
+                return [first, loaded[mid, tgt_lang]]
+        installed = ", ".join(f"{a}->{b}" for a, b in sorted(loaded)) or "none"
+        raise NoRouteError(
+            f"no translation package for {src_lang}->{tgt_lang} (installed: {installed}); "
+            f"install one with `triglot models install FILE.argosmodel` or "
+            f"`triglot models install --index URL {src_lang} {tgt_lang}`"
+        )
+
+    # --- translation ------------------------------------------------------------------------
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        *,
+        src_lang: str,
+        tgt_lang: str,
+        alternatives: int = 0,
+    ) -> list[Translated]:
+        """Translate each text (paragraphs kept: one per line); ``alternatives`` extra
+        hypotheses per text come from the beam (for a pivot, from the last step)."""
+        if src_lang == tgt_lang:
+            prov = Provenance(self.name, ())
+            return [Translated(t, (), prov) for t in texts]
+        route = self.route(src_lang, tgt_lang)
+        current: list[list[str]] = [[t] for t in texts]
+        for step, loaded in enumerate(route):
+            last = step == len(route) - 1
+            n_hyp = 1 + alternatives if last else 1
+            current = self.translate_with(loaded, [c[0] for c in current], num_hypotheses=n_hyp)
+        provenance = Provenance(
+            engine=self.name,
+            packages=tuple(r.info.label for r in route),
+            pivot=route[0].info.tgt_lang if len(route) > 1 else None,
+        )
+        out = []
+        for hyps in current:
+            alts = tuple(dict.fromkeys(h for h in hyps[1:] if h != hyps[0]))
+            out.append(Translated(hyps[0], alts, provenance))
+        return out
+
+    def translate_with(
+        self,
+        loaded: _Loaded,
+        texts: Sequence[str],
+        *,
+        num_hypotheses: int = 1,
+        forced: dict[tuple[int, int, int], Forced] | None = None,
+    ) -> list[list[str]]:
+        """Hypotheses for each text through one package, all sentences in one batch.
+
+        ``forced`` maps (text, paragraph, sentence) indices to a target prefix to continue
+        from. Returns, per text, ``num_hypotheses`` strings (best first).
+        """
+        pkg = loaded.package
+        layout: list[list[list[int]]] = []  # text -> paragraph -> sentence batch positions
+        batch: list[list[str]] = []
+        prefixes: list[list[str] | None] = []
+        for t_idx, text in enumerate(texts):
+            paragraphs = []
+            for p_idx, paragraph in enumerate(text.split("\n")):
+                positions = []
+                sentences = (
+                    loaded.sentencizer.split_sentences(paragraph) if paragraph.strip() else []
+                )
+                for s_idx, sentence in enumerate(sentences):
+                    positions.append(len(batch))
+                    batch.append(pkg.tokenizer.encode(sentence))
+                    prefix = [pkg.target_prefix] if pkg.target_prefix else []
+                    if forced and (t_idx, p_idx, s_idx) in forced:
+                        prefix = prefix + list(forced[t_idx, p_idx, s_idx].prefix)
+                    prefixes.append(prefix or None)
+                paragraphs.append(positions)
+            layout.append(paragraphs)
+        results = self._decode(loaded, batch, prefixes, num_hypotheses) if batch else []
+        out: list[list[str]] = []
+        for paragraphs in layout:
+            hyps = []
+            for h in range(num_hypotheses):
+                texts_h = []
+                for positions in paragraphs:
+                    tokens: list[str] = []
+                    for pos in positions:
+                        hyp_list = results[pos].hypotheses
+                        tokens.extend(hyp_list[min(h, len(hyp_list) - 1)])
+                    texts_h.append(self._detokenize(pkg, tokens) if positions else "")
+                hyps.append("\n".join(texts_h))
+            out.append(hyps)
+        return out
+
+    def _decode(
+        self,
+        loaded: _Loaded,
+        batch: list[list[str]],
+        prefixes: list[list[str] | None],
+        num_hypotheses: int,
+    ) -> list[Any]:
+        translator = self._translator(loaded)
+        use_prefix = any(p is not None for p in prefixes)
+        return list(
+            translator.translate_batch(
+                batch,
+                target_prefix=prefixes if use_prefix else None,
+                replace_unknowns=True,
+                max_batch_size=1024,
+                batch_type="tokens",
+                beam_size=max(num_hypotheses, self.beam_size),
+                num_hypotheses=num_hypotheses,
+                length_penalty=0.2,
+                return_scores=True,
+            )
+        )
+
+    def _translator(self, loaded: _Loaded) -> Any:
+        with loaded.lock:
+            if loaded.translator is None:
+                import ctranslate2  # noqa: PLC0415
+
+                loaded.translator = ctranslate2.Translator(
+                    str(loaded.info.path / "model"),
+                    device="cpu",
+                    compute_type=self.compute_type,
+                    inter_threads=self.inter_threads,
+                    intra_threads=self.intra_threads,
+                )
+                log.info("loaded %s (%s)", loaded.info.label, self.compute_type)
+            return loaded.translator
+
+    @staticmethod
+    def _detokenize(pkg: Any, tokens: list[str]) -> str:
+        value = str(pkg.tokenizer.decode(tokens))
+        if pkg.target_prefix and value.startswith(pkg.target_prefix):
+            value = value[len(pkg.target_prefix) :]
+        return value[1:] if value.startswith(" ") else value
+
+
+def _sentencizer(pkg: Any) -> Any:
+    """The package's own MiniSBD model if it ships one, else Triglot's rule-based splitter."""
+    minisbd = pkg.package_path / "minisbd"
+    if minisbd.is_dir() and any(f.suffix == ".onnx" for f in minisbd.iterdir()):
+        from argostranslate.sbd import MiniSBDSentencizer  # noqa: PLC0415
+
+        return MiniSBDSentencizer(pkg)
+    return RuleSentencizer()

@@ -1,0 +1,220 @@
+"""LibreTranslate 1.9 wire format: POST /translate, GET /languages, POST /detect.
+
+Requests may be JSON or form-encoded (the official clients send forms). Errors are
+``{"error": "..."}`` with LibreTranslate's status codes. Triglot adds ``provenance`` to the
+response (engine, packages, pivot language); clients that do not know it ignore it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from aligner.langid import identify
+from service.engine import LANGUAGE_NAMES, ArgosEngine, Translated
+from service.errors import ServiceError
+from service.markup import translate_html
+
+
+class TranslateRequestError(ServiceError):
+    """A /translate, /detect or /languages request LibreTranslate would answer with 400."""
+
+    status = 400
+    code = "bad_request"
+
+
+class LanguageOut(BaseModel):
+    code: str
+    name: str
+    targets: list[str]
+
+
+class DetectOut(BaseModel):
+    confidence: float = Field(description="0-100")
+    language: str
+
+
+def _engine(request: Request) -> ArgosEngine:
+    engine: ArgosEngine = request.app.state.services.engine
+    return engine
+
+
+EngineDep = Annotated[ArgosEngine, Depends(_engine)]
+
+router = APIRouter(tags=["translation"])
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json":
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise TranslateRequestError(f"Invalid request: body is not JSON ({exc})") from None
+        if not isinstance(body, dict):
+            raise TranslateRequestError("Invalid request: JSON body must be an object")
+        return body
+    if media in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    return dict(request.query_params)
+
+
+def _detect(text: str) -> tuple[str, float]:
+    guess = identify(text)
+    lang = "vi" if guess.lang == "vi-ascii" else guess.lang
+    if lang not in LANGUAGE_NAMES:
+        lang = "en"
+    return lang, round(guess.confidence * 100, 2)
+
+
+@router.get("/languages", response_model=list[LanguageOut])
+def languages(engine: EngineDep) -> list[LanguageOut]:
+    """Installed languages, each with the languages it can be translated to."""
+    pairs = engine.pairs()
+    names = {p.src_lang: p.src_name for p in engine.packages()}
+    names |= {p.tgt_lang: p.tgt_name for p in engine.packages()}
+    codes = sorted({a for a, _ in pairs} | {b for _, b in pairs})
+    return [
+        LanguageOut(
+            code=code,
+            name=names.get(code, LANGUAGE_NAMES.get(code, code)),
+            targets=sorted(b for a, b in pairs if a == code),
+        )
+        for code in codes
+    ]
+
+
+@router.post("/detect", response_model=list[DetectOut])
+async def detect(request: Request) -> list[DetectOut]:
+    """The language of `q` (fr, vi or en), LibreTranslate style."""
+    params = await _params(request)
+    q = params.get("q")
+    if not isinstance(q, str) or not q:
+        raise TranslateRequestError("Invalid request: missing q parameter")
+    lang, confidence = _detect(q)
+    return [DetectOut(confidence=confidence, language=lang)]
+
+
+@router.post("/translate")
+async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
+    """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
+
+    Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
+    (number of extra translations), `api_key`. Response: `translatedText`,
+    `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
+    """
+    settings = request.app.state.services.settings
+    params = await _params(request)
+    q, source, target = params.get("q"), params.get("source"), params.get("target")
+    for name, value in (("q", q), ("source", source), ("target", target)):
+        if value is None or value == "":
+            raise TranslateRequestError(f"Invalid request: missing {name} parameter")
+    if not isinstance(source, str) or not isinstance(target, str):
+        raise TranslateRequestError("Invalid request: source and target must be strings")
+    batch = isinstance(q, list)
+    raw = q if isinstance(q, list) else [q]
+    if not all(isinstance(t, str) for t in raw):
+        raise TranslateRequestError("Invalid request: q must be a string or a list of strings")
+    texts: list[str] = [str(t) for t in raw]
+    if batch and len(texts) > settings.translate_max_batch:
+        raise TranslateRequestError(
+            f"Invalid request: request ({len(texts)}) exceeds text limit "
+            f"({settings.translate_max_batch})"
+        )
+    chars = sum(len(t) for t in texts)
+    if settings.translate_max_chars and chars > settings.translate_max_chars:
+        raise TranslateRequestError(
+            f"Invalid request: request ({chars}) exceeds text limit "
+            f"({settings.translate_max_chars})"
+        )
+    text_format = params.get("format") or "text"
+    if text_format not in ("text", "html"):
+        raise TranslateRequestError(f"{text_format} format is not supported")
+    try:
+        n_alternatives = int(params.get("alternatives") or 0)
+    except (TypeError, ValueError):
+        raise TranslateRequestError("Invalid request: alternatives must be a number") from None
+    n_alternatives = max(0, min(n_alternatives, 3))
+
+    pairs = engine.pairs()
+    sources = {a for a, _ in pairs}
+    targets = {b for _, b in pairs}
+    if source != "auto" and source not in sources | {target}:
+        raise TranslateRequestError(f"{source} is not supported")
+    if target not in targets | {source}:
+        raise TranslateRequestError(f"{target} is not supported")
+
+    detected = [_detect(t) for t in texts] if source == "auto" else []
+    groups: dict[str, list[int]] = {}
+    for i, _text in enumerate(texts):
+        groups.setdefault(detected[i][0] if detected else source, []).append(i)
+    results: list[Translated | None] = [None] * len(texts)
+    for src_lang, idxs in groups.items():
+        chunk = [texts[i] for i in idxs]
+        done = await run_in_threadpool(
+            _translate_chunk,
+            engine,
+            chunk,
+            src_lang=src_lang,
+            tgt_lang=target,
+            text_format=text_format,
+            alternatives=n_alternatives,
+        )
+        for i, res in zip(idxs, done, strict=True):
+            results[i] = res
+    final = [r for r in results if r is not None]
+
+    out: dict[str, Any] = {}
+    translated = [r.text for r in final]
+    out["translatedText"] = translated if batch else translated[0]
+    if detected:
+        langs = [{"confidence": c, "language": lang} for lang, c in detected]
+        out["detectedLanguage"] = langs if batch else langs[0]
+    if n_alternatives:
+        alts = [list(r.alternatives) for r in final]
+        out["alternatives"] = alts if batch else alts[0]
+    provenance = [
+        {
+            "engine": r.provenance.engine,
+            "packages": list(r.provenance.packages),
+            "pivot": r.provenance.pivot,
+        }
+        for r in final
+    ]
+    out["provenance"] = provenance if batch else provenance[0]
+    return out
+
+
+def _translate_chunk(
+    engine: ArgosEngine,
+    texts: list[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    text_format: str,
+    alternatives: int,
+) -> list[Translated]:
+    if text_format == "text":
+        return engine.translate(
+            texts, src_lang=src_lang, tgt_lang=tgt_lang, alternatives=alternatives
+        )
+    return [_translate_markup(engine, text, src_lang, tgt_lang) for text in texts]
+
+
+def _translate_markup(engine: ArgosEngine, text: str, src_lang: str, tgt_lang: str) -> Translated:
+    """One HTML document: its text nodes translated in one batch, the markup kept."""
+    done: list[Translated] = []
+
+    def run(nodes: list[str]) -> list[str]:
+        done.extend(engine.translate(nodes, src_lang=src_lang, tgt_lang=tgt_lang))
+        return [d.text for d in done]
+
+    translated = translate_html(text, run)
+    if not done:  # no text node: still report the route that would be used
+        done = engine.translate([""], src_lang=src_lang, tgt_lang=tgt_lang)
+    return Translated(translated, (), done[0].provenance)

@@ -1,0 +1,118 @@
+"""English (or another language) for stored documents: translate segments, store with
+provenance, one transaction per document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from service.db import TranslationRow
+from service.documents import DocumentStore
+from service.engine import TranslationEngine
+
+TRANSLATED_LANGS = ("fr", "vi", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentTranslation:
+    segment_idx: int
+    src_lang: str
+    tgt_lang: str
+    source: str
+    text: str
+    engine: str
+    packages: tuple[str, ...]
+    pivot: str | None
+    glossary_version: str | None
+    created_at: dt.datetime
+
+
+class TranslationStore:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def replace(self, doc_id: int, tgt_lang: str, items: list[SegmentTranslation]) -> None:
+        """Store ``items`` as the document's translations into ``tgt_lang`` (all or nothing)."""
+        with self._sessions.begin() as session:
+            session.execute(
+                delete(TranslationRow).where(
+                    TranslationRow.document_id == doc_id, TranslationRow.tgt_lang == tgt_lang
+                )
+            )
+            session.add_all(
+                TranslationRow(
+                    document_id=doc_id,
+                    segment_idx=t.segment_idx,
+                    src_lang=t.src_lang,
+                    tgt_lang=t.tgt_lang,
+                    text=t.text,
+                    engine=t.engine,
+                    packages=list(t.packages),
+                    pivot=t.pivot,
+                    glossary_version=t.glossary_version,
+                    created_at=t.created_at,
+                )
+                for t in items
+            )
+
+    def get(self, doc_id: int, tgt_lang: str) -> dict[int, TranslationRow]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(TranslationRow).where(
+                    TranslationRow.document_id == doc_id, TranslationRow.tgt_lang == tgt_lang
+                )
+            ).all()
+            return {r.segment_idx: r for r in rows}
+
+
+def translate_document(
+    documents: DocumentStore,
+    store: TranslationStore,
+    engine: TranslationEngine,
+    doc_id: int,
+    *,
+    tgt_lang: str = "en",
+    progress: Callable[[int], object] | None = None,
+) -> list[SegmentTranslation]:
+    """Translate every French and Vietnamese segment of a document into ``tgt_lang`` and
+    store the results. Repeated texts are translated once. Raises the engine's error (with
+    the missing pair named) before anything is stored."""
+    doc = documents.get(doc_id)
+    by_lang: dict[str, list[int]] = {}
+    for seg in doc.page.segments:
+        if seg.lang in TRANSLATED_LANGS and seg.lang != tgt_lang:
+            by_lang.setdefault(seg.lang, []).append(seg.idx)
+    now = dt.datetime.now(dt.UTC)
+    out: list[SegmentTranslation] = []
+    for src_lang, idxs in sorted(by_lang.items()):
+        unique = list(dict.fromkeys(doc.page.segments[i].text for i in idxs))
+        done = dict(
+            zip(unique, engine.translate(unique, src_lang=src_lang, tgt_lang=tgt_lang), strict=True)
+        )
+        for i in idxs:
+            seg = doc.page.segments[i]
+            result = done[seg.text]
+            out.append(
+                SegmentTranslation(
+                    segment_idx=i,
+                    src_lang=src_lang,
+                    tgt_lang=tgt_lang,
+                    source=seg.text,
+                    text=result.text,
+                    engine=result.provenance.engine,
+                    packages=result.provenance.packages,
+                    pivot=result.provenance.pivot,
+                    glossary_version=None,
+                    created_at=now,
+                )
+            )
+        if progress is not None:
+            progress(len(idxs))
+    out.sort(key=lambda t: t.segment_idx)
+    store.replace(doc_id, tgt_lang, out)
+    return out
