@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -104,11 +106,69 @@ class TranslationEngine(Protocol):
 
 
 @dataclass
+class _Job:
+    batch: list[list[str]]
+    prefixes: list[list[str] | None]
+    num_hypotheses: int
+    future: Future[list[Any]] = field(default_factory=Future)
+
+
+DecodeFn = Callable[[list[list[str]], list[list[str] | None], int], list[Any]]
+
+
+class _Batcher:
+    """Sends the sentences of concurrent callers to CTranslate2 together.
+
+    One worker thread takes every job waiting when it wakes, decodes them in one
+    ``translate_batch`` per hypothesis count, and hands each caller its own results. A lone
+    request is decoded at once; requests arriving during a decode form the next batch.
+    """
+
+    def __init__(self, decode: DecodeFn) -> None:
+        self._decode = decode
+        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._loop, name="triglot-batcher", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: _Job) -> list[Any]:
+        self._jobs.put(job)
+        return job.future.result()
+
+    def _loop(self) -> None:
+        while True:
+            jobs = [self._jobs.get()]
+            while True:
+                try:
+                    jobs.append(self._jobs.get_nowait())
+                except queue.Empty:
+                    break
+            by_n: dict[int, list[_Job]] = {}
+            for job in jobs:
+                by_n.setdefault(job.num_hypotheses, []).append(job)
+            for n, group in by_n.items():
+                try:
+                    results = self._decode(
+                        [t for j in group for t in j.batch],
+                        [p for j in group for p in j.prefixes],
+                        n,
+                    )
+                except Exception as exc:
+                    for job in group:
+                        job.future.set_exception(exc)
+                    continue
+                start = 0
+                for job in group:
+                    job.future.set_result(results[start : start + len(job.batch)])
+                    start += len(job.batch)
+
+
+@dataclass
 class _Loaded:
     info: PackageInfo
     package: Any  # argostranslate.package.Package
     sentencizer: Any
     translator: Any = None  # ctranslate2.Translator, created on first use
+    batcher: _Batcher | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -289,7 +349,9 @@ class ArgosEngine:
                     prefixes.append(prefix or None)
                 paragraphs.append(positions)
             layout.append(paragraphs)
-        results = self._decode(loaded, batch, prefixes, num_hypotheses) if batch else []
+        results = (
+            self._batcher(loaded).submit(_Job(batch, prefixes, num_hypotheses)) if batch else []
+        )
         out: list[list[str]] = []
         for paragraphs in layout:
             hyps = []
@@ -304,6 +366,14 @@ class ArgosEngine:
                 hyps.append("\n".join(texts_h))
             out.append(hyps)
         return out
+
+    def _batcher(self, loaded: _Loaded) -> _Batcher:
+        with loaded.lock:
+            if loaded.batcher is None:
+                loaded.batcher = _Batcher(
+                    lambda batch, prefixes, n: self._decode(loaded, batch, prefixes, n)
+                )
+            return loaded.batcher
 
     def _decode(
         self,

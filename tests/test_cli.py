@@ -171,6 +171,44 @@ def test_ingest_stores_good_pages_and_reports_bad_ones(tmp_path: Path) -> None:
     assert run("ingest", str(tmp_path / "missing"), data_dir=data).returncode == 66
 
 
+MODELS = ROOT / "tests" / "fixtures" / "models"
+
+
+def test_models_install_list_remove(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    res = run("models", "install", str(MODELS / "fr_en.argosmodel"), data_dir=data)
+    assert res.returncode == 0, res.stderr
+    assert "installed translate-fr_en-copyfixture" in res.stdout
+    listing = run("models", "list", data_dir=data).stdout
+    assert "translate-fr_en-copyfixture\tfr->en\t0.1" in listing
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_bytes(b"PK not really")
+    res = run("models", "install", str(bad), data_dir=data)
+    assert res.returncode == 65
+    assert "not a zip archive" in res.stderr
+    assert run("models", "list", data_dir=data).stdout == listing
+    assert run("models", "remove", "translate-fr_en-copyfixture", data_dir=data).returncode == 0
+    assert "no packages installed" in run("models", "list", data_dir=data).stderr
+    res = run("models", "remove", "nope", data_dir=data)
+    assert res.returncode == 65
+    assert "no installed package 'nope'" in res.stderr
+
+
+def test_translate_command_stores_english(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for pair in ("fr_en", "vi_en"):
+        assert (
+            run("models", "install", str(MODELS / f"{pair}.argosmodel"), data_dir=data).returncode
+            == 0
+        )
+    assert run("ingest", str(SEEDS), data_dir=data).returncode == 0
+    res = run("translate", data_dir=data)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) == 2
+    assert all("segments translated to en" in line for line in lines)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -208,6 +246,60 @@ def test_serve_ingests_the_seeds_and_answers(tmp_path: Path) -> None:
             names = sorted(i["name"] for i in json.load(res)["items"])
         assert names == sorted(p.name for p in SEEDS.glob("*.txt"))
         assert "ingested 2 seed pages" in log.read_text()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.slow
+def test_libretranslatepy_client_against_a_live_server(tmp_path: Path) -> None:
+    from libretranslatepy import LibreTranslateAPI  # noqa: PLC0415
+
+    data = tmp_path / "data"
+    for pair in ("fr_en", "vi_en"):
+        run("models", "install", str(MODELS / f"{pair}.argosmodel"), data_dir=data)
+    port = _free_port()
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data)}
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                TRIGLOT,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--seeds",
+                str(tmp_path),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        client = LibreTranslateAPI(f"http://127.0.0.1:{port}/")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                languages = client.languages(timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"server did not start: {log.read_text()}")
+                time.sleep(0.3)
+        assert {lang["code"] for lang in languages} == {"fr", "vi", "en"}
+        text = "Le Premier ministre a reçu les délégués à Hanoï."
+        assert client.translate(text, "fr", "en") == text
+        assert client.translate("Thủ tướng tiếp các đại biểu.", "auto", "en") == (
+            "Thủ tướng tiếp các đại biểu."
+        )
+        assert client.detect(text)[0]["language"] == "fr"
     finally:
         proc.send_signal(signal.SIGINT)
         try:

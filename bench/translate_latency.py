@@ -1,0 +1,167 @@
+"""/translate latency and throughput against direct CTranslate2 calls on the same package.
+
+Starts `triglot serve` on loopback with one package installed (the fr->en copy fixture by
+default, or `--package FILE.argosmodel` for a real model), then measures, in the same run:
+
+- latency of one sentence: POST /translate over a kept-alive HTTP connection, against the
+  package's own tokenizer + `ctranslate2.Translator.translate_batch` + detokenizer called
+  directly in this process (same compute type, beam 4, one thread);
+- throughput with 16 concurrent clients, against 16 threads calling CTranslate2 directly.
+
+Sentences alternate (argostranslate-style caches would otherwise answer repeats at once).
+
+    .venv/bin/python bench/translate_latency.py [--package FILE] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
+SENTENCES = [
+    line.strip()
+    for line in (ROOT / "seeds" / "000_73caa743acbd0cff.txt").read_text(encoding="utf-8").split(".")
+    if 40 < len(line.strip()) < 200
+]
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _post(conn: http.client.HTTPConnection, text: str) -> str:
+    body = json.dumps({"q": text, "source": "fr", "target": "en"})
+    conn.request("POST", "/translate", body, {"Content-Type": "application/json"})
+    res = conn.getresponse()
+    data = json.loads(res.read())
+    if res.status != 200:
+        raise RuntimeError(data)
+    return str(data["translatedText"])
+
+
+def _direct(package_dir: Path):  # type: ignore[no-untyped-def]
+    import ctranslate2  # noqa: PLC0415
+    import sentencepiece as spm  # noqa: PLC0415
+
+    translator = ctranslate2.Translator(
+        str(package_dir / "model"),
+        device="cpu",
+        compute_type="default",
+        intra_threads=1,
+        inter_threads=2,
+    )
+    sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
+
+    def run(text: str) -> str:
+        tokens = sp.encode(text, out_type=str)
+        result = translator.translate_batch(
+            [tokens], beam_size=4, length_penalty=0.2, replace_unknowns=True
+        )
+        return str(sp.decode_pieces(result[0].hypotheses[0]))
+
+    return run
+
+
+def _latency(fn, n: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for i in range(n):
+        text = SENTENCES[i % len(SENTENCES)]
+        start = time.perf_counter()
+        fn(text)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _throughput(make_fn, clients: int, per_client: int) -> float:  # type: ignore[no-untyped-def]
+    def worker(k: int) -> None:
+        fn = make_fn()
+        for i in range(per_client):
+            fn(SENTENCES[(k + i) % len(SENTENCES)])
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return clients * per_client / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--package", type=Path, default=FIXTURE)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        env = {**os.environ, "TRIGLOT_DATA_DIR": str(data)}
+        triglot = str(Path(sys.executable).parent / "triglot")
+        subprocess.run(
+            [triglot, "models", "install", str(args.package)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        package_dir = next((data / "packages").iterdir())
+        port = _port()
+        server = subprocess.Popen(
+            [triglot, "serve", "--host", "127.0.0.1", "--port", str(port), "--seeds", tmp],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for _ in range(200):
+                try:
+                    _post(conn, SENTENCES[0])
+                    break
+                except (ConnectionError, OSError):
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    time.sleep(0.2)
+            direct = _direct(package_dir)
+            for text in SENTENCES[:5]:  # warm both sides
+                direct(text)
+                _post(conn, text)
+            ours = _latency(lambda t: _post(conn, t), args.requests)
+            peer = _latency(direct, args.requests)
+            print(f"package: {package_dir.name}")
+            print(
+                f"one sentence, median of {args.requests}: /translate {ours * 1000:.2f} ms, "
+                f"direct CTranslate2 {peer * 1000:.2f} ms, ratio {ours / peer:.2f}x, "
+                f"overhead {(ours - peer) * 1000:.2f} ms"
+            )
+            per_client = max(1, args.requests // args.clients)
+
+            def client() -> object:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                return lambda text: _post(conn, text)
+
+            ours_tp = _throughput(client, args.clients, per_client)
+            peer_tp = _throughput(lambda: direct, args.clients, per_client)
+            print(
+                f"{args.clients} concurrent clients: /translate {ours_tp:.1f} sentences/s, "
+                f"direct CTranslate2 {peer_tp:.1f} sentences/s, ratio {ours_tp / peer_tp:.2f}"
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
