@@ -15,6 +15,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from aligner.langid import identify
+from glossary import Glossary
+from glossary.enforcement import Enforced, enforce
+from glossary.tsv import shipped
 from service.engine import LANGUAGE_NAMES, ArgosEngine, Translated
 from service.errors import ServiceError
 from service.markup import translate_html
@@ -140,6 +143,7 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     except (TypeError, ValueError):
         raise TranslateRequestError("Invalid request: alternatives must be a number") from None
     n_alternatives = max(0, min(n_alternatives, 3))
+    glossary = _glossary(params.get("glossary"))
 
     pairs = engine.pairs()
     sources = {a for a, _ in pairs}
@@ -154,17 +158,25 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     for i, _text in enumerate(texts):
         groups.setdefault(detected[i][0] if detected else source, []).append(i)
     results: list[Translated | None] = [None] * len(texts)
+    reports: list[Enforced | None] = [None] * len(texts)
     for src_lang, idxs in groups.items():
         chunk = [texts[i] for i in idxs]
-        done = await run_in_threadpool(
-            _translate_chunk,
-            engine,
-            chunk,
-            src_lang=src_lang,
-            tgt_lang=target,
-            text_format=text_format,
-            alternatives=n_alternatives,
-        )
+        if glossary is not None and text_format == "text":
+            done, enforced = await run_in_threadpool(
+                _translate_with_glossary, engine, chunk, glossary, src_lang, target
+            )
+            for i, rep in zip(idxs, enforced, strict=True):
+                reports[i] = rep
+        else:
+            done = await run_in_threadpool(
+                _translate_chunk,
+                engine,
+                chunk,
+                src_lang=src_lang,
+                tgt_lang=target,
+                text_format=text_format,
+                alternatives=n_alternatives,
+            )
         for i, res in zip(idxs, done, strict=True):
             results[i] = res
     final = [r for r in results if r is not None]
@@ -187,7 +199,62 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
         for r in final
     ]
     out["provenance"] = provenance if batch else provenance[0]
+    if glossary is not None:
+        glossary_reports = [_report(glossary, r) for r in reports]
+        out["glossary_report"] = glossary_reports if batch else glossary_reports[0]
     return out
+
+
+def _glossary(name: object) -> Glossary | None:
+    if name is None or name == "":
+        return None
+    available = shipped()
+    if name != available.name:
+        raise TranslateRequestError(f"unknown glossary {name!r}; available: {available.name}")
+    return available
+
+
+def _report(glossary: Glossary, enforced: Enforced | None) -> dict[str, Any]:
+    if enforced is None:
+        return {
+            "glossary": glossary.name,
+            "terms": [],
+            "forbidden": [],
+            "note": "glossaries apply to format=text",
+        }
+    return {
+        "glossary": glossary.name,
+        "compliant": enforced.compliant,
+        "terms": [
+            {
+                "concept": t.concept_id,
+                "source": t.source_term,
+                "expected": t.expected,
+                "present": t.present,
+                "method": t.method,
+            }
+            for t in enforced.terms
+        ],
+        "forbidden": [
+            {"concept": f.concept_id, "found": f.found, "replaced_by": f.replaced_by}
+            for f in enforced.forbidden
+        ],
+    }
+
+
+def _translate_with_glossary(
+    engine: ArgosEngine, texts: list[str], glossary: Glossary, src_lang: str, tgt_lang: str
+) -> tuple[list[Translated], list[Enforced]]:
+    seen: list[Translated] = []
+
+    def run(batch: list[str]) -> list[str]:
+        done = engine.translate(batch, src_lang=src_lang, tgt_lang=tgt_lang)
+        seen.extend(done)
+        return [d.text for d in done]
+
+    enforced = enforce(glossary, texts, src_lang=src_lang, tgt_lang=tgt_lang, translate=run)
+    provenance = seen[0].provenance
+    return [Translated(e.text, (), provenance) for e in enforced], enforced
 
 
 def _translate_chunk(

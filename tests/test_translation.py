@@ -301,3 +301,63 @@ def test_install_from_a_loopback_index(index_url: str, tmp_path: Path) -> None:
     assert engine.translate([FR], src_lang="fr", tgt_lang="en")[0].text == FR
     with pytest.raises(PackageIndexError, match="has no vi->en package"):
         install_from_index(index_url, "vi", "en", target)
+
+
+# --- glossary on the real path ------------------------------------------------------------------
+
+
+def _glossary_test_set() -> list[tuple[str, str, str]]:
+    """(text, source language, concept) for every concept's preferred fr and vi term."""
+    from glossary.tsv import shipped  # noqa: PLC0415
+
+    frames = {
+        "fr": "Selon le communiqué publié hier, {} a été au centre des discussions.",
+        "vi": "Theo thông cáo công bố hôm qua, {} là trọng tâm của các cuộc thảo luận.",
+    }
+    out = []
+    for concept in shipped().concepts:
+        for lang, frame in frames.items():
+            term = concept.preferred(lang)
+            if term is not None:
+                out.append((frame.format(term.text), lang, concept.id))
+    return out
+
+
+def test_glossary_compliance_through_the_copy_model(tclient: TestClient) -> None:
+    from glossary.tsv import shipped  # noqa: PLC0415
+
+    cases = _glossary_test_set()
+    assert len(cases) >= 80
+    for lang in ("fr", "vi"):
+        batch = [c for c in cases if c[1] == lang]
+        res = tclient.post(
+            "/translate",
+            json={
+                "q": [c[0] for c in batch],
+                "source": lang,
+                "target": "en",
+                "glossary": "vn-government-news",
+            },
+        )
+        assert res.status_code == 200, res.text
+        body = res.json()
+        for (_text, _lang, concept_id), out, report in zip(
+            batch, body["translatedText"], body["glossary_report"], strict=True
+        ):
+            expected = shipped().concept(concept_id).preferred("en")
+            assert expected is not None
+            assert expected.text in out, (concept_id, out)
+            assert report["compliant"], report
+            assert concept_id in {t["concept"] for t in report["terms"]}
+            assert all(t["method"] == "placeholder" for t in report["terms"]), report
+            for term in shipped().concept(concept_id).in_lang("en"):
+                if term.status == "forbidden":
+                    assert term.text not in out
+
+
+def test_unknown_glossary_is_a_400(tclient: TestClient) -> None:
+    res = tclient.post(
+        "/translate", json={"q": FR, "source": "fr", "target": "en", "glossary": "nope"}
+    )
+    assert res.status_code == 400
+    assert "unknown glossary 'nope'; available: vn-government-news" in res.json()["error"]
