@@ -55,7 +55,7 @@ class Services:
     """What the lifespan builds and the dependencies hand out."""
 
     settings: Settings
-    engine: Engine
+    db: Engine
     documents: DocumentStore
     translator: ArgosEngine
     translations: TranslationStore
@@ -75,7 +75,7 @@ def build_services(settings: Settings) -> Services:
     )
     return Services(
         settings=settings,
-        engine=engine,
+        db=engine,
         documents=DocumentStore(engine),
         translator=translator,
         translations=TranslationStore(engine),
@@ -104,12 +104,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings)
         app.state.services = built
-        log.info("triglot ready: %s", built.engine.url.render_as_string(hide_password=True))
+        log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
             if services is None:
-                built.engine.dispose()
+                built.db.dispose()
 
     app = FastAPI(
         title="Triglot",
@@ -134,7 +134,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         return HealthOut(
             status="ok",
             version=version("triglot"),
-            database=svc.engine.dialect.name,
+            database=svc.db.dialect.name,
             documents=svc.documents.count(),
             translation=TranslationHealth(
                 packages=[p.label for p in packages],

@@ -225,7 +225,7 @@ def ingest_cmd(
                 state = "stored" if result.created else "already stored"
                 typer.echo(f"{result.path}\tdocument {result.document.id}\t{state}")
     finally:
-        services.engine.dispose()
+        services.db.dispose()
     typer.echo(
         f"{created} stored, {len(files) - created - failed} already stored, {failed} failed",
         err=True,
@@ -343,7 +343,7 @@ def translate_cmd(
     except ServiceError as exc:
         _fail(str(exc), EXIT_DATAERR)
     finally:
-        services.engine.dispose()
+        services.db.dispose()
 
 
 @app.command("serve")

@@ -42,7 +42,7 @@ class DetectOut(BaseModel):
 
 
 def _engine(request: Request) -> ArgosEngine:
-    engine: ArgosEngine = request.app.state.services.engine
+    engine: ArgosEngine = request.app.state.services.translator
     return engine
 
 
