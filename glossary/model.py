@@ -8,6 +8,7 @@ term says otherwise. Everything here is immutable and validated on construction.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,6 +18,8 @@ from glossary.errors import InvalidGlossaryError
 Status = Literal["preferred", "admitted", "forbidden"]
 STATUSES: tuple[Status, ...] = ("preferred", "admitted", "forbidden")
 LANGS = ("fr", "vi", "en")
+"""The languages Triglot translates between; terms may carry any ISO 639 code."""
+_LANG_RE = re.compile(r"[a-z]{2,3}")
 MAX_TERM_CHARS = 300
 
 
@@ -38,8 +41,10 @@ class Term:
         bad = [ch for ch in self.text if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs")]
         if bad:
             raise InvalidGlossaryError(f"{where}: control character U+{ord(bad[0]):04X}")
-        if self.lang not in LANGS:
-            raise InvalidGlossaryError(f"{where}: language must be one of {', '.join(LANGS)}")
+        if not _LANG_RE.fullmatch(self.lang):
+            raise InvalidGlossaryError(
+                f"{where}: language must be an ISO 639 code such as fr, vi or en"
+            )
         if self.status not in STATUSES:
             raise InvalidGlossaryError(f"{where}: status must be one of {', '.join(STATUSES)}")
 

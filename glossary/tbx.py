@@ -1,0 +1,162 @@
+"""TBX-Basic (ISO 30042:2019, DCA style) import and export.
+
+Statuses map to ``administrativeStatus``: preferred <-> ``preferredTerm-admn-sts``, admitted
+<-> ``admittedTerm-admn-sts``, forbidden <-> ``deprecatedTerm-admn-sts`` (``supersededTerm``
+is read as forbidden too). Imports are parsed without DTDs, entities or network access, checked
+against the TBX core structure (RELAX NG, ``data/TBXcoreStructV03.rng`` from LTAC-Global's
+TBX_Core_RNG), and refused whole on the first problem. Case sensitivity has no TBX-Basic data
+category and is not exported.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+from lxml import etree
+
+from glossary.errors import GlossaryError, ParseError
+from glossary.model import Concept, Glossary, Status, Term
+
+NS = "urn:iso:std:iso:30042:ed-2"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_BYTES = 20_000_000
+_STATUS_OUT = {
+    "preferred": "preferredTerm-admn-sts",
+    "admitted": "admittedTerm-admn-sts",
+    "forbidden": "deprecatedTerm-admn-sts",
+}
+_STATUS_TAGS = (  # DCA style, then DCT style (a namespaced element per data category)
+    f"{{{NS}}}termNote",
+    "{http://www.tbxinfo.net/ns/min}administrativeStatus",
+    "{http://www.tbxinfo.net/ns/basic}administrativeStatus",
+)
+_STATUS_IN: dict[str, Status] = {
+    "preferredTerm-admn-sts": "preferred",
+    "admittedTerm-admn-sts": "admitted",
+    "deprecatedTerm-admn-sts": "forbidden",
+    "supersededTerm-admn-sts": "forbidden",
+}
+
+
+@lru_cache(maxsize=1)
+def _schema() -> etree.RelaxNG:
+    data = files("glossary").joinpath("data/TBXcoreStructV03.rng").read_bytes()
+    return etree.RelaxNG(etree.fromstring(data, _parser()))
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
+
+
+def validate(data: bytes) -> list[str]:
+    """Problems of a TBX file against the core structure schema (empty if valid)."""
+    try:
+        tree = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        return [f"line {exc.lineno}: not well-formed XML: {exc.msg}"]
+    schema = _schema()
+    if schema.validate(tree):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+def _xml_id(concept_id: str) -> str:
+    return "c-" + re.sub(r"[^\w.-]", "-", concept_id)
+
+
+def write_tbx(glossary: Glossary, *, source_lang: str = "fr") -> bytes:
+    """The glossary as a TBX-Basic (DCA) document."""
+    tbx = etree.Element(
+        f"{{{NS}}}tbx",
+        nsmap={None: NS},
+        attrib={"type": "TBX-Basic", "style": "dca", XML_LANG: source_lang},
+    )
+    header = etree.SubElement(tbx, f"{{{NS}}}tbxHeader")
+    file_desc = etree.SubElement(header, f"{{{NS}}}fileDesc")
+    source_desc = etree.SubElement(file_desc, f"{{{NS}}}sourceDesc")
+    etree.SubElement(source_desc, f"{{{NS}}}p").text = f"Triglot glossary {glossary.name}"
+    body = etree.SubElement(etree.SubElement(tbx, f"{{{NS}}}text"), f"{{{NS}}}body")
+    for concept in glossary.concepts:
+        entry = etree.SubElement(body, f"{{{NS}}}conceptEntry", id=_xml_id(concept.id))
+        if concept.note:
+            etree.SubElement(entry, f"{{{NS}}}note").text = concept.note
+        langs = list(dict.fromkeys(t.lang for t in concept.terms))
+        for lang in langs:
+            lang_sec = etree.SubElement(entry, f"{{{NS}}}langSec", attrib={XML_LANG: lang})
+            for term in concept.in_lang(lang):
+                term_sec = etree.SubElement(lang_sec, f"{{{NS}}}termSec")
+                etree.SubElement(term_sec, f"{{{NS}}}term").text = term.text
+                status = etree.SubElement(
+                    term_sec, f"{{{NS}}}termNote", type="administrativeStatus"
+                )
+                status.text = _STATUS_OUT[term.status]
+    return bytes(etree.tostring(tbx, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def read_tbx(data: bytes, *, name: str) -> Glossary:
+    """A glossary from TBX-Basic (DCA or DCT style); languages are kept as their ISO 639
+    primary subtag (``en-US`` -> ``en``)."""
+    if len(data) > MAX_BYTES:
+        raise ParseError(f"{len(data)} bytes is over the TBX size limit of {MAX_BYTES} bytes")
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise ParseError("TBX files with a DOCTYPE or entity declarations are refused")
+    problems = validate(data)
+    if problems:
+        raise ParseError("not valid TBX: " + "; ".join(problems[:3]))
+    root = etree.fromstring(data, _parser())
+    concepts: list[Concept] = []
+    taken: set[str] = set()
+    for entry in root.iter(f"{{{NS}}}conceptEntry"):
+        line = entry.sourceline
+        raw_id = entry.get("id") or f"concept-{len(concepts) + 1}"
+        concept_id = raw_id.removeprefix("c-") if raw_id.startswith("c-") else raw_id
+        if concept_id in taken:
+            raise ParseError(f"duplicate concept id {concept_id!r}", line=line)
+        taken.add(concept_id)
+        terms: list[Term] = []
+        for lang_sec in entry.iter(f"{{{NS}}}langSec"):
+            lang = (lang_sec.get(XML_LANG) or "").split("-")[0].lower()
+            seen_preferred = False
+            for term_sec in lang_sec.iter(f"{{{NS}}}termSec"):
+                text = (term_sec.findtext(f"{{{NS}}}term") or "").strip()
+                status: Status = "admitted"
+                for note in term_sec.iter(*_STATUS_TAGS):
+                    value = (note.text or "").strip()
+                    if (
+                        note.get("type", "administrativeStatus") == "administrativeStatus"
+                        and value in _STATUS_IN
+                    ):
+                        status = _STATUS_IN[value]
+                if status == "preferred":
+                    if seen_preferred:
+                        status = "admitted"  # one preferred term per language
+                    seen_preferred = True
+                try:
+                    terms.append(Term(text, lang, status))
+                except GlossaryError as exc:
+                    raise ParseError(str(exc), line=term_sec.sourceline) from None
+            if not seen_preferred:  # promote the first usable term
+                for k, term in enumerate(terms):
+                    if term.lang == lang and term.status == "admitted":
+                        terms[k] = Term(term.text, lang, "preferred", term.case_sensitive)
+                        break
+        note = " ".join(" ".join((n.text or "").split()) for n in entry.findall(f"{{{NS}}}note"))
+        try:
+            concepts.append(Concept(concept_id, tuple(terms), note))
+        except GlossaryError as exc:
+            raise ParseError(str(exc), line=line) from None
+    if not concepts:
+        raise ParseError("the TBX file holds no conceptEntry")
+    try:
+        return Glossary(name, tuple(concepts))
+    except GlossaryError as exc:
+        raise ParseError(str(exc)) from None

@@ -1,0 +1,84 @@
+"""TBX-Basic: exports validate against the TBX core schema, the official examples import,
+bad files are refused whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from glossary import ParseError
+from glossary.tbx import read_tbx, validate, write_tbx
+from glossary.tsv import shipped
+from tests.conftest import SHARED
+
+FORMATS = SHARED / "eval" / "formats"
+EXAMPLES = ["DCA_Example_Astronomy_DCA_VALID", "DCT_Example_Astronomy_DCT_VALID"]
+
+
+def _shared_schema() -> etree.RelaxNG:
+    path = FORMATS / "TBXcoreStructV03.rng"
+    if not path.exists():
+        pytest.fail(f"{path} missing: ../shared must sit beside the repo")
+    return etree.RelaxNG(etree.parse(str(path)))
+
+
+def test_export_validates_against_the_shared_schema_and_round_trips() -> None:
+    data = write_tbx(shipped())
+    schema = _shared_schema()
+    assert schema.validate(etree.fromstring(data)), schema.error_log
+    back = read_tbx(data, name="copy")
+    assert [c.id for c in back.concepts] == [c.id for c in shipped().concepts]
+    for a, b in zip(shipped().concepts, back.concepts, strict=True):
+        assert [(t.text, t.lang, t.status) for t in a.terms] == [
+            (t.text, t.lang, t.status) for t in b.terms
+        ]
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_the_official_examples_import(example: str) -> None:
+    data = (FORMATS / f"TBX-Basic_dialect.{example}.tbx").read_bytes()
+    g = read_tbx(data, name="astronomy")
+    assert len(g.concepts) == 45
+    c1 = g.concept("c1")
+    assert c1.preferred("en").text == "open cluster"  # type: ignore[union-attr]
+    assert c1.preferred("es").text == "cúmulo abierto"  # type: ignore[union-attr]
+    assert {t.lang for c in g.concepts for t in c.terms} == {"en", "es", "zu"}
+
+
+def test_dca_statuses_are_kept() -> None:
+    data = (FORMATS / f"TBX-Basic_dialect.{EXAMPLES[0]}.tbx").read_bytes()
+    c1 = read_tbx(data, name="astronomy").concept("c1")
+    assert [(t.text, t.status) for t in c1.in_lang("en")] == [
+        ("open cluster", "preferred"),
+        ("galactic cluster", "forbidden"),  # superseded
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<tbx", "not well-formed XML"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE tbx [<!ENTITY x "boom">]><tbx/>',
+            "DOCTYPE or entity declarations are refused",
+        ),
+        (
+            b'<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" '
+            b'xml:lang="en"><text><body/></text></tbx>',
+            "not valid TBX",
+        ),
+    ],
+    ids=["not-xml", "entity-bomb", "schema"],
+)
+def test_bad_tbx_is_refused_with_the_reason(data: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        read_tbx(data, name="bad")
+
+
+def test_empty_term_in_tbx_names_the_line(tmp_path: Path) -> None:
+    data = write_tbx(shipped()).replace(b"<term>Nations Unies</term>", b"<term> </term>")
+    with pytest.raises(ParseError, match=r"line \d+: empty term"):
+        read_tbx(data, name="bad")
+    assert validate(write_tbx(shipped())) == []
