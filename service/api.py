@@ -19,11 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aligner.sentences import split as split_sentences
+from glossary.tsv import shipped
 from service.alignment import align_sentences
 from service.db import make_engine, migrate
 from service.documents import DocumentStore
 from service.engine import ArgosEngine
 from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
+from service.glossaries import GlossaryStore
+from service.glossary_routes import router as glossary_router
 from service.ingest import decode_page, ingest_text
 from service.schemas import (
     AlignIn,
@@ -59,6 +62,7 @@ class Services:
     documents: DocumentStore
     translator: ArgosEngine
     translations: TranslationStore
+    glossaries: GlossaryStore
 
 
 def build_services(settings: Settings) -> Services:
@@ -66,6 +70,8 @@ def build_services(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
+    glossaries = GlossaryStore(engine)
+    glossaries.ensure(shipped(), note="shipped with Triglot")
     translator = ArgosEngine(
         settings.resolved_packages_dir(),
         settings.data_dir / "argos",
@@ -79,6 +85,7 @@ def build_services(settings: Settings) -> Services:
         documents=DocumentStore(engine),
         translator=translator,
         translations=TranslationStore(engine),
+        glossaries=glossaries,
     )
 
 
@@ -120,6 +127,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     _install_error_handlers(app)
 
     app.include_router(translation_router)
+    app.include_router(glossary_router)
 
     @app.get("/health", response_model=HealthOut, tags=["service"])
     def health(svc: ServicesDep) -> HealthOut:

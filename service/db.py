@@ -123,6 +123,45 @@ class TranslationRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class GlossaryRow(Base):
+    __tablename__ = "glossaries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GlossaryVersionRow(Base):
+    """An approved version: never updated once written."""
+
+    __tablename__ = "glossary_versions"
+    __table_args__ = (UniqueConstraint("glossary_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text)
+    proposal_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GlossaryProposalRow(Base):
+    __tablename__ = "glossary_proposals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"), index=True)
+    base_version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    result_version: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; on SQLite, WAL journal, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):

@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 from aligner.langid import identify
 from glossary import Glossary
 from glossary.enforcement import Enforced, enforce
-from glossary.tsv import shipped
 from service.engine import LANGUAGE_NAMES, ArgosEngine, Translated
 from service.errors import ServiceError
 from service.markup import translate_html
@@ -143,7 +142,7 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     except (TypeError, ValueError):
         raise TranslateRequestError("Invalid request: alternatives must be a number") from None
     n_alternatives = max(0, min(n_alternatives, 3))
-    glossary = _glossary(params.get("glossary"))
+    glossary, glossary_version = _glossary(request, params.get("glossary"))
 
     pairs = engine.pairs()
     sources = {a for a, _ in pairs}
@@ -200,30 +199,47 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     ]
     out["provenance"] = provenance if batch else provenance[0]
     if glossary is not None:
-        glossary_reports = [_report(glossary, r) for r in reports]
+        glossary_reports = [_report(glossary, glossary_version, r) for r in reports]
         out["glossary_report"] = glossary_reports if batch else glossary_reports[0]
     return out
 
 
-def _glossary(name: object) -> Glossary | None:
+def _glossary(request: Request, name: object) -> tuple[Glossary | None, int | None]:
+    """The current version of the glossary named in the request (``name`` or ``name@N``)."""
     if name is None or name == "":
-        return None
-    available = shipped()
-    if name != available.name:
-        raise TranslateRequestError(f"unknown glossary {name!r}; available: {available.name}")
-    return available
+        return None, None
+    store = request.app.state.services.glossaries
+    text = str(name)
+    base, _, pinned = text.partition("@")
+    known = [g.name for g in store.all()]
+    if base not in known:
+        raise TranslateRequestError(
+            f"unknown glossary {text!r}; available: {', '.join(known) or 'none'}"
+        )
+    if pinned:
+        if not pinned.isdigit():
+            raise TranslateRequestError(f"glossary version must be a number: {text!r}")
+        try:
+            glossary: Glossary = store.version(base, int(pinned))
+        except ServiceError as exc:
+            raise TranslateRequestError(str(exc)) from None
+        return glossary, int(pinned)
+    number, current = store.current(base)
+    return current, number
 
 
-def _report(glossary: Glossary, enforced: Enforced | None) -> dict[str, Any]:
+def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) -> dict[str, Any]:
     if enforced is None:
         return {
             "glossary": glossary.name,
+            "version": version,
             "terms": [],
             "forbidden": [],
             "note": "glossaries apply to format=text",
         }
     return {
         "glossary": glossary.name,
+        "version": version,
         "compliant": enforced.compliant,
         "terms": [
             {

@@ -1,0 +1,365 @@
+"""Glossary API: versions, diffs, proposals, review decisions, import/export, review page.
+
+Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one gets 412.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from glossary import Glossary, GlossaryError
+from glossary.enforcement import enforce
+from glossary.jsonform import apply_edits, concept_to_dict, to_dict
+from glossary.matching import find_terms
+from glossary.tables import read_table, write_table
+from glossary.tbx import read_tbx, write_tbx
+from glossary.versions import GlossaryDiff, diff
+from service.documents import DocumentStore
+from service.engine import ArgosEngine, NoRouteError
+from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
+from service.glossaries import GlossaryStore, Proposal, etag
+
+router = APIRouter(tags=["glossary"])
+MAX_UPLOAD = 20_000_000
+IMPACT_LIMIT = 200
+REVIEW_PAGE = Path(__file__).parent / "static" / "review.html"
+
+
+def _store(request: Request) -> GlossaryStore:
+    store: GlossaryStore = request.app.state.services.glossaries
+    return store
+
+
+StoreDep = Annotated[GlossaryStore, Depends(_store)]
+IfMatch = Annotated[str | None, Header(description='The version changed from, e.g. "v3"')]
+
+
+def diff_json(d: GlossaryDiff, *, from_version: int, to_version: int | None) -> dict[str, Any]:
+    def term(t: Any) -> dict[str, Any] | None:
+        if t is None:
+            return None
+        return {
+            "text": t.text,
+            "lang": t.lang,
+            "status": t.status,
+            "case_sensitive": t.case_sensitive,
+        }
+
+    return {
+        "from": from_version,
+        "to": to_version,
+        "added": [concept_to_dict(c) for c in d.added],
+        "removed": [concept_to_dict(c) for c in d.removed],
+        "changed": [
+            {
+                "id": c.concept_id,
+                "note_before": c.note_before,
+                "note_after": c.note_after,
+                "terms": [
+                    {
+                        "kind": t.kind,
+                        "lang": t.lang,
+                        "before": term(t.before),
+                        "after": term(t.after),
+                    }
+                    for t in c.terms
+                ],
+            }
+            for c in d.changed
+        ],
+    }
+
+
+def _proposal_json(store: GlossaryStore, p: Proposal) -> dict[str, Any]:
+    base = store.version(p.glossary, p.base_version)
+    return {
+        "id": p.id,
+        "glossary": p.glossary,
+        "base_version": p.base_version,
+        "status": p.status,
+        "note": p.note,
+        "author": p.author,
+        "result_version": p.result_version,
+        "created_at": p.created_at.isoformat(),
+        "decided_at": p.decided_at.isoformat() if p.decided_at else None,
+        "diff": diff_json(diff(base, p.content), from_version=p.base_version, to_version=None),
+    }
+
+
+@router.get("/glossaries")
+def list_glossaries(store: StoreDep) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": g.name,
+            "current_version": g.current_version,
+            "concepts": g.n_concepts,
+            "open_proposals": g.open_proposals,
+        }
+        for g in store.all()
+    ]
+
+
+@router.get("/glossaries/{name}")
+def get_glossary(name: str, store: StoreDep, response: Response) -> dict[str, Any]:
+    """The current version, with its ETag."""
+    number, glossary = store.current(name)
+    response.headers["ETag"] = etag(number)
+    return {"version": number, **to_dict(glossary)}
+
+
+@router.get("/glossaries/{name}/versions")
+def list_versions(name: str, store: StoreDep) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": v.number,
+            "note": v.note,
+            "proposal_id": v.proposal_id,
+            "created_at": v.created_at.isoformat(),
+        }
+        for v in store.versions(name)
+    ]
+
+
+@router.get("/glossaries/{name}/versions/{number}")
+def get_version(name: str, number: int, store: StoreDep) -> dict[str, Any]:
+    return {"version": number, **to_dict(store.version(name, number))}
+
+
+@router.get("/glossaries/{name}/diff")
+def get_diff(
+    name: str,
+    store: StoreDep,
+    from_version: Annotated[int, Query(alias="from")],
+    to_version: Annotated[int, Query(alias="to")],
+) -> dict[str, Any]:
+    """Added, removed and changed concepts and terms between any two versions."""
+    d = diff(store.version(name, from_version), store.version(name, to_version))
+    return diff_json(d, from_version=from_version, to_version=to_version)
+
+
+@router.get("/glossaries/{name}/export")
+def export(
+    name: str,
+    store: StoreDep,
+    fmt: Annotated[str, Query(alias="format", pattern="^(csv|tsv|tbx)$")] = "tbx",
+    version: int | None = None,
+) -> Response:
+    number, glossary = (
+        store.current(name) if version is None else (version, store.version(name, version))
+    )
+    if fmt == "tbx":
+        body, media = write_tbx(glossary), "application/x-tbx+xml"
+    else:
+        body = write_table(glossary, delimiter="," if fmt == "csv" else "\t").encode()
+        media = "text/csv" if fmt == "csv" else "text/tab-separated-values"
+    filename = f"{name}-v{number}.{fmt}"
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None) -> Glossary:
+    """A glossary file (csv, tsv or tbx) as a glossary named ``name``."""
+    if len(data) > MAX_UPLOAD:
+        raise TooLargeError(f"file: {len(data)} bytes is over the limit of {MAX_UPLOAD}")
+    try:
+        if fmt == "tbx":
+            return read_tbx(data, name=name)
+        text = data.decode("utf-8")
+        langs = pair.split(",") if pair else None
+        if langs is not None and len(langs) != 2:
+            raise BadInputError("pair: give two language codes, e.g. fr,en")
+        return read_table(
+            text,
+            name=name,
+            delimiter="," if fmt == "csv" else "\t",
+            pair=(langs[0], langs[1]) if langs else None,
+        )
+    except UnicodeDecodeError as exc:
+        raise BadInputError(f"file: not UTF-8 (byte {exc.start})") from None
+    except GlossaryError as exc:
+        raise BadInputError(f"file: {exc}") from None
+
+
+@router.post("/glossaries/{name}/proposals", status_code=201)
+async def propose(
+    name: str, request: Request, store: StoreDep, if_match: IfMatch = None
+) -> dict[str, Any]:
+    """Propose a change: JSON ``{"edits": {"upsert": [...], "remove": [...]}, "note",
+    "author"}``, or a multipart upload (``file``, ``format`` csv|tsv|tbx, ``pair``, ``note``,
+    ``author``) whose content replaces the glossary. Nothing goes live until approved."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    _number, current = store.current(name)
+    if media == "application/json":
+        body = await request.json()
+        if not isinstance(body, dict) or "edits" not in body:
+            raise BadInputError('body: {"edits": {"upsert": [...], "remove": [...]}}')
+        try:
+            content = apply_edits(current, body["edits"])
+        except GlossaryError as exc:
+            raise BadInputError(f"edits: {exc}") from None
+        note, author = str(body.get("note", "")), str(body.get("author", ""))
+    elif media == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise BadInputError("file: missing")
+        fmt = str(form.get("format") or Path(upload.filename or "").suffix.lstrip("."))
+        if fmt not in ("csv", "tsv", "tbx"):
+            raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
+        data = await upload.read(MAX_UPLOAD + 1)
+        pair = form.get("pair")
+        content = parse_upload(
+            data, name=name, fmt=fmt, pair=pair if isinstance(pair, str) else None
+        )
+        note, author = (
+            str(form.get("note") or f"import {upload.filename}"),
+            str(form.get("author") or ""),
+        )
+    else:
+        raise UnsupportedMediaError("send application/json edits or a multipart file upload")
+    proposal = store.propose(name, content, if_match=if_match, note=note, author=author)
+    return _proposal_json(store, proposal)
+
+
+@router.get("/glossaries/{name}/proposals")
+def list_proposals(
+    name: str, store: StoreDep, status: Annotated[str | None, Query()] = None
+) -> list[dict[str, Any]]:
+    return [_proposal_json(store, p) for p in store.proposals(name, status=status)]
+
+
+@router.get("/glossaries/{name}/proposals/{pid}")
+def get_proposal(name: str, pid: int, store: StoreDep) -> dict[str, Any]:
+    return _proposal_json(store, store.proposal(name, pid))
+
+
+@router.get("/glossaries/{name}/proposals/{pid}/impact")
+async def get_impact(name: str, pid: int, request: Request, store: StoreDep) -> dict[str, Any]:
+    """Stored segments whose English would change, with the English before and after."""
+    services = request.app.state.services
+    proposal = store.proposal(name, pid)
+    base = store.version(name, proposal.base_version)
+    return await run_in_threadpool(
+        impact, services.documents, services.translator, base, proposal.content
+    )
+
+
+@router.post("/glossaries/{name}/proposals/{pid}/approve")
+def approve(name: str, pid: int, store: StoreDep, if_match: IfMatch = None) -> dict[str, Any]:
+    version = store.approve(name, pid, if_match=if_match)
+    return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
+
+
+@router.post("/glossaries/{name}/proposals/{pid}/reject")
+def reject(name: str, pid: int, store: StoreDep) -> dict[str, Any]:
+    return _proposal_json(store, store.reject(name, pid))
+
+
+@router.post("/glossaries/{name}/rollback")
+def rollback(
+    name: str, store: StoreDep, to: Annotated[int, Query(ge=1)], if_match: IfMatch = None
+) -> dict[str, Any]:
+    version = store.rollback(name, to, if_match=if_match)
+    return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
+
+
+@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
+def review_page() -> HTMLResponse:
+    return HTMLResponse(REVIEW_PAGE.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    document_id: int
+    segment_idx: int
+    lang: str
+    text: str
+
+
+def impact(
+    documents: DocumentStore,
+    engine: ArgosEngine,
+    old: Glossary,
+    new: Glossary,
+    *,
+    tgt_lang: str = "en",
+) -> dict[str, Any]:
+    """Segments (up to ``IMPACT_LIMIT``) holding a term of a concept the change touches,
+    translated with both versions; those whose English differs are listed."""
+    touched = diff(old, new).touched_concepts()
+    candidates: list[_Candidate] = []
+    offset = 0
+    while len(candidates) < IMPACT_LIMIT:
+        items, total = documents.list(offset=offset, limit=100)
+        if not items:
+            break
+        for item in items:
+            doc = documents.get(item.id)
+            for seg in doc.page.segments:
+                if seg.lang not in ("fr", "vi"):
+                    continue
+                hits = {m.concept_id for g in (old, new) for m in find_terms(g, seg.text, seg.lang)}
+                if hits & touched:
+                    candidates.append(_Candidate(doc.id, seg.idx, seg.lang, seg.text))
+        offset += len(items)
+        if offset >= total:
+            break
+    candidates = candidates[:IMPACT_LIMIT]
+    changed: list[dict[str, Any]] = []
+    note = ""
+    for lang in ("fr", "vi"):
+        group = [c for c in candidates if c.lang == lang]
+        if not group:
+            continue
+
+        def run(batch: list[str], lang: str = lang) -> list[str]:
+            return [t.text for t in engine.translate(batch, src_lang=lang, tgt_lang=tgt_lang)]
+
+        try:
+            before = enforce(
+                old, [c.text for c in group], src_lang=lang, tgt_lang=tgt_lang, translate=run
+            )
+            after = enforce(
+                new, [c.text for c in group], src_lang=lang, tgt_lang=tgt_lang, translate=run
+            )
+        except NoRouteError as exc:
+            note = str(exc)
+            changed += [
+                {
+                    "document_id": c.document_id,
+                    "segment_idx": c.segment_idx,
+                    "lang": c.lang,
+                    "source": c.text,
+                    "before": None,
+                    "after": None,
+                }
+                for c in group
+            ]
+            continue
+        for c, b, a in zip(group, before, after, strict=True):
+            if b.text != a.text:
+                changed.append(
+                    {
+                        "document_id": c.document_id,
+                        "segment_idx": c.segment_idx,
+                        "lang": c.lang,
+                        "source": c.text,
+                        "before": b.text,
+                        "after": a.text,
+                    }
+                )
+    return {
+        "touched_concepts": sorted(touched),
+        "segments_checked": len(candidates),
+        "changed": changed,
+        "note": note,
+    }
