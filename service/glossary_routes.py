@@ -208,21 +208,19 @@ async def propose(
             raise BadInputError(f"edits: {exc}") from None
         note, author = str(body.get("note", "")), str(body.get("author", ""))
     elif media == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise BadInputError("file: missing")
-        fmt = str(form.get("format") or Path(upload.filename or "").suffix.lstrip("."))
-        if fmt not in ("csv", "tsv", "tbx"):
-            raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
-        data = await upload.read(MAX_UPLOAD + 1)
-        pair = form.get("pair")
+        async with request.form() as form:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise BadInputError("file: missing")
+            fmt = str(form.get("format") or Path(upload.filename or "").suffix.lstrip("."))
+            if fmt not in ("csv", "tsv", "tbx"):
+                raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
+            data = await upload.read(MAX_UPLOAD + 1)
+            pair = form.get("pair")
+            note = str(form.get("note") or f"import {upload.filename}")
+            author = str(form.get("author") or "")
         content = parse_upload(
             data, name=name, fmt=fmt, pair=pair if isinstance(pair, str) else None
-        )
-        note, author = (
-            str(form.get("note") or f"import {upload.filename}"),
-            str(form.get("author") or ""),
         )
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")
