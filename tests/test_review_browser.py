@@ -1,0 +1,109 @@
+"""The glossary review page in a real headless browser (Debian's chromium via Selenium):
+a person approves a proposal and sees the new version become current."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_cli import TRIGLOT, _free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+NAME = "vn-government-news"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(tmp_path / "data")}
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [TRIGLOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"server did not start: {log.read_text()}")
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _json(url: str, *, data: dict[str, object] | None = None,
+          headers: dict[str, str] | None = None) -> dict[str, object]:
+    body = json.dumps(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json",
+                                                          **(headers or {})})
+    with urllib.request.urlopen(req, timeout=10) as res:
+        out: dict[str, object] = json.load(res)
+        return out
+
+
+@pytest.mark.slow
+def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Path) -> None:
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.fail("Debian's chromium and chromium-driver are needed: `make setup` installs "
+                    "them (apt-get install chromium chromium-driver)")
+    from selenium import webdriver  # noqa: PLC0415
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+
+    edits = {"upsert": [{"id": "mekong", "terms": [
+        {"text": "Mékong", "lang": "fr"}, {"text": "Mê Kông", "lang": "vi"},
+        {"text": "Mekong", "lang": "en"}]}]}
+    proposal = _json(f"{server}/glossaries/{NAME}/proposals",
+                     data={"edits": edits, "note": "add the Mekong", "author": "terminologist"},
+                     headers={"If-Match": '"v1"'})
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'chrome'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    try:
+        driver.get(f"{server}/review")
+        wait = WebDriverWait(driver, 30)
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+        box = driver.find_element(By.CSS_SELECTOR, f".proposal[data-id='{proposal['id']}']")
+        assert "add the Mekong" in box.text
+        assert "Mê Kông" in box.find_element(By.CSS_SELECTOR, "table.diff").text
+        version = driver.find_element(By.ID, f"version-{NAME}")
+        assert version.text == "1"
+        box.find_element(By.CSS_SELECTOR, "button.approve").click()
+        wait.until(lambda d: "approved" in box.find_element(By.CSS_SELECTOR, ".status").text)
+        assert box.find_element(By.CSS_SELECTOR, ".status").text == \
+            "approved: version 2 is current"
+        assert version.text == "2"
+        driver.save_screenshot(str(tmp_path / "review.png"))
+    finally:
+        driver.quit()
+    current = _json(f"{server}/glossaries/{NAME}")
+    assert current["version"] == 2
+    assert "mekong" in {c["id"] for c in current["concepts"]}  # type: ignore[union-attr,index]
