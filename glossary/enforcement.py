@@ -8,7 +8,10 @@ For each source segment:
    preferred target term;
 2. a placeholder the engine lost is handled on the unprotected translation: the preferred term
    may already be there (``model``), or an admitted or forbidden variant of it is replaced by
-   the preferred term (``post-edit``); otherwise the term is reported missing;
+   the preferred term (``post-edit``); otherwise, when the engine offers forced decoding, the
+   translation up to the term's place (proportional to its place in the source) followed by
+   the preferred term is imposed as a prefix and the engine continues from it (``forced``);
+   a term still absent is reported ``missing``;
 3. forbidden target terms left anywhere are replaced by their concept's preferred term;
 4. every expected term is verified in the final text.
 
@@ -25,6 +28,9 @@ from glossary.matching import TermMatch, find_forbidden, find_terms
 from glossary.model import Glossary
 
 TranslateFn = Callable[[list[str]], list[str]]
+ForceFn = Callable[[str, str], str | None]
+"""(source text, target prefix) -> a translation that starts with the prefix, or None when
+the engine cannot force this text."""
 
 _PLACEHOLDER = "ZXT{}"
 _PLACEHOLDER_RE = re.compile(r"ZXT\s?(\d+)")
@@ -77,6 +83,7 @@ def enforce(
     src_lang: str,
     tgt_lang: str,
     translate: TranslateFn,
+    force: ForceFn | None = None,
 ) -> list[Enforced]:
     """Translate ``texts`` with ``translate``, enforcing ``glossary`` (see module docstring)."""
     matches = [
@@ -99,7 +106,9 @@ def enforce(
         else {}
     )
     return [
-        _finish(glossary, matches[i], protected[i], plain.get(i), tgt_lang)
+        _finish(
+            glossary, matches[i], protected[i], plain.get(i), tgt_lang, source=texts[i], force=force
+        )
         for i in range(len(texts))
     ]
 
@@ -110,6 +119,9 @@ def _finish(
     protected_out: str,
     plain_out: str | None,
     tgt_lang: str,
+    *,
+    source: str,
+    force: ForceFn | None,
 ) -> Enforced:
     expected = {}
     for k, match in enumerate(matches, start=1):
@@ -136,6 +148,15 @@ def _finish(
                     break
             else:
                 methods[k] = "missing"
+        if force is not None:
+            for k, match in enumerate(matches, start=1):
+                if methods[k] != "missing" or _contains(text, expected[k]):
+                    continue
+                forced = force(
+                    source, _prefix(text, match.start / max(len(source), 1), expected[k])
+                )
+                if forced is not None and _contains(forced, expected[k]):
+                    text, methods[k] = forced, "forced"
     forbidden = []
     for hit in reversed(find_forbidden(glossary, text, tgt_lang)):
         preferred = glossary.concept(hit.concept_id).preferred(tgt_lang)
@@ -153,6 +174,13 @@ def _finish(
         for k, m in enumerate(matches, start=1)
     )
     return Enforced(text, reports, tuple(reversed(forbidden)))
+
+
+def _prefix(translation: str, ratio: float, term: str) -> str:
+    """The words of ``translation`` before ``ratio`` of its length, then ``term``."""
+    words = translation.split()
+    cut = round(len(words) * min(max(ratio, 0.0), 1.0))
+    return " ".join([*words[:cut], term])
 
 
 def _contains(text: str, term: str) -> bool:

@@ -316,6 +316,20 @@ class ArgosEngine:
             out.append(Translated(hyps[0], alts, provenance))
         return out
 
+    def force(self, text: str, prefix: str, *, src_lang: str, tgt_lang: str) -> str | None:
+        """Translate a one-sentence ``text`` continuing from the target ``prefix`` (forced
+        decoding through CTranslate2's target_prefix). None when the text has several
+        sentences or the route needs a pivot: the prefix would not sit in one decode."""
+        route = self.route(src_lang, tgt_lang)
+        if len(route) != 1 or "\n" in text:
+            return None
+        loaded = route[0]
+        if len(loaded.sentencizer.split_sentences(text)) != 1:
+            return None
+        tokens = tuple(loaded.package.tokenizer.encode(prefix))
+        [hyps] = self.translate_with(loaded, [text], forced={(0, 0, 0): Forced(tokens)})
+        return hyps[0]
+
     def translate_with(
         self,
         loaded: _Loaded,

@@ -268,7 +268,12 @@ def _translate_with_glossary(
         seen.extend(done)
         return [d.text for d in done]
 
-    enforced = enforce(glossary, texts, src_lang=src_lang, tgt_lang=tgt_lang, translate=run)
+    def force(text: str, prefix: str) -> str | None:
+        return engine.force(text, prefix, src_lang=src_lang, tgt_lang=tgt_lang)
+
+    enforced = enforce(
+        glossary, texts, src_lang=src_lang, tgt_lang=tgt_lang, translate=run, force=force
+    )
     provenance = seen[0].provenance
     return [Translated(e.text, (), provenance) for e in enforced], enforced
 

@@ -105,3 +105,26 @@ def test_texts_without_terms_are_translated_once() -> None:
     )
     assert len(calls) == 1
     assert out[0].terms == ()
+
+
+def test_forced_decoding_places_a_term_the_engine_will_not_produce() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def stubborn(texts: list[str]) -> list[str]:
+        return ["The Secretary praised the treaty of the capital." for _ in texts]
+
+    def force(source: str, prefix: str) -> str:
+        calls.append((source, prefix))
+        return prefix + " of the capital."
+
+    [out] = enforce(
+        shipped(),
+        ["La Convention de Hanoï a été saluée."],
+        src_lang="fr",
+        tgt_lang="en",
+        translate=stubborn,
+        force=force,
+    )
+    assert calls == [("La Convention de Hanoï a été saluée.", "The Hanoi Convention")]
+    assert out.text == "The Hanoi Convention of the capital."
+    assert [(t.method, t.present) for t in out.terms] == [("forced", True)]

@@ -31,7 +31,10 @@ def server(tmp_path: Path) -> Iterator[str]:
     with log.open("w") as out:
         proc = subprocess.Popen(
             [TRIGLOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -54,11 +57,13 @@ def server(tmp_path: Path) -> Iterator[str]:
             proc.wait()
 
 
-def _json(url: str, *, data: dict[str, object] | None = None,
-          headers: dict[str, str] | None = None) -> dict[str, object]:
+def _json(
+    url: str, *, data: dict[str, object] | None = None, headers: dict[str, str] | None = None
+) -> dict[str, object]:
     body = json.dumps(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json",
-                                                          **(headers or {})})
+    req = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json", **(headers or {})}
+    )
     with urllib.request.urlopen(req, timeout=10) as res:
         out: dict[str, object] = json.load(res)
         return out
@@ -67,24 +72,45 @@ def _json(url: str, *, data: dict[str, object] | None = None,
 @pytest.mark.slow
 def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Path) -> None:
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail("Debian's chromium and chromium-driver are needed: `make setup` installs "
-                    "them (apt-get install chromium chromium-driver)")
+        pytest.fail(
+            "Debian's chromium and chromium-driver are needed: `make setup` installs "
+            "them (apt-get install chromium chromium-driver)"
+        )
     from selenium import webdriver  # noqa: PLC0415
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
     from selenium.webdriver.common.by import By  # noqa: PLC0415
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
-    edits = {"upsert": [{"id": "mekong", "terms": [
-        {"text": "Mékong", "lang": "fr"}, {"text": "Mê Kông", "lang": "vi"},
-        {"text": "Mekong", "lang": "en"}]}]}
-    proposal = _json(f"{server}/glossaries/{NAME}/proposals",
-                     data={"edits": edits, "note": "add the Mekong", "author": "terminologist"},
-                     headers={"If-Match": '"v1"'})
+    edits = {
+        "upsert": [
+            {
+                "id": "mekong",
+                "terms": [
+                    {"text": "Mékong", "lang": "fr"},
+                    {"text": "Mê Kông", "lang": "vi"},
+                    {"text": "Mekong", "lang": "en"},
+                ],
+            }
+        ]
+    }
+    proposal = _json(
+        f"{server}/glossaries/{NAME}/proposals",
+        data={"edits": edits, "note": "add the Mekong", "author": "terminologist"},
+        headers={"If-Match": '"v1"'},
+    )
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'chrome'}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chrome'}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     try:
@@ -98,8 +124,7 @@ def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Pa
         assert version.text == "1"
         box.find_element(By.CSS_SELECTOR, "button.approve").click()
         wait.until(lambda d: "approved" in box.find_element(By.CSS_SELECTOR, ".status").text)
-        assert box.find_element(By.CSS_SELECTOR, ".status").text == \
-            "approved: version 2 is current"
+        assert box.find_element(By.CSS_SELECTOR, ".status").text == "approved: version 2 is current"
         assert version.text == "2"
         driver.save_screenshot(str(tmp_path / "review.png"))
     finally:
