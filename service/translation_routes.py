@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from aligner.langid import identify
 from glossary import Glossary
 from glossary.enforcement import Enforced, enforce
-from service.engine import LANGUAGE_NAMES, ArgosEngine, Translated
+from service.engine import LANGUAGE_NAMES, ArgosEngine, NoRouteError, Translated
 from service.errors import ServiceError
 from service.markup import translate_html
 
@@ -148,9 +148,9 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     sources = {a for a, _ in pairs}
     targets = {b for _, b in pairs}
     if source != "auto" and source not in sources | {target}:
-        raise TranslateRequestError(f"{source} is not supported")
+        raise _unsupported(engine, source, source, target)
     if target not in targets | {source}:
-        raise TranslateRequestError(f"{target} is not supported")
+        raise _unsupported(engine, target, source, target)
 
     detected = [_detect(t) for t in texts] if source == "auto" else []
     groups: dict[str, list[int]] = {}
@@ -202,6 +202,24 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
         glossary_reports = [_report(glossary, glossary_version, r) for r in reports]
         out["glossary_report"] = glossary_reports if batch else glossary_reports[0]
     return out
+
+
+def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> ServiceError:
+    """LibreTranslate's message, followed by which pair is missing and how to install it."""
+    if source == "auto":
+        reason = (
+            f"no installed package translates into {target}; install one with "
+            "`triglot models install FILE.argosmodel`"
+        )
+    else:
+        try:
+            engine.route(source, target)
+            reason = ""
+        except NoRouteError as exc:
+            reason = str(exc)
+    return TranslateRequestError(
+        f"{code} is not supported: {reason}" if reason else f"{code} is not supported"
+    )
 
 
 def _glossary(request: Request, name: object) -> tuple[Glossary | None, int | None]:
