@@ -5,19 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
-
-TRIGLOT = shutil.which("triglot") or str(Path(sys.executable).parent / "triglot")
+from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server
 
 
 def run(*args: str, data_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -209,50 +203,15 @@ def test_translate_command_stores_english(tmp_path: Path) -> None:
     assert all("segments translated to en" in line for line in lines)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.mark.slow
 def test_serve_ingests_the_seeds_and_answers(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "TRIGLOT_DATA_DIR": str(tmp_path / "data")}
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [TRIGLOT, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=2) as res:
-                    health = json.load(res)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"server did not start: {log.read_text()}")
-                time.sleep(0.3)
-        assert health["documents"] == 2
+    with live_server(tmp_path / "data") as (base, log):
+        with urllib.request.urlopen(f"{base}/health", timeout=5) as res:
+            assert json.load(res)["documents"] == 2
         with urllib.request.urlopen(f"{base}/documents", timeout=5) as res:
             names = sorted(i["name"] for i in json.load(res)["items"])
         assert names == sorted(p.name for p in SEEDS.glob("*.txt"))
         assert "ingested 2 seed pages" in log.read_text()
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.mark.slow
@@ -262,48 +221,11 @@ def test_libretranslatepy_client_against_a_live_server(tmp_path: Path) -> None:
     data = tmp_path / "data"
     for pair in ("fr_en", "vi_en"):
         run("models", "install", str(MODELS / f"{pair}.argosmodel"), data_dir=data)
-    port = _free_port()
-    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data)}
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                TRIGLOT,
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--seeds",
-                str(tmp_path),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        client = LibreTranslateAPI(f"http://127.0.0.1:{port}/")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                languages = client.languages(timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"server did not start: {log.read_text()}")
-                time.sleep(0.3)
-        assert {lang["code"] for lang in languages} == {"fr", "vi", "en"}
+    with live_server(data, "--seeds", str(tmp_path)) as (base, _log):
+        client = LibreTranslateAPI(f"{base}/")
+        assert {lang["code"] for lang in client.languages(timeout=5)} == {"fr", "vi", "en"}
         text = "Le Premier ministre a reçu les délégués à Hanoï."
         assert client.translate(text, "fr", "en") == text
-        assert client.translate("Thủ tướng tiếp các đại biểu.", "auto", "en") == (
-            "Thủ tướng tiếp các đại biểu."
-        )
+        vi = "Thủ tướng tiếp các đại biểu."
+        assert client.translate(vi, "auto", "en") == vi
         assert client.detect(text)[0]["language"] == "fr"
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
