@@ -25,6 +25,7 @@ from service.db import make_engine, migrate
 from service.documents import DocumentStore
 from service.engine import ArgosEngine
 from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
+from service.export_routes import router as export_router
 from service.glossaries import GlossaryStore
 from service.glossary_routes import router as glossary_router
 from service.ingest import decode_page, ingest_text
@@ -128,6 +129,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
 
     app.include_router(translation_router)
     app.include_router(glossary_router)
+    app.include_router(export_router)
 
     @app.get("/health", response_model=HealthOut, tags=["service"])
     def health(svc: ServicesDep) -> HealthOut:

@@ -1,0 +1,105 @@
+"""TMX 1.4b writing, streamed: the header, then units as they come, then the footer.
+
+Text is escaped for XML; characters XML 1.0 cannot carry (C0 controls other than tab and line
+breaks, U+FFFE/U+FFFF, lone surrogates) are replaced by U+FFFD and reported: in the unit
+(``x-replaced-characters`` prop: code point, language and offset), in a closing comment, and
+in :attr:`TmxWriter.replaced` for the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+_INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CHUNK_UNITS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class TmxVariant:
+    lang: str
+    text: str
+    props: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TmxUnit:
+    tuid: str
+    variants: tuple[TmxVariant, ...]
+    props: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class TmxWriter:
+    """Serialises units to TMX 1.4b; ``replaced`` lists every character it had to replace."""
+
+    tool_version: str
+    srclang: str = "fr"
+    segtype: str = "sentence"
+    replaced: list[str] = field(default_factory=list)
+
+    def header(self) -> str:
+        now = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<tmx version="1.4">\n'
+            f'  <header creationtool="Triglot" creationtoolversion={quoteattr(self.tool_version)}'
+            f' segtype="{self.segtype}" o-tmf="Triglot" adminlang="en"'
+            f' srclang={quoteattr(self.srclang)} datatype="plaintext" creationdate="{now}"/>\n'
+            "  <body>\n"
+        )
+
+    def unit(self, unit: TmxUnit) -> str:
+        notes: list[str] = []
+        variants = []
+        for variant in unit.variants:
+            text = self._clean(variant.text, unit.tuid, variant.lang, notes)
+            tuv_props = "".join(
+                f"<prop type={quoteattr(k)}>{escape(self._clean(v, unit.tuid, k, notes))}</prop>"
+                for k, v in variant.props
+            )
+            variants.append(
+                f"      <tuv xml:lang={quoteattr(variant.lang)}>{tuv_props}"
+                f"<seg>{escape(text)}</seg></tuv>\n"
+            )
+        props = [(k, self._clean(v, unit.tuid, k, notes)) for k, v in unit.props]
+        if notes:
+            props.append(("x-replaced-characters", "; ".join(notes)))
+        prop_xml = "".join(
+            f"      <prop type={quoteattr(k)}>{escape(v)}</prop>\n" for k, v in props
+        )
+        return f"    <tu tuid={quoteattr(unit.tuid)}>\n{prop_xml}{''.join(variants)}    </tu>\n"
+
+    def footer(self) -> str:
+        report = ""
+        if self.replaced:
+            report = (
+                f"  <!-- Triglot: {len(self.replaced)} character(s) that XML 1.0 cannot "
+                "carry were replaced by U+FFFD; see the x-replaced-characters props -->\n"
+            )
+        return f"  </body>\n{report}</tmx>\n"
+
+    def stream(self, units: Iterable[TmxUnit]) -> Iterator[str]:
+        """The document in chunks of about ``_CHUNK_UNITS`` units: memory stays flat."""
+        yield self.header()
+        chunk: list[str] = []
+        for unit in units:
+            chunk.append(self.unit(unit))
+            if len(chunk) >= _CHUNK_UNITS:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
+        yield self.footer()
+
+    def _clean(self, text: str, tuid: str, where: str, notes: list[str]) -> str:
+        def replace(match: re.Match[str]) -> str:
+            note = f"U+{ord(match.group(0)):04X} in {where} at {match.start()}"
+            notes.append(note)
+            self.replaced.append(f"unit {tuid}: {note}")
+            return "\ufffd"
+
+        return _INVALID_XML.sub(replace, text)

@@ -1,0 +1,163 @@
+"""TMX downloads: valid against the TMX 1.4b DTD, readable by translate-toolkit, filtered."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+from translate.storage.tmx import tmxfile
+
+from service.api import create_app
+from service.packages import install_file
+from service.settings import Settings
+from service.tmx import TmxUnit, TmxVariant, TmxWriter
+from tests.conftest import ROOT, SEEDS, SHARED, TRIGLOT
+
+DTD_PATH = SHARED / "eval" / "formats" / "tmx14.dtd"
+MODELS = ROOT / "tests" / "fixtures" / "models"
+
+
+def _valid(data: bytes) -> etree._Element:
+    if not DTD_PATH.exists():
+        pytest.fail(f"{DTD_PATH} missing: ../shared must sit beside the repo")
+    dtd = etree.DTD(str(DTD_PATH))
+    root = etree.fromstring(data)
+    assert dtd.validate(root), dtd.error_log.filter_from_errors()
+    return root
+
+
+@pytest.fixture
+def loaded(tmp_path: Path) -> Iterator[tuple[TestClient, list[int]]]:
+    data = tmp_path / "data"
+    for pair in ("fr_en", "vi_en"):
+        install_file(MODELS / f"{pair}.argosmodel", data / "packages")
+    with TestClient(create_app(Settings(data_dir=data))) as client:
+        ids = []
+        for seed in sorted(SEEDS.glob("*.txt")):
+            ids.append(
+                client.post(
+                    "/documents", json={"text": seed.read_text("utf-8"), "name": seed.name}
+                ).json()["id"]
+            )
+            assert client.post(f"/documents/{ids[-1]}/translations").status_code == 201
+        yield client, ids
+
+
+def test_document_tmx_is_valid_and_reads_back(loaded: tuple[TestClient, list[int]]) -> None:
+    client, ids = loaded
+    doc_004 = ids[1]
+    res = client.get(f"/documents/{doc_004}/tmx")
+    assert res.status_code == 200
+    assert (
+        res.headers["content-disposition"]
+        == f'attachment; filename="triglot-document-{doc_004}.tmx"'
+    )
+    root = _valid(res.content)
+    header = root.find("header")
+    assert header is not None
+    for attr in (
+        "creationtool",
+        "creationtoolversion",
+        "segtype",
+        "o-tmf",
+        "adminlang",
+        "srclang",
+        "datatype",
+    ):
+        assert header.get(attr)
+    pairs = client.get(f"/documents/{doc_004}/alignments").json()["pairs"]
+    store = tmxfile(res.content)
+    units = store.getunits()
+    assert len(units) == len(pairs) == 2
+    caption = units[0]
+    assert caption.source == pairs[0]["fr_focus"]  # the first tuv, French
+    assert caption.target == pairs[0]["vi"]  # the second, Vietnamese
+    tu = root.findall("body/tu")[0]
+    langs = [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tu.findall("tuv")]
+    assert langs == ["fr", "vi", "en"]
+    texts = [tuv.findtext("seg") for tuv in tu.findall("tuv")]
+    assert texts[1] == pairs[0]["vi"]  # Vietnamese intact
+    assert texts[2] == texts[0]  # English from the copy model, marked as MT:
+    assert tu.findall("tuv")[2].find("prop").text == "machine-translation"  # type: ignore[union-attr]
+    props = {p.get("type"): p.text for p in tu.findall("prop")}
+    assert props["x-source-url"].startswith("https://baochinhphu.vn/")  # type: ignore[union-attr]
+    assert props["x-document-id"] == str(doc_004)
+    assert props["x-alignment-method"] == "residue"
+    assert props["x-glossary-version"] == "none"
+    assert "copyfixture" in props["x-translation-engine"]  # type: ignore[operator]
+
+
+def test_corpus_tmx_filters(loaded: tuple[TestClient, list[int]]) -> None:
+    client, _ids = loaded
+    every = tmxfile(client.get("/tmx").content).getunits()
+    assert len(every) == 3
+    slugs = client.get("/tmx", params={"kinds": "slug"})
+    _valid(slugs.content)
+    assert len(tmxfile(slugs.content).getunits()) == 2
+    strong = client.get("/tmx", params={"min_score": 0.7})
+    assert len(tmxfile(strong.content).getunits()) == 2
+    no_en = _valid(client.get("/tmx", params={"langs": "fr,vi"}).content)
+    assert not [
+        t for t in no_en.iter("tuv") if t.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    ]
+    for params, message in [
+        ({"kinds": "nope"}, "kinds: unknown ['nope']"),
+        ({"langs": "fr"}, "langs: give two or more"),
+        ({"documents": "x"}, "documents: comma-separated ids"),
+    ]:
+        res = client.get("/tmx", params=params)
+        assert res.status_code == 422
+        assert message in res.json()["error"]
+    assert client.get("/documents/999/tmx").status_code == 404
+
+
+def test_pairs_json_is_paginated_with_provenance(loaded: tuple[TestClient, list[int]]) -> None:
+    client, _ids = loaded
+    first = client.get("/pairs", params={"limit": 2}).json()
+    assert len(first["items"]) == 2
+    assert first["next_offset"] == 2
+    rest = client.get("/pairs", params={"limit": 2, "offset": 2}).json()
+    assert len(rest["items"]) == 1
+    assert rest["next_offset"] is None
+    unit = first["items"][1]
+    assert set(unit["texts"]) == {"fr", "vi", "en"}
+    assert unit["provenance"]["machine_translation"] is True
+    assert unit["evidence"]
+
+
+def test_characters_xml_cannot_carry_are_replaced_and_reported() -> None:
+    writer = TmxWriter("test")
+    unit = TmxUnit("u1", (TmxVariant("fr", "Bonjour\x07 monde\x00"), TmxVariant("vi", "Chào")))
+    data = "".join(writer.stream([unit])).encode()
+    root = _valid(data)
+    assert root.find("body/tu/tuv/seg").text == "Bonjour\ufffd monde\ufffd"  # type: ignore[union-attr]
+    report = root.find("body/tu/prop[@type='x-replaced-characters']")
+    assert report is not None
+    assert report.text == "U+0007 in fr at 7; U+0000 in fr at 14"
+    assert len(writer.replaced) == 2
+    assert b"2 character(s) that XML 1.0 cannot carry" in data
+
+
+def test_cli_export_tmx(loaded: tuple[TestClient, list[int]], tmp_path: Path) -> None:
+    data = tmp_path / "data"  # the fixture's data folder, already filled
+    out = tmp_path / "all.tmx"
+    res = subprocess.run(
+        [TRIGLOT, "export-tmx", "--out", str(out), "--min-score", "0.5"],
+        capture_output=True,
+        text=True,
+        env={"TRIGLOT_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "wrote 3 units" in res.stdout
+    assert len(tmxfile(_valid_file(out)).getunits()) == 3
+
+
+def _valid_file(path: Path) -> bytes:
+    data = path.read_bytes()
+    _valid(data)
+    return data
