@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from typing import Annotated, Any
 
@@ -254,16 +255,26 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         doc_id: int,
         svc: ServicesDep,
         target: Annotated[str, Query(description="Target language")] = "en",
+        glossary: Annotated[
+            str | None, Query(description="Glossary whose current version is enforced")
+        ] = None,
     ) -> DocumentTranslationsOut:
         """Translate every French and Vietnamese segment of a document and store the
         results with their provenance (replacing earlier ones for that language)."""
+        chosen = None
+        if glossary:
+            number, content = svc.glossaries.current(glossary)
+            chosen = (content, number)
         items = await run_in_threadpool(
-            translate_document,
-            svc.documents,
-            svc.translations,
-            svc.translator,
-            doc_id,
-            tgt_lang=target,
+            partial(
+                translate_document,
+                svc.documents,
+                svc.translations,
+                svc.translator,
+                doc_id,
+                tgt_lang=target,
+                glossary=chosen,
+            )
         )
         return DocumentTranslationsOut(
             document_id=doc_id,

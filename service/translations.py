@@ -11,9 +11,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from glossary import Glossary
+from glossary.enforcement import enforce
 from service.db import TranslationRow
 from service.documents import DocumentStore
-from service.engine import TranslationEngine
+from service.engine import Translated, TranslationEngine
 
 TRANSLATED_LANGS = ("fr", "vi", "en")
 
@@ -77,11 +79,13 @@ def translate_document(
     doc_id: int,
     *,
     tgt_lang: str = "en",
+    glossary: tuple[Glossary, int] | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> list[SegmentTranslation]:
     """Translate every French and Vietnamese segment of a document into ``tgt_lang`` and
-    store the results. Repeated texts are translated once. Raises the engine's error (with
-    the missing pair named) before anything is stored."""
+    store the results; with ``glossary`` (a glossary and its version number), its terms are
+    enforced and the version recorded. Repeated texts are translated once. Raises the
+    engine's error (with the missing pair named) before anything is stored."""
     doc = documents.get(doc_id)
     by_lang: dict[str, list[int]] = {}
     for seg in doc.page.segments:
@@ -107,7 +111,9 @@ def translate_document(
                     engine=result.provenance.engine,
                     packages=result.provenance.packages,
                     pivot=result.provenance.pivot,
-                    glossary_version=None,
+                    glossary_version=(
+                        f"{glossary[0].name}@{glossary[1]}" if glossary is not None else None
+                    ),
                     created_at=now,
                 )
             )
@@ -116,3 +122,23 @@ def translate_document(
     out.sort(key=lambda t: t.segment_idx)
     store.replace(doc_id, tgt_lang, out)
     return out
+
+
+def _translate(
+    engine: TranslationEngine,
+    texts: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    glossary: tuple[Glossary, int] | None,
+) -> list[Translated]:
+    if glossary is None:
+        return engine.translate(texts, src_lang=src_lang, tgt_lang=tgt_lang)
+    seen: list[Translated] = []
+
+    def run(batch: list[str]) -> list[str]:
+        done = engine.translate(batch, src_lang=src_lang, tgt_lang=tgt_lang)
+        seen.extend(done)
+        return [d.text for d in done]
+
+    enforced = enforce(glossary[0], texts, src_lang=src_lang, tgt_lang=tgt_lang, translate=run)
+    return [Translated(e.text, (), seen[0].provenance) for e in enforced]

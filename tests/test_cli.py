@@ -168,6 +168,28 @@ def test_ingest_stores_good_pages_and_reports_bad_ones(tmp_path: Path) -> None:
 MODELS = ROOT / "tests" / "fixtures" / "models"
 
 
+def test_glossary_import_approve_export(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    csv = tmp_path / "terms.csv"
+    csv.write_text("Mékong,Mekong\n", encoding="utf-8")
+    res = run("glossary", "import", str(csv), "--pair", "fr,en", data_dir=data)
+    assert res.returncode == 0, res.stderr
+    assert "proposal 1 for vn-government-news (from version 1)" in res.stdout
+    assert (
+        "version 1\t52 concepts\t1 open proposals" in run("glossary", "list", data_dir=data).stdout
+    )
+    assert "now at version 2" in run("glossary", "approve", "1", data_dir=data).stdout
+    out = tmp_path / "g.tbx"
+    res = run("glossary", "export", "--format", "tbx", "--out", str(out), data_dir=data)
+    assert "version 2" in res.stdout
+    assert b"<term>Mekong</term>" in out.read_bytes()
+    bad = tmp_path / "bad.tbx"
+    bad.write_bytes(b"<tbx")
+    res = run("glossary", "import", str(bad), data_dir=data)
+    assert res.returncode == 65
+    assert "not well-formed XML" in res.stderr
+
+
 def test_models_install_list_remove(tmp_path: Path) -> None:
     data = tmp_path / "data"
     res = run("models", "install", str(MODELS / "fr_en.argosmodel"), data_dir=data)

@@ -374,3 +374,42 @@ def test_forced_decoding_continues_from_a_prefix_on_the_real_path(engine: ArgosE
     assert out == text  # the copy model continues copying after the imposed prefix
     assert engine.force(f"{text} Deux phrases.", "Le", src_lang="fr", tgt_lang="en") is None
     assert engine.force(VI, "Thủ", src_lang="vi", tgt_lang="fr") is None  # a pivot route
+
+
+def test_document_translation_with_a_glossary_records_its_version(tclient: TestClient) -> None:
+    text = "Titre\n\nLe Secrétaire général de l'ONU a salué la Convention de Hanoï.\n"
+    doc = tclient.post("/documents", json={"text": text}).json()
+    res = tclient.post(
+        f"/documents/{doc['id']}/translations", params={"glossary": "vn-government-news"}
+    )
+    assert res.status_code == 201, res.text
+    body = next(t for t in res.json()["translations"] if t["source"].startswith("Le "))
+    assert body["text"] == "Le UN Secretary-General a salué la Hanoi Convention."
+    assert body["glossary_version"] == "vn-government-news@1"
+
+
+def test_impact_lists_english_before_and_after(tclient: TestClient) -> None:
+    text = "Titre\n\nLe Premier ministre a salué la Convention de Hanoï.\n"
+    tclient.post("/documents", json={"text": text})
+    edits = {
+        "upsert": [
+            {
+                "id": "hanoi-convention",
+                "terms": [
+                    {"text": "Convention de Hanoï", "lang": "fr"},
+                    {"text": "Công ước Hà Nội", "lang": "vi"},
+                    {"text": "Convention of Hanoi", "lang": "en"},
+                ],
+            }
+        ]
+    }
+    p = tclient.post(
+        "/glossaries/vn-government-news/proposals",
+        json={"edits": edits},
+        headers={"If-Match": '"v1"'},
+    ).json()
+    imp = tclient.get(f"/glossaries/vn-government-news/proposals/{p['id']}/impact").json()
+    assert imp["touched_concepts"] == ["hanoi-convention"]
+    [changed] = imp["changed"]
+    assert changed["before"] == "Le Prime Minister a salué la Hanoi Convention."
+    assert changed["after"] == "Le Prime Minister a salué la Convention of Hanoi."
