@@ -54,7 +54,7 @@ def _settings(**overrides: Any) -> Settings:
         _fail(f"invalid settings: {problems}", EXIT_CONFIG)
 
 
-def _read_page(path: Path, max_bytes: int) -> str:
+def _read_page(path: Path, max_bytes: int, *, allow_empty: bool = False) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -62,7 +62,7 @@ def _read_page(path: Path, max_bytes: int) -> str:
     except OSError as exc:
         _fail(f"{path}: {exc.strerror}", EXIT_NOINPUT)
     try:
-        return decode_page(data, name=str(path), max_bytes=max_bytes)
+        return decode_page(data, name=str(path), max_bytes=max_bytes, allow_empty=allow_empty)
     except ServiceError as exc:
         _fail(str(exc), EXIT_DATAERR)
 
@@ -149,22 +149,10 @@ def align_cmd(
     from service.alignment import align_sentences  # noqa: PLC0415
 
     settings = _settings()
-    sides = []
-    for path in (src_file, tgt_file):
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            _fail(f"{path}: no such file", EXIT_NOINPUT)
-        except OSError as exc:
-            _fail(f"{path}: {exc.strerror}", EXIT_NOINPUT)
-        try:
-            text = decode_page(
-                data, name=str(path), max_bytes=settings.max_document_bytes, allow_empty=True
-            )
-        except ServiceError as exc:
-            _fail(str(exc), EXIT_DATAERR)
-        sides.append(text.splitlines())  # one sentence per line
-    src, tgt = sides
+    src, tgt = (  # one sentence per line
+        _read_page(path, settings.max_document_bytes, allow_empty=True).splitlines()
+        for path in (src_file, tgt_file)
+    )
     try:
         beads = align_sentences(
             src,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from aligner import Page
-from aligner.pairs import AlignedPair, Unit
+from aligner.pairs import AlignedPair
 from service.documents import DocumentSummary, StoredDocument
 from service.translations import SegmentTranslation
 
 
 class SegmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     idx: int
     text: str
     lang: str = Field(description="fr, vi, vi-ascii, en, mixed or und")
@@ -29,6 +31,8 @@ class SegmentOut(BaseModel):
 
 
 class RepeatOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     idx: int
     text: str
     lang: str
@@ -36,6 +40,8 @@ class RepeatOut(BaseModel):
 
 
 class MetaOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     lang: str
     source_url: str | None
     host: str | None
@@ -49,6 +55,8 @@ class MetaOut(BaseModel):
 
 
 class UnitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     text: str
     lang: str
     kind: str = Field(description="Segment kind, or `slug` for the source URL's slug")
@@ -59,6 +67,8 @@ class UnitOut(BaseModel):
 
 
 class EvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kind: str = Field(description="concept, name, number, punctuation or slug")
     anchor: str
     label: str
@@ -100,6 +110,8 @@ class DocumentOut(AnalysisOut):
 
 
 class DocumentSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str | None
     lang: str
@@ -148,6 +160,8 @@ class AlignOut(BaseModel):
 
 
 class SegmentTranslationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     segment_idx: int
     src_lang: str
     source: str
@@ -165,16 +179,7 @@ class DocumentTranslationsOut(BaseModel):
 
 
 def segment_translation_out(t: SegmentTranslation) -> SegmentTranslationOut:
-    return SegmentTranslationOut(
-        segment_idx=t.segment_idx,
-        src_lang=t.src_lang,
-        source=t.source,
-        text=t.text,
-        engine=t.engine,
-        packages=list(t.packages),
-        pivot=t.pivot,
-        glossary_version=t.glossary_version,
-    )
+    return SegmentTranslationOut.model_validate(t)
 
 
 class TranslationHealth(BaseModel):
@@ -196,18 +201,6 @@ class ErrorOut(BaseModel):
     code: str
 
 
-def _unit_out(unit: Unit) -> UnitOut:
-    return UnitOut(
-        text=unit.text,
-        lang=unit.lang,
-        kind=unit.kind,
-        segments=list(unit.segments),
-        lines=list(unit.lines),
-        start=unit.start,
-        end=unit.end,
-    )
-
-
 def pair_out(
     pair: AlignedPair, *, vi_file: str | None = None, fr_file: str | None = None
 ) -> PairOut:
@@ -218,51 +211,19 @@ def pair_out(
         method=pair.method,
         fr_focus=pair.fr_focus,
         occurrences=len(pair.vi.segments),
-        evidence=[
-            EvidenceOut(kind=e.kind, anchor=e.anchor, label=e.label, weight=e.weight)
-            for e in pair.evidence
-        ],
-        vi_unit=_unit_out(pair.vi),
-        fr_unit=_unit_out(pair.fr),
+        evidence=[EvidenceOut.model_validate(e) for e in pair.evidence],
+        vi_unit=UnitOut.model_validate(pair.vi),
+        fr_unit=UnitOut.model_validate(pair.fr),
         vi_file=vi_file,
         fr_file=fr_file,
     )
 
 
 def analysis_out(page: Page, pairs: tuple[AlignedPair, ...] = ()) -> AnalysisOut:
-    meta = page.meta
     return AnalysisOut(
-        meta=MetaOut(
-            lang=meta.lang,
-            source_url=meta.source_url,
-            host=meta.host,
-            slug=meta.slug,
-            slug_words=list(meta.slug_words),
-            article_id=meta.article_id,
-            outlet=meta.outlet,
-            date=meta.date,
-            author=meta.author,
-            titles=dict(meta.titles),
-        ),
-        segments=[
-            SegmentOut(
-                idx=s.idx,
-                text=s.text,
-                lang=s.lang,
-                kind=s.kind,
-                start=s.start,
-                end=s.end,
-                line=s.line,
-                base_text=s.base_text,
-                photo_no=s.photo_no,
-                repeat_group=s.repeat_group,
-            )
-            for s in page.segments
-        ],
-        repeats=[
-            RepeatOut(idx=g.idx, text=g.text, lang=g.lang, segments=list(g.segments))
-            for g in page.repeats
-        ],
+        meta=MetaOut.model_validate(page.meta),
+        segments=[SegmentOut.model_validate(s) for s in page.segments],
+        repeats=[RepeatOut.model_validate(g) for g in page.repeats],
         pairs=[pair_out(p) for p in pairs],
     )
 
@@ -280,12 +241,4 @@ def document_out(doc: StoredDocument, *, created: bool | None = None) -> Documen
 
 
 def summary_out(item: DocumentSummary) -> DocumentSummaryOut:
-    return DocumentSummaryOut(
-        id=item.id,
-        name=item.name,
-        lang=item.lang,
-        source_url=item.source_url,
-        title=item.title,
-        n_segments=item.n_segments,
-        created_at=item.created_at,
-    )
+    return DocumentSummaryOut.model_validate(item)
