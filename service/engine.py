@@ -126,7 +126,7 @@ class _Batcher:
 
     def __init__(self, decode: DecodeFn) -> None:
         self._decode = decode
-        self._jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="triglot-batcher", daemon=True)
         self._thread.start()
 
@@ -134,14 +134,25 @@ class _Batcher:
         self._jobs.put(job)
         return job.future.result()
 
+    def close(self) -> None:
+        """Stop the worker once the jobs already queued are done."""
+        self._jobs.put(None)
+
     def _loop(self) -> None:
         while True:
-            jobs = [self._jobs.get()]
+            first = self._jobs.get()
+            if first is None:
+                return
+            jobs = [first]
             while True:
                 try:
-                    jobs.append(self._jobs.get_nowait())
+                    job = self._jobs.get_nowait()
                 except queue.Empty:
                     break
+                if job is None:
+                    self._jobs.put(None)  # stop after this round
+                    break
+                jobs.append(job)
             by_n: dict[int, list[_Job]] = {}
             for job in jobs:
                 by_n.setdefault(job.num_hypotheses, []).append(job)
@@ -266,6 +277,9 @@ class ArgosEngine:
 
     def reload(self) -> None:
         with self._lock:
+            for loaded in (self._loaded or {}).values():
+                if loaded.batcher is not None:
+                    loaded.batcher.close()
             self._loaded = None
 
     def route(self, src_lang: str, tgt_lang: str) -> list[_Loaded]:
