@@ -315,7 +315,11 @@ def translate_cmd(
         total_segments = 0
         for doc_id in ids:
             doc = services.documents.get(doc_id)
-            todo = sum(1 for s in doc.page.segments if s.lang in ("fr", "vi") and s.lang != target)
+            todo = sum(
+                1
+                for s in doc.page.segments
+                if s.lang in ("fr", "vi") and s.lang != target and s.kind != "source"
+            )
             with tqdm(
                 total=todo, unit="seg", desc=f"document {doc_id}", file=sys.stderr, disable=None
             ) as bar:

@@ -82,21 +82,22 @@ def translate_document(
     glossary: tuple[Glossary, int] | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> list[SegmentTranslation]:
-    """Translate every French and Vietnamese segment of a document into ``tgt_lang`` and
-    store the results; with ``glossary`` (a glossary and its version number), its terms are
-    enforced and the version recorded. Repeated texts are translated once. Raises the
+    """Translate every French and Vietnamese segment (but the source URL line) of a document
+    into ``tgt_lang`` and store the results; with ``glossary`` (a glossary and its version
+    number), its terms are enforced and the version recorded. Repeated texts are translated once. Raises the
     engine's error (with the missing pair named) before anything is stored."""
     doc = documents.get(doc_id)
     by_lang: dict[str, list[int]] = {}
     for seg in doc.page.segments:
-        if seg.lang in TRANSLATED_LANGS and seg.lang != tgt_lang:
+        # A source line is a URL: nothing to translate.
+        if seg.lang in TRANSLATED_LANGS and seg.lang != tgt_lang and seg.kind != "source":
             by_lang.setdefault(seg.lang, []).append(seg.idx)
     now = dt.datetime.now(dt.UTC)
     out: list[SegmentTranslation] = []
     for src_lang, idxs in sorted(by_lang.items()):
         unique = list(dict.fromkeys(doc.page.segments[i].text for i in idxs))
         done = dict(
-            zip(unique, engine.translate(unique, src_lang=src_lang, tgt_lang=tgt_lang), strict=True)
+            zip(unique, _translate(engine, unique, src_lang, tgt_lang, glossary), strict=True)
         )
         for i in idxs:
             seg = doc.page.segments[i]
