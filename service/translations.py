@@ -84,8 +84,8 @@ def translate_document(
 ) -> list[SegmentTranslation]:
     """Translate every French and Vietnamese segment (but the source URL line) of a document
     into ``tgt_lang`` and store the results; with ``glossary`` (a glossary and its version
-    number), its terms are enforced and the version recorded. Repeated texts are translated once. Raises the
-    engine's error (with the missing pair named) before anything is stored."""
+    number), its terms are enforced and the version recorded. Repeated texts are translated
+    once. Raises the engine's error (with the missing pair named) before anything is stored."""
     doc = documents.get(doc_id)
     by_lang: dict[str, list[int]] = {}
     for seg in doc.page.segments:
