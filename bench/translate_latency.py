@@ -109,7 +109,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
-        env = {**os.environ, "TRIGLOT_DATA_DIR": str(data)}
+        # The same CTranslate2 settings on both sides: 1 thread per decode, 2 decodes at once.
+        env = {
+            **os.environ,
+            "TRIGLOT_DATA_DIR": str(data),
+            "TRIGLOT_INTER_THREADS": "2",
+            "TRIGLOT_INTRA_THREADS": "1",
+        }
         triglot = str(Path(sys.executable).parent / "triglot")
         subprocess.run(
             [triglot, "models", "install", str(args.package)],

@@ -12,6 +12,7 @@ package's own MiniSBD model when it ships one, otherwise by Triglot's rule-based
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import queue
@@ -119,24 +120,27 @@ DecodeFn = Callable[[list[list[str]], list[list[str] | None], int], list[Any]]
 class _Batcher:
     """Sends the sentences of concurrent callers to CTranslate2 together.
 
-    One worker thread takes every job waiting when it wakes, decodes them in one
-    ``translate_batch`` per hypothesis count, and hands each caller its own results. A lone
-    request is decoded at once; requests arriving during a decode form the next batch.
+    Each worker thread (one per CTranslate2 inter-thread) takes every job waiting when it
+    wakes, decodes them in one ``translate_batch`` per hypothesis count, and hands each caller
+    its own results. A lone request is decoded at once; requests arriving during a decode form
+    the next batch.
     """
 
-    def __init__(self, decode: DecodeFn) -> None:
+    def __init__(self, decode: DecodeFn, *, workers: int = 1) -> None:
         self._decode = decode
+        self._workers = workers
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._loop, name="triglot-batcher", daemon=True)
-        self._thread.start()
+        for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
+            threading.Thread(target=self._loop, name=f"triglot-batcher-{n}", daemon=True).start()
 
     def submit(self, job: _Job) -> list[Any]:
         self._jobs.put(job)
         return job.future.result()
 
     def close(self) -> None:
-        """Stop the worker once the jobs already queued are done."""
-        self._jobs.put(None)
+        """Stop the workers once the jobs already queued are done."""
+        for _ in range(self._workers):
+            self._jobs.put(None)
 
     def _loop(self) -> None:
         while True:
@@ -150,7 +154,7 @@ class _Batcher:
                 except queue.Empty:
                     break
                 if job is None:
-                    self._jobs.put(None)  # stop after this round
+                    self._jobs.put(None)  # another worker's stop, or ours after this round
                     break
                 jobs.append(job)
             by_n: dict[int, list[_Job]] = {}
@@ -233,10 +237,12 @@ class ArgosEngine:
         self.intra_threads = intra_threads
         self.beam_size = beam_size
         self._loaded: dict[tuple[str, str], _Loaded] | None = None
+        self._pairs: frozenset[tuple[str, str]] | None = None
         self._lock = threading.Lock()
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
+        """Engine and versions, for provenance (read once: package metadata is slow)."""
         return (
             f"argostranslate {version('argos-translate-lt')} / ctranslate2 {version('ctranslate2')}"
         )
@@ -271,9 +277,13 @@ class ArgosEngine:
         return sorted((p.info for p in self._load().values()), key=lambda i: i.code)
 
     def pairs(self) -> set[tuple[str, str]]:
-        direct = set(self._load())
-        pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
-        return direct | pivoted
+        loaded = self._load()
+        with self._lock:
+            if self._pairs is None:
+                direct = set(loaded)
+                pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
+                self._pairs = frozenset(direct | pivoted)
+            return set(self._pairs)
 
     def reload(self) -> None:
         with self._lock:
@@ -281,6 +291,7 @@ class ArgosEngine:
                 if loaded.batcher is not None:
                     loaded.batcher.close()
             self._loaded = None
+            self._pairs = None
 
     def route(self, src_lang: str, tgt_lang: str) -> list[_Loaded]:
         """The packages to chain from ``src_lang`` to ``tgt_lang``: one, or two through a
@@ -399,7 +410,8 @@ class ArgosEngine:
         with loaded.lock:
             if loaded.batcher is None:
                 loaded.batcher = _Batcher(
-                    lambda batch, prefixes, n: self._decode(loaded, batch, prefixes, n)
+                    lambda batch, prefixes, n: self._decode(loaded, batch, prefixes, n),
+                    workers=self.inter_threads,
                 )
             return loaded.batcher
 

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         r"int8_float16|int8_bfloat16)$",
         description="CTranslate2 compute type ('default': as the model was saved).",
     )
-    inter_threads: int = Field(default=1, ge=1, le=64, description="Batches decoded at once.")
+    inter_threads: int = Field(default=2, ge=1, le=64, description="Batches decoded at once.")
     intra_threads: int = Field(
         default=1, ge=0, le=64, description="Threads per batch (1 is fastest on small CPUs)."
     )
