@@ -12,10 +12,34 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from functools import lru_cache
 
 _INVALID_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CHUNK_UNITS = 200
+
+
+def escape(text: str) -> str:
+    """XML character data: ``&``, ``<``, ``>`` escaped (checked first: usually none)."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def quoteattr(value: str) -> str:
+    """A double-quoted XML attribute value."""
+    value = escape(value)
+    if '"' in value or "\n" in value or "\t" in value or "\r" in value:
+        value = (
+            value.replace('"', "&quot;")
+            .replace("\n", "&#10;")
+            .replace("\t", "&#9;")
+            .replace("\r", "&#13;")
+        )
+    return f'"{value}"'
+
+
+_quoted = lru_cache(maxsize=1024)(quoteattr)
+"""For the few distinct values of prop types and languages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +82,17 @@ class TmxWriter:
         for variant in unit.variants:
             text = self._clean(variant.text, unit.tuid, variant.lang, notes)
             tuv_props = "".join(
-                f"<prop type={quoteattr(k)}>{escape(self._clean(v, unit.tuid, k, notes))}</prop>"
+                f"<prop type={_quoted(k)}>{escape(self._clean(v, unit.tuid, k, notes))}</prop>"
                 for k, v in variant.props
             )
             variants.append(
-                f"      <tuv xml:lang={quoteattr(variant.lang)}>{tuv_props}"
+                f"      <tuv xml:lang={_quoted(variant.lang)}>{tuv_props}"
                 f"<seg>{escape(text)}</seg></tuv>\n"
             )
         props = [(k, self._clean(v, unit.tuid, k, notes)) for k, v in unit.props]
         if notes:
             props.append(("x-replaced-characters", "; ".join(notes)))
-        prop_xml = "".join(
-            f"      <prop type={quoteattr(k)}>{escape(v)}</prop>\n" for k, v in props
-        )
+        prop_xml = "".join(f"      <prop type={_quoted(k)}>{escape(v)}</prop>\n" for k, v in props)
         return f"    <tu tuid={quoteattr(unit.tuid)}>\n{prop_xml}{''.join(variants)}    </tu>\n"
 
     def footer(self) -> str:
@@ -96,6 +118,9 @@ class TmxWriter:
         yield self.footer()
 
     def _clean(self, text: str, tuid: str, where: str, notes: list[str]) -> str:
+        if _INVALID_XML.search(text) is None:  # the usual case: nothing to replace
+            return text
+
         def replace(match: re.Match[str]) -> str:
             note = f"U+{ord(match.group(0)):04X} in {where} at {match.start()}"
             notes.append(note)

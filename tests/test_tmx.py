@@ -161,3 +161,16 @@ def _valid_file(path: Path) -> bytes:
     data = path.read_bytes()
     _valid(data)
     return data
+
+
+def test_markup_characters_round_trip_in_text_and_attributes() -> None:
+    tricky = "A & B < C > D \"quoted\" 'single'\ttab"
+    unit = TmxUnit(
+        'id"1', (TmxVariant("fr", tricky), TmxVariant("vi", "Chào & <b>")), (("x-note", tricky),)
+    )
+    root = _valid("".join(TmxWriter("t").stream([unit])).encode())
+    tu = root.find("body/tu")
+    assert tu is not None
+    assert tu.get("tuid") == 'id"1'
+    assert [tuv.findtext("seg") for tuv in tu.findall("tuv")] == [tricky, "Chào & <b>"]
+    assert tu.findtext("prop[@type='x-note']") == tricky
