@@ -52,7 +52,7 @@ def tclient(packages_dir: Path) -> Iterator[TestClient]:
 def test_fixture_packages_are_small_real_argos_packages() -> None:
     for pair, path in FIXTURES.items():
         check = check_package(path)
-        assert check.metadata["from_code"], check.metadata["to_code"] == tuple(pair.split("_"))
+        assert (check.metadata["from_code"], check.metadata["to_code"]) == tuple(pair.split("_"))
         assert "COPY FIXTURE" in check.metadata["name"]
         assert path.stat().st_size < 2 * 1024 * 1024
 
