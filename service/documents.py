@@ -71,21 +71,7 @@ class DocumentStore:
             source_url=page.meta.source_url,
             meta=_meta_to_json(page.meta),
             created_at=dt.datetime.now(dt.UTC),
-            segments=[
-                SegmentRow(
-                    idx=s.idx,
-                    start=s.start,
-                    end=s.end,
-                    line=s.line,
-                    kind=s.kind,
-                    lang=s.lang,
-                    text=s.text,
-                    base_text=s.base_text,
-                    photo_no=s.photo_no,
-                    repeat_group=s.repeat_group,
-                )
-                for s in page.segments
-            ],
+            segments=[SegmentRow(**dataclasses.asdict(s)) for s in page.segments],
             pairs=[
                 PairRow(
                     idx=k,
@@ -193,21 +179,8 @@ def _title(meta: dict[str, Any]) -> str | None:
 
 
 def _to_stored(row: DocumentRow) -> StoredDocument:
-    segments = tuple(
-        Segment(
-            idx=s.idx,
-            text=s.text,
-            start=s.start,
-            end=s.end,
-            line=s.line,
-            kind=s.kind,  # type: ignore[arg-type]  # values written from Kind
-            lang=s.lang,  # type: ignore[arg-type]  # values written from Lang
-            base_text=s.base_text,
-            photo_no=s.photo_no,
-            repeat_group=s.repeat_group,
-        )
-        for s in row.segments
-    )
+    names = [f.name for f in dataclasses.fields(Segment)]  # the segment columns
+    segments = tuple(Segment(**{n: getattr(s, n) for n in names}) for s in row.segments)
     groups: dict[int, list[int]] = {}
     for seg in segments:
         if seg.repeat_group is not None:
