@@ -41,6 +41,8 @@ from service.schemas import (
     DocumentTranslationsOut,
     ErrorOut,
     HealthOut,
+    IdPath,
+    OffsetQuery,
     SegmentTranslationOut,
     TranslationHealth,
     document_out,
@@ -216,7 +218,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     @app.get("/documents", response_model=DocumentListOut, tags=["documents"])
     def list_documents(
         svc: ServicesDep,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: OffsetQuery = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
     ) -> DocumentListOut:
         items, total = svc.documents.list(offset=offset, limit=limit)
@@ -230,7 +232,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         tags=["documents"],
         responses={404: {"model": ErrorOut, "description": "No such document"}},
     )
-    def get_document(doc_id: int, svc: ServicesDep) -> DocumentOut:
+    def get_document(doc_id: IdPath, svc: ServicesDep) -> DocumentOut:
         return document_out(svc.documents.get(doc_id))
 
     @app.get(
@@ -239,7 +241,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         tags=["alignment"],
         responses={404: {"model": ErrorOut, "description": "No such document"}},
     )
-    def get_alignments(doc_id: int, svc: ServicesDep) -> AlignmentsOut:
+    def get_alignments(doc_id: IdPath, svc: ServicesDep) -> AlignmentsOut:
         """The Vietnamese-French pairs found on a document, with scores and evidence."""
         doc = svc.documents.get(doc_id)
         return AlignmentsOut(document_id=doc.id, pairs=[pair_out(p) for p in doc.pairs])
@@ -252,7 +254,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         responses={**_ERRORS, 404: {"model": ErrorOut, "description": "No such document"}},
     )
     async def post_translations(
-        doc_id: int,
+        doc_id: IdPath,
         svc: ServicesDep,
         target: Annotated[str, Query(description="Target language")] = "en",
         glossary: Annotated[
@@ -289,7 +291,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         responses={404: {"model": ErrorOut, "description": "No such document"}},
     )
     def get_translations(
-        doc_id: int, svc: ServicesDep, target: Annotated[str, Query()] = "en"
+        doc_id: IdPath, svc: ServicesDep, target: Annotated[str, Query()] = "en"
     ) -> DocumentTranslationsOut:
         doc = svc.documents.get(doc_id)
         rows = svc.translations.get(doc_id, target)

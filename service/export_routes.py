@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from aligner import KINDS
 from service.errors import BadInputError
+from service.schemas import MAX_ID, IdPath, OffsetQuery
 from service.tmx import TmxWriter
 from service.units import UNIT_LANGS, ExportUnit, UnitFilter, iter_units, to_tmx, tool_version
 
@@ -40,6 +41,8 @@ def unit_filter(
             doc_set = frozenset(int(x) for x in documents.split(",") if x.strip())
         except ValueError:
             raise BadInputError(f"documents: comma-separated ids, not {documents!r}") from None
+        if any(not 1 <= d <= MAX_ID for d in doc_set):
+            raise BadInputError(f"documents: ids are between 1 and {MAX_ID}")
     return UnitFilter(min_score=min_score, kinds=kind_set, langs=lang_list, documents=doc_set)
 
 
@@ -63,7 +66,7 @@ def _tmx_response(request: Request, flt: UnitFilter, filename: str) -> Streaming
 
 @router.get("/documents/{doc_id}/tmx", response_class=StreamingResponse)
 def document_tmx(
-    doc_id: int,
+    doc_id: IdPath,
     request: Request,
     *,
     min_score: MinScore = 0.0,
@@ -126,7 +129,7 @@ def pairs(
     kinds: Kinds = None,
     langs: Langs = "fr,vi,en",
     documents: Documents = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """The aligned units of the TMX export as JSON, with the same filters, paginated."""

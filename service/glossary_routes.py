@@ -24,6 +24,7 @@ from service.documents import DocumentStore
 from service.engine import ArgosEngine, NoRouteError
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.glossaries import GlossaryStore, Proposal, etag
+from service.schemas import MAX_ID, IdPath, VersionQuery
 
 router = APIRouter(tags=["glossary"])
 MAX_UPLOAD = 20_000_000
@@ -127,7 +128,7 @@ def list_versions(name: str, store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/glossaries/{name}/versions/{number}")
-def get_version(name: str, number: int, store: StoreDep) -> dict[str, Any]:
+def get_version(name: str, number: IdPath, store: StoreDep) -> dict[str, Any]:
     return {"version": number, **to_dict(store.version(name, number))}
 
 
@@ -135,8 +136,8 @@ def get_version(name: str, number: int, store: StoreDep) -> dict[str, Any]:
 def get_diff(
     name: str,
     store: StoreDep,
-    from_version: Annotated[int, Query(alias="from")],
-    to_version: Annotated[int, Query(alias="to")],
+    from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
+    to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
 ) -> dict[str, Any]:
     """Added, removed and changed concepts and terms between any two versions."""
     d = diff(store.version(name, from_version), store.version(name, to_version))
@@ -148,7 +149,7 @@ def export(
     name: str,
     store: StoreDep,
     fmt: Annotated[str, Query(alias="format", pattern="^(csv|tsv|tbx)$")] = "tbx",
-    version: int | None = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     number, glossary = (
         store.current(name) if version is None else (version, store.version(name, version))
@@ -236,12 +237,12 @@ def list_proposals(
 
 
 @router.get("/glossaries/{name}/proposals/{pid}")
-def get_proposal(name: str, pid: int, store: StoreDep) -> dict[str, Any]:
+def get_proposal(name: str, pid: IdPath, store: StoreDep) -> dict[str, Any]:
     return _proposal_json(store, store.proposal(name, pid))
 
 
 @router.get("/glossaries/{name}/proposals/{pid}/impact")
-async def get_impact(name: str, pid: int, request: Request, store: StoreDep) -> dict[str, Any]:
+async def get_impact(name: str, pid: IdPath, request: Request, store: StoreDep) -> dict[str, Any]:
     """Stored segments whose English would change, with the English before and after."""
     services = request.app.state.services
     proposal = store.proposal(name, pid)
@@ -252,19 +253,19 @@ async def get_impact(name: str, pid: int, request: Request, store: StoreDep) -> 
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/approve")
-def approve(name: str, pid: int, store: StoreDep, if_match: IfMatch = None) -> dict[str, Any]:
+def approve(name: str, pid: IdPath, store: StoreDep, if_match: IfMatch = None) -> dict[str, Any]:
     version = store.approve(name, pid, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/reject")
-def reject(name: str, pid: int, store: StoreDep) -> dict[str, Any]:
+def reject(name: str, pid: IdPath, store: StoreDep) -> dict[str, Any]:
     return _proposal_json(store, store.reject(name, pid))
 
 
 @router.post("/glossaries/{name}/rollback")
 def rollback(
-    name: str, store: StoreDep, to: Annotated[int, Query(ge=1)], if_match: IfMatch = None
+    name: str, store: StoreDep, to: VersionQuery, if_match: IfMatch = None
 ) -> dict[str, Any]:
     version = store.rollback(name, to, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}

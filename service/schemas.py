@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from aligner import Page
 from aligner.pairs import AlignedPair
 from service.documents import DocumentSummary, StoredDocument
 from service.translations import SegmentTranslation
+
+MAX_ID = 2**63 - 1
+"""Ids, versions and offsets are stored as 64-bit integers: larger values are refused (422)."""
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_ID)]
+VersionQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
 class SegmentOut(BaseModel):

@@ -171,3 +171,21 @@ def test_align_bad_input_names_the_problem(client: TestClient) -> None:
         res = client.post("/align", json=body)
         assert res.status_code == 422, body
         assert message in res.json()["error"]
+
+
+def test_ids_and_offsets_beyond_64_bits_are_a_422_not_a_crash(client: TestClient) -> None:
+    huge = str(2**70)
+    for url in (
+        f"/documents/{huge}",
+        f"/documents/{huge}/alignments",
+        f"/documents/{huge}/tmx",
+        f"/documents?offset={huge}",
+        f"/pairs?offset={huge}",
+        f"/tmx?documents={huge}",
+        f"/glossaries/vn-government-news/versions/{huge}",
+        f"/glossaries/vn-government-news/proposals/{huge}",
+        f"/glossaries/vn-government-news/diff?from={huge}&to=1",
+    ):
+        res = client.get(url)
+        assert res.status_code == 422, (url, res.status_code)
+        assert "error" in res.json()
