@@ -162,6 +162,12 @@ class GlossaryProposalRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+def utc(value: dt.datetime) -> dt.datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite drops the zone; every value was
+    written in UTC)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; on SQLite, WAL journal, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):

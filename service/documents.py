@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from aligner import Page, PageMeta, RepeatGroup, Segment
 from aligner.pairs import AlignedPair, Evidence, Unit
-from service.db import DocumentRow, PairRow, SegmentRow
+from service.db import DocumentRow, PairRow, SegmentRow, utc
 from service.errors import NotFoundError
 
 
@@ -134,7 +134,7 @@ class DocumentStore:
                     source_url=row.source_url,
                     title=_title(row.meta),
                     n_segments=int(n),
-                    created_at=row.created_at,
+                    created_at=utc(row.created_at),
                 )
                 for row, n in rows
             ]
@@ -195,9 +195,6 @@ def _to_stored(row: DocumentRow) -> StoredDocument:
         for gid, members in sorted(groups.items())
     )
     page = Page(text=row.text, meta=_meta_from_json(row.meta), segments=segments, repeats=repeats)
-    created = row.created_at
-    if created.tzinfo is None:  # SQLite drops the zone; every value was written in UTC
-        created = created.replace(tzinfo=dt.UTC)
     pairs = tuple(
         AlignedPair(
             vi=_unit(p.vi),
@@ -210,7 +207,12 @@ def _to_stored(row: DocumentRow) -> StoredDocument:
         for p in row.pairs
     )
     return StoredDocument(
-        id=row.id, name=row.name, sha256=row.sha256, created_at=created, page=page, pairs=pairs
+        id=row.id,
+        name=row.name,
+        sha256=row.sha256,
+        created_at=utc(row.created_at),
+        page=page,
+        pairs=pairs,
     )
 
 

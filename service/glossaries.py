@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from glossary import Glossary
 from glossary.jsonform import from_dict, to_dict
-from service.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow
+from service.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow, utc
 from service.errors import NotFoundError, ServiceError
 
 
@@ -77,10 +77,6 @@ def check_if_match(if_match: str | None, current: int) -> None:
             f"the glossary is at version {current} ({etag(current)}), not "
             f"{if_match.strip()}: reload and try again"
         )
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 class GlossaryStore:
@@ -148,7 +144,7 @@ class GlossaryStore:
                 .where(GlossaryVersionRow.glossary_id == row.id)
                 .order_by(GlossaryVersionRow.number)
             )
-            return [VersionInfo(v.number, v.note, v.proposal_id, _utc(v.created_at)) for v in rows]
+            return [VersionInfo(v.number, v.note, v.proposal_id, utc(v.created_at)) for v in rows]
 
     def propose(
         self, name: str, content: Glossary, *, if_match: str | None, note: str, author: str
@@ -294,7 +290,7 @@ class GlossaryStore:
             note=p.note,
             author=p.author,
             result_version=p.result_version,
-            created_at=_utc(p.created_at),
-            decided_at=_utc(p.decided_at) if p.decided_at else None,
+            created_at=utc(p.created_at),
+            decided_at=utc(p.decided_at) if p.decided_at else None,
             content=from_dict(p.content),
         )

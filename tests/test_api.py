@@ -48,6 +48,8 @@ def test_post_json_then_get_and_list(client: TestClient) -> None:
 
     listing = client.get("/documents").json()
     assert listing["total"] == 1
+    assert listing["items"][0]["created_at"].endswith(("+00:00", "Z"))  # RFC 3339, with zone
+    assert got.json()["created_at"] == listing["items"][0]["created_at"]
     assert listing["items"][0]["title"].startswith("Secrétaire général de l'ONU")
     assert listing["items"][0]["n_segments"] == len(body["segments"])
 
