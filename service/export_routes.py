@@ -10,16 +10,37 @@ from fastapi.responses import StreamingResponse
 
 from aligner import KINDS
 from service.errors import BadInputError
-from service.schemas import MAX_ID, IdPath, OffsetQuery
+from service.schemas import MAX_ID, ErrorOut, IdPath, OffsetQuery
 from service.tmx import TmxWriter
 from service.units import UNIT_LANGS, ExportUnit, UnitFilter, iter_units, to_tmx, tool_version
 
 router = APIRouter(tags=["export"])
 
 MinScore = Annotated[float, Query(ge=0.0, le=1.0, description="Lowest alignment score")]
-Kinds = Annotated[str | None, Query(description="Comma-separated segment kinds (or slug)")]
-Langs = Annotated[str, Query(description="Comma-separated languages among fr,vi,en")]
-Documents = Annotated[str | None, Query(description="Comma-separated document ids")]
+_KIND = "(?:" + "|".join((*KINDS, "slug")) + ")"
+Kinds = Annotated[
+    str | None,
+    Query(description="Comma-separated segment kinds (or slug)", pattern=f"^{_KIND}(?:,{_KIND})*$"),
+]
+Langs = Annotated[
+    str,
+    Query(
+        description="Two or more of fr,vi,en, comma-separated",
+        pattern="^(?:fr|vi|en)(?:,(?:fr|vi|en))+$",
+    ),
+]
+Documents = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated document ids",
+        pattern=r"^[1-9][0-9]{0,17}(?:,[1-9][0-9]{0,17})*$",
+    ),
+]
+_TMX: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/x-tmx+xml": {}}, "description": "TMX 1.4b"},
+    404: {"model": ErrorOut, "description": "No such document"},
+    422: {"model": ErrorOut, "description": "Invalid filter"},
+}
 
 
 def unit_filter(
@@ -64,7 +85,7 @@ def _tmx_response(request: Request, flt: UnitFilter, filename: str) -> Streaming
     )
 
 
-@router.get("/documents/{doc_id}/tmx", response_class=StreamingResponse)
+@router.get("/documents/{doc_id}/tmx", response_class=StreamingResponse, responses=_TMX)
 def document_tmx(
     doc_id: IdPath,
     request: Request,
@@ -79,7 +100,7 @@ def document_tmx(
     return _tmx_response(request, flt, f"triglot-document-{doc_id}.tmx")
 
 
-@router.get("/tmx", response_class=StreamingResponse)
+@router.get("/tmx", response_class=StreamingResponse, responses=_TMX)
 def corpus_tmx(
     request: Request,
     *,
@@ -121,7 +142,7 @@ def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-@router.get("/pairs")
+@router.get("/pairs", responses={422: {"model": ErrorOut, "description": "Invalid filter"}})
 def pairs(
     request: Request,
     *,

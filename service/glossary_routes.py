@@ -24,9 +24,20 @@ from service.documents import DocumentStore
 from service.engine import ArgosEngine, NoRouteError
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.glossaries import GlossaryStore, Proposal, etag
-from service.schemas import MAX_ID, IdPath, VersionQuery
+from service.schemas import MAX_ID, ErrorOut, IdPath, VersionQuery
 
-router = APIRouter(tags=["glossary"])
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such glossary, version or proposal"}
+}
+_CHANGE: dict[int | str, dict[str, Any]] = {
+    **_NOT_FOUND,
+    409: {"model": ErrorOut, "description": "The proposal is already decided"},
+    412: {"model": ErrorOut, "description": "If-Match missing or stale: reload"},
+    413: {"model": ErrorOut, "description": "File over the size limit"},
+    415: {"model": ErrorOut, "description": "Neither JSON edits nor a file upload"},
+    422: {"model": ErrorOut, "description": "Invalid edits or file (the reason is named)"},
+}
+router = APIRouter(tags=["glossary"], responses=_NOT_FOUND)
 MAX_UPLOAD = 20_000_000
 IMPACT_LIMIT = 200
 REVIEW_PAGE = Path(__file__).parent / "static" / "review.html"
@@ -144,7 +155,19 @@ def get_diff(
     return diff_json(d, from_version=from_version, to_version=to_version)
 
 
-@router.get("/glossaries/{name}/export")
+@router.get(
+    "/glossaries/{name}/export",
+    responses={
+        200: {
+            "content": {
+                "application/x-tbx+xml": {},
+                "text/csv": {},
+                "text/tab-separated-values": {},
+            },
+            "description": "The glossary file",
+        }
+    },
+)
 def export(
     name: str,
     store: StoreDep,
@@ -190,7 +213,48 @@ def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None) -> Gloss
         raise BadInputError(f"file: {exc}") from None
 
 
-@router.post("/glossaries/{name}/proposals", status_code=201)
+@router.post(
+    "/glossaries/{name}/proposals",
+    status_code=201,
+    responses=_CHANGE,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["edits"],
+                        "properties": {
+                            "edits": {
+                                "type": "object",
+                                "properties": {
+                                    "upsert": {"type": "array", "items": {"type": "object"}},
+                                    "remove": {"type": "array", "items": {"type": "string"}},
+                                },
+                            },
+                            "note": {"type": "string"},
+                            "author": {"type": "string"},
+                        },
+                    }
+                },
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "format": {"type": "string", "enum": ["csv", "tsv", "tbx"]},
+                            "pair": {"type": "string"},
+                            "note": {"type": "string"},
+                            "author": {"type": "string"},
+                        },
+                    }
+                },
+            },
+        }
+    },
+)
 async def propose(
     name: str, request: Request, store: StoreDep, if_match: IfMatch = None
 ) -> dict[str, Any]:
@@ -252,18 +316,18 @@ async def get_impact(name: str, pid: IdPath, request: Request, store: StoreDep) 
     )
 
 
-@router.post("/glossaries/{name}/proposals/{pid}/approve")
+@router.post("/glossaries/{name}/proposals/{pid}/approve", responses=_CHANGE)
 def approve(name: str, pid: IdPath, store: StoreDep, if_match: IfMatch = None) -> dict[str, Any]:
     version = store.approve(name, pid, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
 
 
-@router.post("/glossaries/{name}/proposals/{pid}/reject")
+@router.post("/glossaries/{name}/proposals/{pid}/reject", responses=_CHANGE)
 def reject(name: str, pid: IdPath, store: StoreDep) -> dict[str, Any]:
     return _proposal_json(store, store.reject(name, pid))
 
 
-@router.post("/glossaries/{name}/rollback")
+@router.post("/glossaries/{name}/rollback", responses=_CHANGE)
 def rollback(
     name: str, store: StoreDep, to: VersionQuery, if_match: IfMatch = None
 ) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -147,8 +147,8 @@ class AlignIn(BaseModel):
         description="Source document: a list of sentences, or a text that Triglot splits"
     )
     tgt: str | list[str] = Field(description="Target document, as `src`")
-    src_lang: str = Field("fr", description="fr, vi or en")
-    tgt_lang: str = Field("vi", description="fr, vi or en")
+    src_lang: Literal["fr", "vi", "en"] = Field("fr", description="fr, vi or en")
+    tgt_lang: Literal["fr", "vi", "en"] = Field("vi", description="fr, vi or en")
     max_size: int = Field(3, ge=1, le=6, description="Most sentences on one side of a bead")
     check_langs: bool = Field(True, description="Refuse text not in the declared language")
 

@@ -163,7 +163,7 @@ def test_align_bad_input_names_the_problem(client: TestClient) -> None:
     fr = ["Le Premier ministre a reçu les ambassadeurs des pays voisins à Hanoï."]
     vi = ["Thủ tướng đã tiếp các đại sứ của những nước láng giềng tại Hà Nội."]
     cases = [
-        ({"src": fr, "tgt": vi, "src_lang": "de"}, "src_lang: 'de' is not a supported"),
+        ({"src": fr, "tgt": vi, "src_lang": "de"}, "src_lang: Input should be 'fr', 'vi' or 'en'"),
         ({"src": vi, "tgt": fr}, "src reads as 'vi', not the declared 'fr'"),
         ({"src": [], "tgt": []}, "both empty"),
         ({"src": ["x" * 30_000], "tgt": vi, "check_langs": False}, "30000 characters"),
