@@ -49,6 +49,51 @@ EngineDep = Annotated[ArgosEngine, Depends(_engine)]
 
 router = APIRouter(tags=["translation"])
 
+_Q = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_TRANSLATE_BODY = {
+    "type": "object",
+    "required": ["q", "source", "target"],
+    "properties": {
+        "q": _Q,
+        "source": {"type": "string", "description": "A language code, or auto"},
+        "target": {"type": "string"},
+        "format": {"type": "string", "enum": ["text", "html"]},
+        "alternatives": {"type": "integer", "minimum": 0, "maximum": 3},
+        "api_key": {"type": "string"},
+        "glossary": {"type": "string", "description": "Glossary name, or name@version"},
+    },
+}
+_DETECT_BODY = {
+    "type": "object",
+    "required": ["q"],
+    "properties": {"q": {"type": "string"}, "api_key": {"type": "string"}},
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    """LibreTranslate clients send JSON or forms: both are documented."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+        }
+    }
+
+
+_BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Missing or unsupported parameter (LibreTranslate's status)",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"error": {"type": "string"}}}
+            }
+        },
+    }
+}
+
 
 async def _params(request: Request) -> dict[str, Any]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -91,7 +136,12 @@ def languages(engine: EngineDep) -> list[LanguageOut]:
     ]
 
 
-@router.post("/detect", response_model=list[DetectOut])
+@router.post(
+    "/detect",
+    response_model=list[DetectOut],
+    responses=_BAD_REQUEST,
+    openapi_extra=_body(_DETECT_BODY),
+)
 async def detect(request: Request) -> list[DetectOut]:
     """The language of `q` (fr, vi or en), LibreTranslate style."""
     params = await _params(request)
@@ -102,7 +152,7 @@ async def detect(request: Request) -> list[DetectOut]:
     return [DetectOut(confidence=confidence, language=lang)]
 
 
-@router.post("/translate")
+@router.post("/translate", responses=_BAD_REQUEST, openapi_extra=_body(_TRANSLATE_BODY))
 async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
