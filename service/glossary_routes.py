@@ -5,6 +5,7 @@ Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one ge
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -264,7 +265,10 @@ async def propose(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     _number, current = store.current(name)
     if media == "application/json":
-        body = await request.json()
+        try:
+            body = json.loads(await request.body())
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadInputError(f"body: not valid JSON ({exc})") from None
         if not isinstance(body, dict) or "edits" not in body:
             raise BadInputError('body: {"edits": {"upsert": [...], "remove": [...]}}')
         try:

@@ -116,6 +116,13 @@ def test_bad_edits_and_uploads_are_refused_whole(client: TestClient) -> None:
     ]
     for edits in cases:
         assert _propose(client, edits).status_code == 422, edits
+    res = client.post(
+        f"/glossaries/{NAME}/proposals",
+        content=b"{not json",
+        headers={"If-Match": '"v1"', "content-type": "application/json"},
+    )
+    assert res.status_code == 422
+    assert res.json()["error"].startswith("body: not valid JSON")
     bad_csv = b'fr,en\n"Nations Unies,United Nations\n'
     res = client.post(
         f"/glossaries/{NAME}/proposals",
