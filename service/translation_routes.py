@@ -106,8 +106,8 @@ async def _params(request: Request) -> dict[str, Any]:
             raise TranslateRequestError("Invalid request: JSON body must be an object")
         return body
     if media in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.form()
-        return {k: v for k, v in form.items() if isinstance(v, str)}
+        async with request.form() as form:  # closes any uploaded file
+            return {k: v for k, v in form.items() if isinstance(v, str)}
     return dict(request.query_params)
 
 
