@@ -1,0 +1,138 @@
+"""Bounded load on a Triglot server on loopback: throughput, p50/p99 latency, errors.
+
+Starts `triglot serve` on a free loopback port with the fr->en copy fixture (or uses --url of a
+server already running on this machine), then runs a fixed number of requests from a fixed
+number of concurrent clients against a mix of endpoints, and stops by itself.
+
+    .venv/bin/python bench/load.py [--clients 16] [--requests 2000] [--url http://127.0.0.1:8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
+MIX = [
+    (
+        "POST",
+        "/translate",
+        {"q": "Le Premier ministre a reçu les délégués à Hanoï.", "source": "fr", "target": "en"},
+    ),
+    ("GET", "/health", None),
+    ("GET", "/documents?limit=10", None),
+    ("POST", "/detect", {"q": "Thủ tướng tiếp các đại biểu."}),
+]
+
+
+def _port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _loopback(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+        raise SystemExit(f"refusing {url}: this script only loads servers on loopback")
+    return host, parts.port or 80
+
+
+def run(host: str, port: int, clients: int, requests: int) -> None:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    per_client = max(1, requests // clients)
+
+    def client(k: int) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        for i in range(per_client):
+            method, path, body = MIX[(k + i) % len(MIX)]
+            data = json.dumps(body) if body is not None else None
+            start = time.perf_counter()
+            try:
+                conn.request(method, path, data, {"Content-Type": "application/json"})
+                res = conn.getresponse()
+                res.read()
+                ok = res.status < 500
+                status = str(res.status)
+            except OSError as exc:
+                ok, status = False, type(exc).__name__
+                conn = http.client.HTTPConnection(host, port, timeout=30)
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                if not ok:
+                    errors.append(f"{method} {path}: {status}")
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(
+        f"{len(latencies)} requests from {clients} clients in {wall:.1f} s: "
+        f"{len(latencies) / wall:.0f} req/s, p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p99 {p99 * 1000:.1f} ms, errors {len(errors)}"
+    )
+    for line in errors[:10]:
+        print("  error:", line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--url", help="an already running server on loopback")
+    args = parser.parse_args()
+    if args.url:
+        host, port = _loopback(args.url)
+        run(host, port, args.clients, args.requests)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TRIGLOT_DATA_DIR": str(Path(tmp) / "data")}
+        triglot = str(Path(sys.executable).parent / "triglot")
+        subprocess.run(
+            [triglot, "models", "install", str(FIXTURE)], env=env, check=True, capture_output=True
+        )
+        port = _port()
+        server = subprocess.Popen(
+            [triglot, "serve", "--host", "127.0.0.1", "--port", str(port), "--seeds", tmp],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(300):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
+                        "GET", "/health"
+                    )
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            run("127.0.0.1", port, args.clients, args.requests)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
