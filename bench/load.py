@@ -12,19 +12,17 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.server import served
+
 MIX = [
     (
         "POST",
@@ -35,12 +33,6 @@ MIX = [
     ("GET", "/documents?limit=10", None),
     ("POST", "/detect", {"q": "Thủ tướng tiếp các đại biểu."}),
 ]
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _loopback(url: str) -> tuple[str, int]:
@@ -106,32 +98,8 @@ def main() -> None:
         host, port = _loopback(args.url)
         run(host, port, args.clients, args.requests)
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TRIGLOT_DATA_DIR": str(Path(tmp) / "data")}
-        triglot = str(Path(sys.executable).parent / "triglot")
-        subprocess.run(
-            [triglot, "models", "install", str(FIXTURE)], env=env, check=True, capture_output=True
-        )
-        port = _port()
-        server = subprocess.Popen(
-            [triglot, "serve", "--host", "127.0.0.1", "--port", str(port), "--seeds", tmp],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(300):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
-                        "GET", "/health"
-                    )
-                    break
-                except OSError:
-                    time.sleep(0.2)
-            run("127.0.0.1", port, args.clients, args.requests)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with served() as (port, _packages):
+        run("127.0.0.1", port, args.clients, args.requests)
 
 
 if __name__ == "__main__":

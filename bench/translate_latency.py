@@ -18,29 +18,22 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
+sys.path.insert(0, str(ROOT))
+
+from bench.server import FIXTURE, served  # noqa: E402
+
 SENTENCES = [
     line.strip()
     for line in (ROOT / "seeds" / "000_73caa743acbd0cff.txt").read_text(encoding="utf-8").split(".")
     if 40 < len(line.strip()) < 200
 ]
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _post(conn: http.client.HTTPConnection, text: str) -> str:
@@ -107,66 +100,37 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data"
-        # The same CTranslate2 settings on both sides: 1 thread per decode, 2 decodes at once.
-        env = {
-            **os.environ,
-            "TRIGLOT_DATA_DIR": str(data),
-            "TRIGLOT_INTER_THREADS": "2",
-            "TRIGLOT_INTRA_THREADS": "1",
-        }
-        triglot = str(Path(sys.executable).parent / "triglot")
-        subprocess.run(
-            [triglot, "models", "install", str(args.package)],
-            env=env,
-            check=True,
-            capture_output=True,
+    # The same CTranslate2 settings on both sides: 1 thread per decode, 2 decodes at once.
+    with served(args.package, TRIGLOT_INTER_THREADS="2", TRIGLOT_INTRA_THREADS="1") as (
+        port,
+        packages,
+    ):
+        package_dir = next(packages.iterdir())
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        direct = _direct(package_dir)
+        for text in SENTENCES[:5]:  # warm both sides
+            direct(text)
+            _post(conn, text)
+        ours = _latency(lambda t: _post(conn, t), args.requests)
+        peer = _latency(direct, args.requests)
+        print(f"package: {package_dir.name}")
+        print(
+            f"one sentence, median of {args.requests}: /translate {ours * 1000:.2f} ms, "
+            f"direct CTranslate2 {peer * 1000:.2f} ms, ratio {ours / peer:.2f}x, "
+            f"overhead {(ours - peer) * 1000:.2f} ms"
         )
-        package_dir = next((data / "packages").iterdir())
-        port = _port()
-        server = subprocess.Popen(
-            [triglot, "serve", "--host", "127.0.0.1", "--port", str(port), "--seeds", tmp],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        per_client = max(1, args.requests // args.clients)
+
+        def client() -> object:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            for _ in range(200):
-                try:
-                    _post(conn, SENTENCES[0])
-                    break
-                except (ConnectionError, OSError):
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                    time.sleep(0.2)
-            direct = _direct(package_dir)
-            for text in SENTENCES[:5]:  # warm both sides
-                direct(text)
-                _post(conn, text)
-            ours = _latency(lambda t: _post(conn, t), args.requests)
-            peer = _latency(direct, args.requests)
-            print(f"package: {package_dir.name}")
-            print(
-                f"one sentence, median of {args.requests}: /translate {ours * 1000:.2f} ms, "
-                f"direct CTranslate2 {peer * 1000:.2f} ms, ratio {ours / peer:.2f}x, "
-                f"overhead {(ours - peer) * 1000:.2f} ms"
-            )
-            per_client = max(1, args.requests // args.clients)
+            return lambda text: _post(conn, text)
 
-            def client() -> object:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                return lambda text: _post(conn, text)
-
-            ours_tp = _throughput(client, args.clients, per_client)
-            peer_tp = _throughput(lambda: direct, args.clients, per_client)
-            print(
-                f"{args.clients} concurrent clients: /translate {ours_tp:.1f} sentences/s, "
-                f"direct CTranslate2 {peer_tp:.1f} sentences/s, ratio {ours_tp / peer_tp:.2f}"
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+        ours_tp = _throughput(client, args.clients, per_client)
+        peer_tp = _throughput(lambda: direct, args.clients, per_client)
+        print(
+            f"{args.clients} concurrent clients: /translate {ours_tp:.1f} sentences/s, "
+            f"direct CTranslate2 {peer_tp:.1f} sentences/s, ratio {ours_tp / peer_tp:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,19 @@ SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 GOLD = SHARED / "gold" / "seeds.json"
 
+MEKONG_EDIT = {  # a glossary proposal adding one concept
+    "upsert": [
+        {
+            "id": "mekong",
+            "terms": [
+                {"text": "Mékong", "lang": "fr"},
+                {"text": "Mê Kông", "lang": "vi"},
+                {"text": "Mekong", "lang": "en"},
+            ],
+        }
+    ]
+}
+
 
 @pytest.fixture(scope="session")
 def gold() -> dict[str, Any]:

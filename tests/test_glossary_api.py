@@ -7,21 +7,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from lxml import etree
 
-from tests.conftest import SHARED
+from tests.conftest import MEKONG_EDIT, SHARED
 
 NAME = "vn-government-news"
-ASEAN_EDIT = {
-    "upsert": [
-        {
-            "id": "mekong",
-            "terms": [
-                {"text": "Mékong", "lang": "fr"},
-                {"text": "Mê Kông", "lang": "vi"},
-                {"text": "Mekong", "lang": "en"},
-            ],
-        }
-    ]
-}
 
 
 def _propose(client: TestClient, edits: dict[str, Any], version: int = 1) -> Any:
@@ -41,7 +29,7 @@ def test_shipped_glossary_is_version_one_with_an_etag(client: TestClient) -> Non
 
 
 def test_propose_approve_makes_a_new_immutable_version(client: TestClient) -> None:
-    res = _propose(client, ASEAN_EDIT)
+    res = _propose(client, MEKONG_EDIT)
     assert res.status_code == 201, res.text
     proposal = res.json()
     assert proposal["status"] == "open"
@@ -64,7 +52,7 @@ def test_propose_approve_makes_a_new_immutable_version(client: TestClient) -> No
 
 
 def test_concurrent_changes_never_lose_an_update(client: TestClient) -> None:
-    first = _propose(client, ASEAN_EDIT).json()
+    first = _propose(client, MEKONG_EDIT).json()
     second = _propose(client, {"remove": ["gdp"]}).json()
     assert (
         client.post(
@@ -88,13 +76,13 @@ def test_concurrent_changes_never_lose_an_update(client: TestClient) -> None:
 
 
 def test_changes_need_if_match(client: TestClient) -> None:
-    res = client.post(f"/glossaries/{NAME}/proposals", json={"edits": ASEAN_EDIT})
+    res = client.post(f"/glossaries/{NAME}/proposals", json={"edits": MEKONG_EDIT})
     assert res.status_code == 412
     assert 'If-Match: "v1"' in res.json()["error"]
 
 
 def test_reject_and_rollback(client: TestClient) -> None:
-    p = _propose(client, ASEAN_EDIT).json()
+    p = _propose(client, MEKONG_EDIT).json()
     assert (
         client.post(f"/glossaries/{NAME}/proposals/{p['id']}/reject").json()["status"] == "rejected"
     )
@@ -169,7 +157,7 @@ def test_exports_validate_against_the_shared_schemas(client: TestClient) -> None
 
 def test_impact_without_packages_lists_segments_without_english(client: TestClient) -> None:
     client.post("/documents", json={"text": "Titre\n\nLe Mékong traverse le Vietnam.\n"})
-    p = _propose(client, ASEAN_EDIT).json()
+    p = _propose(client, MEKONG_EDIT).json()
     imp = client.get(f"/glossaries/{NAME}/proposals/{p['id']}/impact").json()
     assert imp["touched_concepts"] == ["mekong"]
     assert [c["source"] for c in imp["changed"]] == ["Le Mékong traverse le Vietnam."]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import live_server
+from tests.conftest import MEKONG_EDIT, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -48,21 +48,9 @@ def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Pa
     from selenium.webdriver.common.by import By  # noqa: PLC0415
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
-    edits = {
-        "upsert": [
-            {
-                "id": "mekong",
-                "terms": [
-                    {"text": "Mékong", "lang": "fr"},
-                    {"text": "Mê Kông", "lang": "vi"},
-                    {"text": "Mekong", "lang": "en"},
-                ],
-            }
-        ]
-    }
     proposal = _json(
         f"{server}/glossaries/{NAME}/proposals",
-        data={"edits": edits, "note": "add the Mekong", "author": "terminologist"},
+        data={"edits": MEKONG_EDIT, "note": "add the Mekong", "author": "terminologist"},
         headers={"If-Match": '"v1"'},
     )
     options = webdriver.ChromeOptions()
