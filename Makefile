@@ -3,15 +3,17 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: setup browser test lint serve bench
+.PHONY: setup system test lint serve bench
 
-# Debian's chromium and its driver, for the review page's browser test.
-browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+# Debian packages the tests use: chromium and its driver (the review page's browser test) and
+# PostgreSQL (the storage contract tests start a throwaway server on loopback).
+system:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
+	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium chromium-driver >/dev/null; }
+	      chromium chromium-driver postgresql >/dev/null; }
 
-setup: browser
+setup: system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

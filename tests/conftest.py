@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from service.api import create_app
 from service.settings import Settings
+from tests.postgres import PostgresServer, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -49,9 +50,34 @@ def gold() -> dict[str, Any]:
     return data
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server on loopback for the session (see tests/postgres.py)."""
+    with postgres_server(free_port()) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each storage backend: the storage contract runs on both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'triglot.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", seeds_dir=SEEDS, max_page_bytes=200_000)
+
+
+@pytest.fixture
+def settings_on_each_backend(tmp_path: Path, db_url: str) -> Settings:
+    """Test settings on SQLite, then on PostgreSQL: modules whose tests are part of the
+    storage contract use it as their ``settings``."""
+    return Settings(
+        data_dir=tmp_path / "data", seeds_dir=SEEDS, max_page_bytes=200_000, database_url=db_url
+    )
 
 
 @pytest.fixture

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from service.settings import Settings
 from tests.conftest import SEEDS
+
+
+@pytest.fixture
+def settings(settings_on_each_backend: Settings) -> Settings:
+    """Part of the storage contract: every test here runs on SQLite and on PostgreSQL."""
+    return settings_on_each_backend
+
 
 SEED = SEEDS / "004_606bed8f58cb9dd9.txt"
 
 
-def test_health_on_an_empty_database_with_no_packages(client: TestClient) -> None:
+def test_health_on_an_empty_database_with_no_packages(
+    client: TestClient, settings: Settings
+) -> None:
     res = client.get("/health")
     assert res.status_code == 200
     body = res.json()
     assert {k: body[k] for k in ("status", "database", "documents")} == {
         "status": "ok",
-        "database": "sqlite",
+        "database": settings.resolved_database_url().split(":")[0].split("+")[0],
         "documents": 0,
     }
     assert body["translation"]["packages"] == []

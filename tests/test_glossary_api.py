@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from service.settings import Settings
 from tests.conftest import MEKONG_EDIT, SHARED
+
+
+@pytest.fixture
+def settings(settings_on_each_backend: Settings) -> Settings:
+    """Part of the storage contract: every test here runs on SQLite and on PostgreSQL."""
+    return settings_on_each_backend
+
 
 NAME = "vn-government-news"
 

@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from aligner import analyze
+from service.db import make_engine
 from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server
 
 
 @pytest.mark.slow
-def test_sigkill_during_ingest_leaves_no_half_written_document(tmp_path: Path) -> None:
+def test_sigkill_during_ingest_leaves_no_half_written_document(tmp_path: Path, db_url: str) -> None:
     pages = tmp_path / "pages"
     pages.mkdir()
     seed = (SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8")
     for i in range(400):  # distinct texts, so each page is a new document
         (pages / f"p{i:03}.txt").write_text(f"{seed}\nPage {i}.\n", encoding="utf-8")
     data = tmp_path / "data"
-    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "TRIGLOT_DATA_DIR": str(data),
+        "TRIGLOT_DATABASE_URL": db_url,
+        "PYTHONUNBUFFERED": "1",
+    }
     proc = subprocess.Popen(
         [TRIGLOT, "ingest", str(pages)],
         env=env,
@@ -42,20 +48,22 @@ def test_sigkill_during_ingest_leaves_no_half_written_document(tmp_path: Path) -
     proc.wait()
     proc.stdout.close()
     expected = len(analyze(f"{seed}\nPage 0.\n").segments)
-    with sqlite3.connect(data / "triglot.db") as db:
-        docs = db.execute("SELECT id FROM documents").fetchall()
+    engine = make_engine(db_url)
+    with engine.connect() as db:
+        docs = db.execute(text("SELECT id FROM documents")).scalars().all()
         assert 20 <= len(docs) < 400
-        for (doc_id,) in docs:
-            n = db.execute(
-                "SELECT count(*) FROM segments WHERE document_id = ?", (doc_id,)
-            ).fetchone()[0]
-            pairs = db.execute(
-                "SELECT count(*) FROM pairs WHERE document_id = ?", (doc_id,)
-            ).fetchone()[0]
-            assert (n, pairs) == (expected, 2), doc_id
+        counts = db.execute(
+            text(
+                "SELECT d.id, (SELECT count(*) FROM segments s WHERE s.document_id = d.id), "
+                "(SELECT count(*) FROM pairs p WHERE p.document_id = d.id) FROM documents d"
+            )
+        ).all()
+        assert {(n, pairs) for _id, n, pairs in counts} == {(expected, 2)}
         orphans = db.execute(
-            "SELECT count(*) FROM segments WHERE document_id NOT IN (SELECT id FROM documents)"
-        ).fetchone()[0]
+            text(
+                "SELECT count(*) FROM segments WHERE document_id NOT IN (SELECT id FROM documents)"
+            )
+        ).scalar()
         assert orphans == 0
     rerun = subprocess.run(
         [TRIGLOT, "ingest", str(pages)],
@@ -67,8 +75,9 @@ def test_sigkill_during_ingest_leaves_no_half_written_document(tmp_path: Path) -
         timeout=600,
     )
     assert rerun.returncode == 0, rerun.stderr
-    with sqlite3.connect(data / "triglot.db") as db:
-        assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 400
+    with engine.connect() as db:
+        assert db.execute(text("SELECT count(*) FROM documents")).scalar() == 400
+    engine.dispose()
 
 
 @pytest.mark.slow

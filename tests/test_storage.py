@@ -1,13 +1,15 @@
-"""Storage: migrations match the models, pages are stored whole, ingestion is idempotent."""
+"""Storage contract, on SQLite and PostgreSQL: migrations match the models, pages are stored
+whole, ingestion is idempotent."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
 
 from aligner import analyze
 from aligner.pairs import residue_pairs
@@ -18,20 +20,25 @@ from tests.conftest import SEEDS
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> DocumentStore:
-    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
     migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> DocumentStore:
     return DocumentStore(engine)
 
 
-def test_migrations_create_exactly_the_models_schema(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
-    migrate(engine)
+def test_migrations_create_exactly_the_models_schema(engine: Engine) -> None:
     migrate(engine)  # a second run is a no-op
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
-        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     assert set(inspect(engine).get_table_names()) >= {"documents", "segments"}
 
 
@@ -61,22 +68,23 @@ def test_unknown_id_names_the_id(store: DocumentStore) -> None:
         store.get(999)
 
 
-def test_a_failure_mid_write_leaves_nothing_behind(store: DocumentStore, tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+def test_a_failure_mid_write_leaves_nothing_behind(engine: Engine) -> None:
     failing = DocumentStore(engine)
     page = analyze((SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8"))
-    inserted: list[int] = []
+    seen: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _fail_on_fifth_segment(_c, _cur, statement, _p, _ctx, _many) -> None:  # type: ignore[no-untyped-def]
-        if statement.startswith("INSERT INTO segments"):
-            inserted.append(1)
-            if len(inserted) == 5:
+    def _fail_on_segments(_c, _cur, statement, _p, _ctx, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO"):
+            seen.append(statement.split()[2])
+            if seen[-1] == "segments":  # the document and its pairs are written by now
                 raise RuntimeError("disk gone")
 
     with pytest.raises(RuntimeError, match="disk gone"):
-        failing.add(page)
-    assert len(inserted) == 5
+        failing.add(page, pairs=tuple(residue_pairs(page)))
+    assert seen[0] == "documents"
+    assert "pairs" in seen
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM pairs")).scalar() == 0

@@ -31,11 +31,13 @@ def _valid(data: bytes) -> etree._Element:
 
 
 @pytest.fixture
-def loaded(tmp_path: Path) -> Iterator[tuple[TestClient, list[int]]]:
+def loaded(tmp_path: Path, db_url: str) -> Iterator[tuple[TestClient, list[int]]]:
+    """Two seeds with their English, on SQLite and on PostgreSQL (part of the storage
+    contract: exports read back what was stored)."""
     data = tmp_path / "data"
     for pair in ("fr_en", "vi_en"):
         install_file(MODELS / f"{pair}.argosmodel", data / "packages")
-    with TestClient(create_app(Settings(data_dir=data))) as client:
+    with TestClient(create_app(Settings(data_dir=data, database_url=db_url))) as client:
         ids = []
         for seed in sorted(SEEDS.glob("*.txt")):
             ids.append(
@@ -142,14 +144,14 @@ def test_characters_xml_cannot_carry_are_replaced_and_reported() -> None:
     assert b"2 character(s) that XML 1.0 cannot carry" in data
 
 
-def test_cli_export_tmx(loaded: tuple[TestClient, list[int]], tmp_path: Path) -> None:
+def test_cli_export_tmx(loaded: tuple[TestClient, list[int]], tmp_path: Path, db_url: str) -> None:
     data = tmp_path / "data"  # the fixture's data folder, already filled
     out = tmp_path / "all.tmx"
     res = subprocess.run(
         [TRIGLOT, "export-tmx", "--out", str(out), "--min-score", "0.5"],
         capture_output=True,
         text=True,
-        env={"TRIGLOT_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"},
+        env={"TRIGLOT_DATA_DIR": str(data), "TRIGLOT_DATABASE_URL": db_url, "PATH": "/usr/bin"},
         check=False,
     )
     assert res.returncode == 0, res.stderr
