@@ -21,7 +21,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aligner.sentences import split as split_sentences
 from glossary.tsv import shipped
+from service.access import RateLimitedError, guard
 from service.alignment import align_sentences
+from service.bodylimit import BodyLimitMiddleware
 from service.db import make_engine, migrate
 from service.documents import DocumentStore
 from service.engine import ArgosEngine
@@ -30,6 +32,8 @@ from service.export_routes import router as export_router
 from service.glossaries import GlossaryStore
 from service.glossary_routes import router as glossary_router
 from service.ingest import decode_page, ingest_text
+from service.keys import KeyStore
+from service.limits import RateLimiter
 from service.schemas import (
     AlignIn,
     AlignmentsOut,
@@ -67,6 +71,8 @@ class Services:
     translator: ArgosEngine
     translations: TranslationStore
     glossaries: GlossaryStore
+    keys: KeyStore
+    limiter: RateLimiter
 
 
 def build_services(settings: Settings) -> Services:
@@ -90,6 +96,8 @@ def build_services(settings: Settings) -> Services:
         translator=translator,
         translations=TranslationStore(engine),
         glossaries=glossaries,
+        keys=KeyStore(engine),
+        limiter=RateLimiter(),
     )
 
 
@@ -105,6 +113,16 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "Over a size limit"},
     415: {"model": ErrorOut, "description": "Unsupported content type"},
     422: {"model": ErrorOut, "description": "Invalid input"},
+}
+_ACCESS_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "An API key is needed (see service.access)"},
+    403: {"model": ErrorOut, "description": "Unknown or revoked API key"},
+    413: {"model": ErrorOut, "description": "Request body over the size limit"},
+    429: {
+        "model": ErrorOut,
+        "description": "Over the rate limit",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+    },
 }
 
 
@@ -127,8 +145,20 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         version=version("triglot"),
         description="French/Vietnamese/English page analysis, alignment and translation.",
         lifespan=lifespan,
+        dependencies=[Depends(guard)],
+        responses=_ACCESS_ERRORS,
     )
     _install_error_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=settings.max_body_bytes,
+        limits=(
+            # JSON escapes may double a page's bytes; /align carries two documents
+            ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
+            ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
+            ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+        ),
+    )
 
     app.include_router(translation_router)
     app.include_router(glossary_router)
@@ -369,10 +399,20 @@ def _validation_message(errors: Any) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse({"error": str(exc), "code": exc.code}, status_code=exc.status)
+        headers = {}
+        if isinstance(exc, RateLimitedError):
+            headers["Retry-After"] = str(exc.retry_after)
+        elif exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return JSONResponse(
+            {"error": str(exc), "code": exc.code}, status_code=exc.status, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -382,8 +422,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
         return JSONResponse(
-            {"error": str(exc.detail), "code": "http_error"},
+            {"error": str(exc.detail), "code": code},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )

@@ -10,8 +10,9 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -22,6 +23,9 @@ from service.errors import BadInputError, ServiceError
 from service.ingest import collect_pages, decode_page
 from service.schemas import analysis_out, pair_out
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.keys import KeyStore
 
 EXIT_SOME_FAILED = 1
 EXIT_DATAERR = 65
@@ -457,6 +461,66 @@ def glossary_export(
     typer.echo(f"wrote {name} version {number} to {out}")
 
 
+keys_app = typer.Typer(
+    help="API keys: shown once when made, stored hashed (see TRIGLOT_API_KEYS).",
+    no_args_is_help=True,
+)
+app.add_typer(keys_app, name="keys")
+
+
+@contextmanager
+def _key_store() -> Iterator[KeyStore]:
+    from service.db import make_engine, migrate  # noqa: PLC0415
+    from service.keys import KeyStore  # noqa: PLC0415
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        migrate(engine)
+        yield KeyStore(engine)
+    except ServiceError as exc:
+        _fail(str(exc), EXIT_DATAERR)
+    finally:
+        engine.dispose()
+
+
+@keys_app.command("add")
+def keys_add(
+    name: Annotated[str, typer.Argument(help="Who or what the key is for, e.g. cat-tool")],
+    rate_limit: Annotated[
+        int | None,
+        typer.Option(help="Requests per minute for this key (default TRIGLOT_KEY_RATE_LIMIT)"),
+    ] = None,
+) -> None:
+    """Make a key and print it (the only time it is shown: keep it)."""
+    with _key_store() as store:
+        key, secret = store.add(name, rate_limit=rate_limit)
+    typer.echo(secret)
+    typer.echo(f"triglot: key {key.name} ({key.prefix}...) made; it is not shown again", err=True)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Keys: name, prefix, state, rate limit, creation time (never the key itself)."""
+    with _key_store() as store:
+        keys = store.all()
+    if not keys:
+        typer.echo("no API keys", err=True)
+    for k in keys:
+        state = "active" if k.active else f"revoked {k.revoked_at:%Y-%m-%dT%H:%M:%SZ}"
+        limit = "default" if k.rate_limit is None else f"{k.rate_limit}/min"
+        typer.echo(f"{k.name}\t{k.prefix}\t{state}\t{limit}\t{k.created_at:%Y-%m-%dT%H:%M:%SZ}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name")]) -> None:
+    """Revoke a key: refused from the next request on."""
+    with _key_store() as store:
+        key = store.revoke(name)
+    typer.echo(f"revoked {key.name} ({key.prefix}...)")
+
+
 @app.command("export-tmx")
 def export_tmx_cmd(
     out: Annotated[Path, typer.Option(help="TMX file to write")],
@@ -525,7 +589,13 @@ def serve_cmd(
             f"triglot: ingested {services.documents.count()} seed pages from {seeds_dir}", err=True
         )
     app_ = create_app(settings, services=services)
-    uvicorn.run(app_, host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        app_,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        forwarded_allow_ips=settings.forwarded_allow_ips,  # None: uvicorn's default, loopback
+    )
 
 
 def main() -> None:

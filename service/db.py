@@ -162,6 +162,20 @@ class GlossaryProposalRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ApiKeyRow(Base):
+    """An API key: only its SHA-256 digest is stored; ``prefix`` finds it and is shown."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    rate_limit: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 def utc(value: dt.datetime) -> dt.datetime:
     """A stored timestamp as an aware UTC datetime (SQLite drops the zone; every value was
     written in UTC)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -50,6 +51,42 @@ class Settings(BaseSettings):
         default=20_000, gt=0, description="Most characters in one /translate request (0: none)."
     )
     translate_max_batch: int = Field(default=100, gt=0, description="Most texts in one `q`.")
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        gt=0,
+        le=2_000_000_000,
+        description="Largest request body, in bytes, on routes without a limit of their own "
+        "(pages: max_page_bytes; /align: max_document_bytes; glossaries: max_glossary_bytes).",
+    )
+    max_glossary_bytes: int = Field(
+        default=20_000_000,
+        gt=0,
+        le=2_000_000_000,
+        description="Largest glossary upload or proposal body, in bytes.",
+    )
+    api_keys: bool = Field(
+        default=False,
+        description="Require an API key (`triglot keys add`) for every change: documents, "
+        "stored translations, glossary proposals and decisions.",
+    )
+    translate_requires_key: bool = Field(
+        default=False, description="Also require an API key for /translate (needs api_keys)."
+    )
+    rate_limit: int = Field(
+        default=0,
+        ge=0,
+        description="Requests per minute per client address without a key (0: no limit).",
+    )
+    key_rate_limit: int = Field(
+        default=0,
+        ge=0,
+        description="Requests per minute per API key, unless the key has its own (0: no limit).",
+    )
+    forwarded_allow_ips: str | None = Field(
+        default=None,
+        description="Proxies trusted to set X-Forwarded-For (uvicorn's forwarded_allow_ips), so "
+        "that per-client limits see the real client behind a reverse proxy.",
+    )
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=0, le=65535)
 
@@ -59,6 +96,12 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("TRIGLOT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _keys_for_translation_need_keys(self) -> Self:
+        if self.translate_requires_key and not self.api_keys:
+            raise ValueError("TRIGLOT_TRANSLATE_REQUIRES_KEY=true needs TRIGLOT_API_KEYS=true")
+        return self
 
     def resolved_packages_dir(self) -> Path:
         return self.packages_dir or self.data_dir / "packages"

@@ -7,7 +7,6 @@ response (engine, packages, pivot language); clients that do not know it ignore 
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -20,13 +19,7 @@ from glossary.enforcement import Enforced, enforce
 from service.engine import LANGUAGE_NAMES, ArgosEngine, NoRouteError, Translated
 from service.errors import ServiceError
 from service.markup import translate_html
-
-
-class TranslateRequestError(ServiceError):
-    """A /translate, /detect or /languages request LibreTranslate would answer with 400."""
-
-    status = 400
-    code = "bad_request"
+from service.params import TranslateRequestError, request_params
 
 
 class LanguageOut(BaseModel):
@@ -95,22 +88,6 @@ _BAD_REQUEST: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def _params(request: Request) -> dict[str, Any]:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media == "application/json":
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise TranslateRequestError(f"Invalid request: body is not JSON ({exc})") from None
-        if not isinstance(body, dict):
-            raise TranslateRequestError("Invalid request: JSON body must be an object")
-        return body
-    if media in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        async with request.form() as form:  # closes any uploaded file
-            return {k: v for k, v in form.items() if isinstance(v, str)}
-    return dict(request.query_params)
-
-
 def _detect(text: str) -> tuple[str, float]:
     guess = identify(text)
     lang = "vi" if guess.lang == "vi-ascii" else guess.lang
@@ -144,7 +121,7 @@ def languages(engine: EngineDep) -> list[LanguageOut]:
 )
 async def detect(request: Request) -> list[DetectOut]:
     """The language of `q` (fr, vi or en), LibreTranslate style."""
-    params = await _params(request)
+    params = await request_params(request)
     q = params.get("q")
     if not isinstance(q, str) or not q:
         raise TranslateRequestError("Invalid request: missing q parameter")
@@ -161,7 +138,7 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
     `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
     """
     settings = request.app.state.services.settings
-    params = await _params(request)
+    params = await request_params(request)
     q, source, target = params.get("q"), params.get("source"), params.get("target")
     for name, value in (("q", q), ("source", source), ("target", target)):
         if value is None or value == "":

@@ -89,6 +89,18 @@ def client(settings: Settings) -> Iterator[TestClient]:
 TRIGLOT = shutil.which("triglot") or str(Path(sys.executable).parent / "triglot")
 
 
+def make_key(data_dir: Path, name: str, *extra: str, env: dict[str, str] | None = None) -> str:
+    """A new API key made with `triglot keys add` (the way an operator makes one)."""
+    res = subprocess.run(
+        [TRIGLOT, "keys", "add", name, *extra],
+        env={**os.environ, "TRIGLOT_DATA_DIR": str(data_dir), **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return res.stdout.strip()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -97,10 +109,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path, *args: str) -> Iterator[tuple[str, Path]]:
-    """`triglot serve` on a free loopback port: yields (base URL, log file); stopped after."""
+def live_server(
+    data_dir: Path, *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, Path]]:
+    """`triglot serve` on a free loopback port: yields (base URL, log file); stopped after.
+    ``env``: more TRIGLOT_ settings."""
     port = free_port()
-    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data_dir), **(env or {})}
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"serve-{port}.log"
     with log.open("w") as out:

@@ -6,12 +6,13 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server
+from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server, make_key
 
 
 def run(*args: str, data_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -238,16 +239,23 @@ def test_serve_ingests_the_seeds_and_answers(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_libretranslatepy_client_against_a_live_server(tmp_path: Path) -> None:
+    """The unchanged LibreTranslate client, on a service that requires a key to translate:
+    it sends the key as LibreTranslate's api_key parameter."""
     from libretranslatepy import LibreTranslateAPI  # noqa: PLC0415
 
     data = tmp_path / "data"
     for pair in ("fr_en", "vi_en"):
         run("models", "install", str(MODELS / f"{pair}.argosmodel"), data_dir=data)
-    with live_server(data, "--seeds", str(tmp_path)) as (base, _log):
-        client = LibreTranslateAPI(f"{base}/")
+    keys = {"TRIGLOT_API_KEYS": "true", "TRIGLOT_TRANSLATE_REQUIRES_KEY": "true"}
+    with live_server(data, "--seeds", str(tmp_path), env=keys) as (base, _log):
+        client = LibreTranslateAPI(f"{base}/", api_key=make_key(data, "cat-tool"))
         assert {lang["code"] for lang in client.languages(timeout=5)} == {"fr", "vi", "en"}
         text = "Le Premier ministre a reçu les délégués à Hanoï."
         assert client.translate(text, "fr", "en") == text
         vi = "Thủ tướng tiếp các đại biểu."
         assert client.translate(vi, "auto", "en") == vi
         assert client.detect(text)[0]["language"] == "fr"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            LibreTranslateAPI(f"{base}/").translate(text, "fr", "en")
+        assert refused.value.code == 401
+        refused.value.close()

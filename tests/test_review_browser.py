@@ -1,5 +1,6 @@
 """The glossary review page in a real headless browser (Debian's chromium via Selenium):
-a person approves a proposal and sees the new version become current."""
+on a service that requires API keys for changes, a person is refused without a key, enters
+theirs, approves a proposal and sees the new version become current."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MEKONG_EDIT, live_server
+from tests.conftest import MEKONG_EDIT, live_server, make_key
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -20,7 +21,7 @@ NAME = "vn-government-news"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    with live_server(tmp_path / "data") as (base, _log):
+    with live_server(tmp_path / "data", env={"TRIGLOT_API_KEYS": "true"}) as (base, _log):
         yield base
 
 
@@ -48,10 +49,11 @@ def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Pa
     from selenium.webdriver.common.by import By  # noqa: PLC0415
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
+    proposer, reviewer = make_key(tmp_path / "data", "proposer"), make_key(tmp_path / "data", "rev")
     proposal = _json(
         f"{server}/glossaries/{NAME}/proposals",
         data={"edits": MEKONG_EDIT, "note": "add the Mekong", "author": "terminologist"},
-        headers={"If-Match": '"v1"'},
+        headers={"If-Match": '"v1"', "Authorization": f"Bearer {proposer}"},
     )
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -77,6 +79,12 @@ def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Pa
         assert "Mê Kông" in box.find_element(By.CSS_SELECTOR, "table.diff").text
         version = driver.find_element(By.ID, f"version-{NAME}")
         assert version.text == "1"
+        status = box.find_element(By.CSS_SELECTOR, ".status")
+        box.find_element(By.CSS_SELECTOR, "button.approve").click()  # no key yet
+        wait.until(lambda d: "not approved" in status.text)
+        assert "needs an API key" in status.text
+        assert version.text == "1"
+        driver.find_element(By.ID, "api-key").send_keys(reviewer)
         box.find_element(By.CSS_SELECTOR, "button.approve").click()
         wait.until(lambda d: "approved" in box.find_element(By.CSS_SELECTOR, ".status").text)
         assert box.find_element(By.CSS_SELECTOR, ".status").text == "approved: version 2 is current"

@@ -1,0 +1,126 @@
+"""Who may call what, and how often: the one access policy of the API.
+
+Every route is one of four kinds, decided here from its method and path and nowhere else:
+
+- ``open``: ``/health``: never needs a key, never limited (for monitors and load balancers);
+- ``read``: GET routes and computations that store nothing (``/detect``, ``/align``);
+- ``translate``: ``/translate``: needs a key when ``TRIGLOT_TRANSLATE_REQUIRES_KEY`` is set;
+- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set.
+
+A key is sent as ``Authorization: Bearer KEY``, ``X-API-Key: KEY``, or (LibreTranslate's way)
+an ``api_key`` parameter of /translate and /detect. A valid key's requests count against the
+key's limit, others against their address's limit. Missing key: 401; unknown or revoked:
+403; over the limit: 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from service.errors import ServiceError
+from service.keys import ApiKey
+from service.params import request_params
+
+
+class Access(StrEnum):
+    OPEN = "open"
+    READ = "read"
+    TRANSLATE = "translate"
+    WRITE = "write"
+
+
+_BY_ROUTE: dict[tuple[str, str], Access] = {
+    ("GET", "/health"): Access.OPEN,
+    ("POST", "/detect"): Access.READ,
+    ("POST", "/align"): Access.READ,
+    ("POST", "/translate"): Access.TRANSLATE,
+}
+_PARAM_KEY_ROUTES = {"/translate", "/detect"}  # LibreTranslate clients send api_key there
+
+
+def access_of(method: str, path: str) -> Access:
+    """The kind of the route ``path`` (its template, e.g. ``/documents/{doc_id}``)."""
+    found = _BY_ROUTE.get((method, path))
+    if found is not None:
+        return found
+    return Access.READ if method in ("GET", "HEAD", "OPTIONS") else Access.WRITE
+
+
+class KeyRequiredError(ServiceError):
+    status = 401
+    code = "key_required"
+
+
+class InvalidKeyError(ServiceError):
+    status = 403
+    code = "invalid_key"
+
+
+class RateLimitedError(ServiceError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `triglot keys add`")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
+
+
+async def guard(
+    request: Request,
+    response: Response,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    header: Annotated[str | None, Depends(_header)],
+) -> ApiKey | None:
+    """Check the caller's key and rate limit for this route; returns the key, if any."""
+    services = request.app.state.services
+    settings = services.settings
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    kind = access_of(request.method, path)
+    if kind is Access.OPEN:
+        return None
+    secret = bearer.credentials if bearer is not None else header
+    if secret is None and path in _PARAM_KEY_ROUTES and request.method == "POST":
+        value = (await request_params(request)).get("api_key")
+        secret = value if isinstance(value, str) and value else None
+    key: ApiKey | None = None
+    if settings.api_keys and secret is not None:
+        key = services.keys.verify(secret)
+        if key is None:
+            raise InvalidKeyError("Invalid API key: unknown or revoked")
+    needed = (kind is Access.WRITE and settings.api_keys) or (
+        kind is Access.TRANSLATE and settings.translate_requires_key
+    )
+    if needed and key is None:
+        raise KeyRequiredError(
+            f"{request.method} {path} needs an API key: send Authorization: Bearer KEY "
+            "or X-API-Key: KEY (keys are made with `triglot keys add NAME`)"
+        )
+    if key is not None:
+        client = f"key {key.name}"
+        limit = key.rate_limit if key.rate_limit is not None else settings.key_rate_limit
+    else:
+        client = f"address {request.client.host if request.client else 'unknown'}"
+        limit = settings.rate_limit
+    decision = services.limiter.hit(client, limit)
+    if decision.limit:
+        response.headers["X-RateLimit-Limit"] = str(decision.limit)
+        response.headers["X-RateLimit-Remaining"] = str(decision.remaining)
+    if not decision.allowed:
+        raise RateLimitedError(
+            f"Too many requests: {client} is limited to {decision.limit} per minute; "
+            f"retry after {decision.retry_after} s",
+            decision.retry_after,
+        )
+    return key
+
+
+GuardDep = Annotated[ApiKey | None, Depends(guard)]

@@ -1,0 +1,130 @@
+"""API keys: created once, shown once, stored as SHA-256 digests, revoked but never deleted.
+
+A key reads ``tgk_<8 characters>_<43 characters>``: the first part (the prefix) is stored in
+clear to find the key and to name it in listings; the whole key is 256 bits from
+:mod:`secrets`, so a fast digest is enough (a slow password hash protects guessable secrets,
+and these are not guessable). Digests are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from service.db import ApiKeyRow, utc
+from service.errors import BadInputError, NotFoundError, ServiceError
+
+_KEY = re.compile(r"^(tgk_[A-Za-z0-9]{8})_[A-Za-z0-9_-]{43}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+class KeyExistsError(ServiceError):
+    status = 409
+    code = "key_exists"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: int
+    name: str
+    prefix: str
+    rate_limit: int | None
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("ascii")).hexdigest()
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        rate_limit=row.rate_limit,
+        created_at=utc(row.created_at),
+        revoked_at=utc(row.revoked_at) if row.revoked_at else None,
+    )
+
+
+class KeyStore:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def add(self, name: str, *, rate_limit: int | None = None) -> tuple[ApiKey, str]:
+        """A new key named ``name``: returns it and the secret, which is not stored."""
+        if not _NAME.match(name):
+            raise BadInputError(
+                f"key name {name!r}: use 1-100 letters, digits and . _ @ - "
+                "(starting with a letter or digit)"
+            )
+        if rate_limit is not None and not 0 <= rate_limit <= 1_000_000:
+            raise BadInputError(f"rate limit {rate_limit}: use 0 (none) to 1000000 per minute")
+        prefix = "tgk_" + "".join(secrets.choice(_ALNUM) for _ in range(8))
+        secret = f"{prefix}_{secrets.token_urlsafe(32)}"
+        row = ApiKeyRow(
+            name=name,
+            prefix=prefix,
+            digest=_digest(secret),
+            rate_limit=rate_limit,
+            created_at=dt.datetime.now(dt.UTC),
+            revoked_at=None,
+        )
+        try:
+            with self._sessions.begin() as session:
+                session.add(row)
+        except IntegrityError:
+            raise KeyExistsError(f"a key named {name!r} exists already") from None
+        return _key(row), secret
+
+    def all(self) -> list[ApiKey]:
+        with self._sessions() as session:
+            return [_key(r) for r in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+
+    def revoke(self, name: str) -> ApiKey:
+        """Revoke the key named ``name`` (at once: keys are checked on every request)."""
+        with self._sessions.begin() as session:
+            row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.name == name)).one_or_none()
+            if row is None:
+                raise NotFoundError(f"no API key named {name!r}")
+            if row.revoked_at is None:
+                row.revoked_at = dt.datetime.now(dt.UTC)
+            return _key(row)
+
+    def any_active(self) -> bool:
+        with self._sessions() as session:
+            return (
+                session.scalars(
+                    select(ApiKeyRow.id).where(ApiKeyRow.revoked_at.is_(None)).limit(1)
+                ).first()
+                is not None
+            )
+
+    def verify(self, secret: str) -> ApiKey | None:
+        """The active key whose secret this is, or None (unknown, malformed or revoked)."""
+        match = _KEY.match(secret)
+        if match is None:
+            return None
+        with self._sessions() as session:
+            row = session.scalars(
+                select(ApiKeyRow).where(ApiKeyRow.prefix == match.group(1))
+            ).one_or_none()
+            if row is None or not hmac.compare_digest(row.digest, _digest(secret)):
+                return None
+            key = _key(row)
+        return key if key.active else None
