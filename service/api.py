@@ -55,6 +55,7 @@ from service.schemas import (
     summary_out,
 )
 from service.settings import Settings
+from service.textcheck import text_problem
 from service.translation_routes import router as translation_router
 from service.translations import TranslationStore, translate_document
 
@@ -377,10 +378,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
 
 
 def _sentences(value: str | list[str], field: str, limit: int) -> list[str]:
-    size = sum(
-        len(s.encode("utf-8", "surrogatepass"))
-        for s in ([value] if isinstance(value, str) else value)
-    )
+    items = [value] if isinstance(value, str) else value
+    for i, item in enumerate(items):
+        problem = text_problem(item, field if isinstance(value, str) else f"{field}[{i}]")
+        if problem:
+            raise BadInputError(problem)
+    size = sum(len(s.encode("utf-8")) for s in items)
     if size > limit:
         raise TooLargeError(
             f"{field}: {size} bytes is over the document size limit of {limit} "

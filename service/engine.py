@@ -380,12 +380,14 @@ class ArgosEngine:
                     loaded.sentencizer.split_sentences(paragraph) if paragraph.strip() else []
                 )
                 for s_idx, sentence in enumerate(sentences):
-                    positions.append(len(batch))
-                    batch.append(pkg.tokenizer.encode(sentence))
-                    prefix = [pkg.target_prefix] if pkg.target_prefix else []
-                    if forced and (t_idx, p_idx, s_idx) in forced:
-                        prefix = prefix + list(forced[t_idx, p_idx, s_idx].prefix)
-                    prefixes.append(prefix or None)
+                    pieces = split_long(pkg.tokenizer.encode(sentence), MAX_SENTENCE_TOKENS)
+                    for k, piece in enumerate(pieces):
+                        positions.append(len(batch))
+                        batch.append(piece)
+                        prefix = [pkg.target_prefix] if pkg.target_prefix else []
+                        if k == 0 and forced and (t_idx, p_idx, s_idx) in forced:
+                            prefix = prefix + list(forced[t_idx, p_idx, s_idx].prefix)
+                        prefixes.append(prefix or None)
                 paragraphs.append(positions)
             layout.append(paragraphs)
         results = (
@@ -459,6 +461,38 @@ class ArgosEngine:
         if pkg.target_prefix and value.startswith(pkg.target_prefix):
             value = value[len(pkg.target_prefix) :]
         return value[1:] if value.startswith(" ") else value
+
+
+MAX_SENTENCE_TOKENS = 200
+"""Longest token sequence decoded at once. Longer "sentences" (a list without full stops, a
+table flattened to one line) are decoded in pieces: a model has a maximum input length
+(CTranslate2 cuts inputs at 1024 tokens, some models' position encodings stop at 512) and
+decodes at most 256 tokens by default, so one long input would be cut short or fail."""
+
+_BREAKS = frozenset(",;:)]}»”—–-")
+
+
+def split_long(tokens: list[str], limit: int) -> list[list[str]]:
+    """``tokens`` in consecutive pieces of at most ``limit`` tokens; a piece ends, by
+    preference, after punctuation that ends a clause, else at a word start (a SentencePiece
+    token beginning with ▁), else at the limit. The pieces concatenate to ``tokens``."""
+    if len(tokens) <= limit:
+        return [tokens]
+    pieces: list[list[str]] = []
+    start = 0
+    while len(tokens) - start > limit:
+        end = start + limit
+        floor = start + limit // 2
+        cut = next(
+            (i + 1 for i in range(end - 1, floor, -1) if tokens[i].lstrip("▁")[-1:] in _BREAKS),
+            None,
+        )
+        if cut is None:
+            cut = next((i for i in range(end, floor, -1) if tokens[i].startswith("▁")), end)
+        pieces.append(tokens[start:cut])
+        start = cut
+    pieces.append(tokens[start:])
+    return pieces
 
 
 def _sentencizer(pkg: Any) -> Any:

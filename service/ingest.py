@@ -10,6 +10,7 @@ from aligner import AlignerError, analyze
 from aligner.pairs import residue_pairs
 from service.documents import DocumentStore, StoredDocument
 from service.errors import BadInputError, NotTextError, ServiceError, TooLargeError
+from service.textcheck import text_problem
 
 
 def decode_page(data: bytes, *, name: str, max_bytes: int, allow_empty: bool = False) -> str:
@@ -45,6 +46,11 @@ def ingest_text(
     store: DocumentStore, text: str, *, name: str | None, url: str | None = None
 ) -> tuple[StoredDocument, bool]:
     """Analyse and pair one page, store both; returns the document and whether it is new."""
+    label = name if name and text_problem(name, "name") is None else "page"
+    for field, value in (("text", text), ("name", name), ("url", url)):
+        problem = text_problem(value, f"{label}: {field}") if value else None
+        if problem:
+            raise BadInputError(problem)
     try:
         page = analyze(text, url=url)
         pairs = tuple(residue_pairs(page))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 
@@ -33,7 +34,16 @@ async def request_params(request: Request) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise TranslateRequestError("Invalid request: JSON body must be an object")
         params = body
-    elif media in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    elif media == "application/x-www-form-urlencoded":
+        try:  # strictly: a form that is not UTF-8 is an error, not U+FFFD characters
+            body = (await request.body()).decode("utf-8")
+            params = dict(parse_qsl(body, keep_blank_values=True, errors="strict"))
+        except UnicodeDecodeError as exc:
+            raise TranslateRequestError(
+                f"Invalid request: form body is not UTF-8 ({exc.reason}: "
+                f"{exc.object[exc.start : exc.end]!r})"
+            ) from None
+    elif media == "multipart/form-data":
         async with request.form() as form:  # closes any uploaded file
             params = {k: v for k, v in form.items() if isinstance(v, str)}
     else:

@@ -7,6 +7,7 @@ response (engine, packages, pivot language); clients that do not know it ignore 
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -20,6 +21,8 @@ from service.engine import LANGUAGE_NAMES, ArgosEngine, NoRouteError, Translated
 from service.errors import ServiceError
 from service.markup import translate_html
 from service.params import TranslateRequestError, request_params
+from service.schemas import MAX_ID
+from service.textcheck import text_problem
 
 
 class LanguageOut(BaseModel):
@@ -41,6 +44,7 @@ def _engine(request: Request) -> ArgosEngine:
 EngineDep = Annotated[ArgosEngine, Depends(_engine)]
 
 router = APIRouter(tags=["translation"])
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 _Q = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 _TRANSLATE_BODY = {
@@ -125,6 +129,9 @@ async def detect(request: Request) -> list[DetectOut]:
     q = params.get("q")
     if not isinstance(q, str) or not q:
         raise TranslateRequestError("Invalid request: missing q parameter")
+    problem = text_problem(q, "q")
+    if problem:
+        raise TranslateRequestError(f"Invalid request: {problem}")
     lang, confidence = _detect(q)
     return [DetectOut(confidence=confidence, language=lang)]
 
@@ -145,11 +152,21 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
             raise TranslateRequestError(f"Invalid request: missing {name} parameter")
     if not isinstance(source, str) or not isinstance(target, str):
         raise TranslateRequestError("Invalid request: source and target must be strings")
+    for name, code in (("source", source), ("target", target)):
+        if not _LANG_CODE.match(code) and not (name == "source" and code == "auto"):
+            shown = code if len(code) <= 20 else code[:20] + "…"
+            raise TranslateRequestError(
+                f"Invalid request: {name} {shown!r} is not a language code (e.g. fr, vi, en)"
+            )
     batch = isinstance(q, list)
     raw = q if isinstance(q, list) else [q]
     if not all(isinstance(t, str) for t in raw):
         raise TranslateRequestError("Invalid request: q must be a string or a list of strings")
     texts: list[str] = [str(t) for t in raw]
+    for i, t in enumerate(texts):
+        problem = text_problem(t, f"q[{i}]" if batch else "q")
+        if problem:
+            raise TranslateRequestError(f"Invalid request: {problem}")
     if batch and len(texts) > settings.translate_max_batch:
         raise TranslateRequestError(
             f"Invalid request: request ({len(texts)}) exceeds text limit "
@@ -262,8 +279,10 @@ def _glossary(request: Request, name: object) -> tuple[Glossary | None, int | No
             f"unknown glossary {text!r}; available: {', '.join(known) or 'none'}"
         )
     if pinned:
-        if not pinned.isdigit():
-            raise TranslateRequestError(f"glossary version must be a number: {text!r}")
+        if not pinned.isdigit() or int(pinned) > MAX_ID:
+            raise TranslateRequestError(
+                f"glossary version must be a number from 1 to {MAX_ID}: {text!r}"
+            )
         try:
             glossary: Glossary = store.version(base, int(pinned))
         except ServiceError as exc:

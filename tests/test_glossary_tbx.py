@@ -56,6 +56,21 @@ def test_dca_statuses_are_kept() -> None:
     ]
 
 
+def _billion_laughs() -> bytes:
+    """The classic entity expansion bomb: 10^9 "lol"s from 1 kB."""
+    decls = ['<!ENTITY lol0 "lol">']
+    for i in range(1, 10):
+        decls.append(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE lolz ['
+        + "".join(decls)
+        + ']><tbx xmlns="urn:iso:std:iso:30042:ed-2">&lol9;</tbx>'
+    ).encode()
+
+
+BILLION_LAUGHS = _billion_laughs()
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -64,13 +79,37 @@ def test_dca_statuses_are_kept() -> None:
             b'<?xml version="1.0"?><!DOCTYPE tbx [<!ENTITY x "boom">]><tbx/>',
             "DOCTYPE or entity declarations are refused",
         ),
+        (BILLION_LAUGHS, "DOCTYPE or entity declarations are refused"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE tbx [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+            b"<tbx>&xxe;</tbx>",
+            "DOCTYPE or entity declarations are refused",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE tbx SYSTEM "http://127.0.0.1:9/tbx.dtd"><tbx/>',
+            "DOCTYPE or entity declarations are refused",
+        ),
+        (  # the same bomb in UTF-16: no ASCII bytes to spot before parsing
+            BILLION_LAUGHS.decode()
+            .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+            .encode("utf-16"),
+            "DOCTYPE or entity declarations are refused",
+        ),
         (
             b'<tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" style="dca" '
             b'xml:lang="en"><text><body/></text></tbx>',
             "not valid TBX",
         ),
     ],
-    ids=["not-xml", "entity-bomb", "schema"],
+    ids=[
+        "not-xml",
+        "entity",
+        "billion-laughs",
+        "external-entity",
+        "external-dtd",
+        "utf16-bomb",
+        "schema",
+    ],
 )
 def test_bad_tbx_is_refused_with_the_reason(data: bytes, message: str) -> None:
     with pytest.raises(ParseError, match=message):
