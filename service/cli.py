@@ -452,12 +452,14 @@ def glossary_export(
         _fail(str(exc), EXIT_DATAERR)
     finally:
         services.db.dispose()
-    if fmt == "tbx":
-        out.write_bytes(write_tbx(glossary))
-    else:
-        out.write_text(
-            write_table(glossary, delimiter="," if fmt == "csv" else "\t"), encoding="utf-8"
-        )
+    data = (
+        write_tbx(glossary)
+        if fmt == "tbx"
+        else write_table(glossary, delimiter="," if fmt == "csv" else "\t").encode("utf-8")
+    )
+    tmp = out.with_name(out.name + ".part")  # a reader never sees half a file
+    tmp.write_bytes(data)
+    tmp.replace(out)
     typer.echo(f"wrote {name} version {number} to {out}")
 
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import threading
 import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from aligner import analyze
+from glossary import Concept, Glossary, Term
+from glossary.jsonform import from_dict
+from glossary.tbx import write_tbx
 from service.db import make_engine
 from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server
 
@@ -118,3 +126,156 @@ def test_fuzzed_requests_never_get_a_server_error(tmp_path: Path) -> None:
         assert res.returncode == 0, res.stdout[-3000:] + log.read_text()[-3000:]
         assert "passed" in res.stdout
         assert time.monotonic() - start < 600
+
+
+def _post(url: str, headers: dict[str, str], body: dict[str, object] | None = None) -> int:
+    req = urllib.request.Request(
+        url,
+        data=json.dumps(body or {}).encode(),
+        headers={"Content-Type": "application/json", **headers},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=60) as res:
+            return int(res.status)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return int(exc.code)
+
+
+@pytest.mark.slow
+def test_concurrent_glossary_changes_never_lose_an_update(tmp_path: Path, db_url: str) -> None:
+    """Sixteen reviewers approve sixteen proposals, all made from version 1, at the same
+    moment against a live server: exactly one wins, the others get 412, and the glossary holds
+    exactly the winner's change. Then rounds of racing approvals and rollbacks: the version
+    numbers stay gapless and every approved proposal is exactly one version."""
+    name, n = "vn-government-news", 16
+    with live_server(tmp_path / "data", env={"TRIGLOT_DATABASE_URL": db_url}) as (base, _log):
+        proposals = []
+        for i in range(n):
+            edit = {"upsert": [{"id": f"c{i}", "terms": [{"text": f"terme {i}", "lang": "fr"}]}]}
+            req = urllib.request.Request(
+                f"{base}/glossaries/{name}/proposals",
+                data=json.dumps({"edits": edit, "note": f"reviewer {i}"}).encode(),
+                headers={"Content-Type": "application/json", "If-Match": '"v1"'},
+            )
+            with urllib.request.urlopen(req, timeout=30) as res:
+                proposals.append(json.load(res)["id"])
+        barrier = threading.Barrier(n)
+
+        def approve(pid: int) -> int:
+            barrier.wait()
+            return _post(f"{base}/glossaries/{name}/proposals/{pid}/approve", {"If-Match": '"v1"'})
+
+        with ThreadPoolExecutor(n) as pool:
+            codes = list(pool.map(approve, proposals))
+        assert sorted(codes) == [200] + [412] * (n - 1), codes
+        winner = proposals[codes.index(200)]
+        with urllib.request.urlopen(f"{base}/glossaries/{name}", timeout=30) as res:
+            current = json.load(res)
+        assert current["version"] == 2
+        added = {c["id"] for c in current["concepts"]} - {c["id"] for c in shipped_concepts()}
+        assert added == {f"c{proposals.index(winner)}"}
+
+        def rollback(_i: int) -> int:
+            barrier.wait()
+            return _post(f"{base}/glossaries/{name}/rollback?to=1", {"If-Match": f'"v{version}"'})
+
+        version = 2
+        for _round in range(3):
+            with ThreadPoolExecutor(n) as pool:
+                codes = list(pool.map(rollback, range(n)))
+            assert sorted(codes) == [200] + [412] * (n - 1), codes
+            version += 1
+        with urllib.request.urlopen(f"{base}/glossaries/{name}/versions", timeout=30) as res:
+            numbers = [v["number"] for v in json.load(res)]
+        assert numbers == list(range(1, version + 1))
+
+
+def shipped_concepts() -> list[dict[str, object]]:
+    from glossary.jsonform import to_dict  # noqa: PLC0415
+    from glossary.tsv import shipped  # noqa: PLC0415
+
+    concepts: list[dict[str, object]] = to_dict(shipped())["concepts"]
+    return concepts
+
+
+def _glossary_is_consistent(db_url: str, n_concepts: int) -> tuple[int, int]:
+    """Check the glossary tables' invariants; returns (proposals, current version)."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as db:
+            (current,) = db.execute(text("SELECT current_version FROM glossaries")).one()
+            numbers = db.execute(
+                text("SELECT number FROM glossary_versions ORDER BY number")
+            ).scalars()
+            assert list(numbers) == list(range(1, current + 1))
+            proposals = db.execute(
+                text("SELECT id, status, result_version, content FROM glossary_proposals")
+            ).all()
+            for pid, status, result, content in proposals:
+                data = json.loads(content) if isinstance(content, str) else content
+                assert len(from_dict(data).concepts) == n_concepts  # stored whole
+                linked = db.execute(
+                    text("SELECT number FROM glossary_versions WHERE proposal_id = :p"),
+                    {"p": pid},
+                ).scalars()
+                assert list(linked) == ([result] if status == "approved" else [])
+            return len(proposals), current
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_sigkill_during_glossary_import_and_approval_leaves_it_whole(
+    tmp_path: Path, db_url: str
+) -> None:
+    """`triglot glossary import` of a 5,000-concept TBX file, then `glossary approve`, each
+    killed (SIGKILL) at several moments spread over a full run: after every kill the proposal
+    is absent or whole, versions are gapless, and an approval is a version or nothing."""
+    n = 5_000
+    glossary = Glossary(
+        "vn-government-news",
+        tuple(
+            Concept(f"c{i}", (Term(f"terme numéro {i}", "fr"), Term(f"term number {i}", "en")))
+            for i in range(n)
+        ),
+    )
+    tbx = tmp_path / "big.tbx"
+    tbx.write_bytes(write_tbx(glossary))
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(tmp_path / "data"), "TRIGLOT_DATABASE_URL": db_url}
+
+    def run(*args: str, kill_after: float | None = None) -> float:
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            [TRIGLOT, "glossary", *args],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if kill_after is None:
+            assert proc.wait(timeout=120) == 0
+        else:
+            try:
+                proc.wait(timeout=kill_after)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        return time.monotonic() - start
+
+    subprocess.run([TRIGLOT, "glossary", "list"], env=env, check=True, capture_output=True)
+    full = run("import", str(tbx))  # how long a whole import takes here
+    assert _glossary_is_consistent(db_url, n) == (1, 1)
+    for k in range(6):
+        run("import", str(tbx), kill_after=full * (0.3 + 0.13 * k))
+        _glossary_is_consistent(db_url, n)
+    proposals, version = _glossary_is_consistent(db_url, n)
+    full = run("approve", "1")
+    assert _glossary_is_consistent(db_url, n)[1] == version + 1
+    for k in range(3):  # approvals of proposals made from the current version, killed
+        run("import", str(tbx))
+        proposals, version = _glossary_is_consistent(db_url, n)
+        run("approve", str(proposals), kill_after=full * (0.5 + 0.2 * k))
+        _, after = _glossary_is_consistent(db_url, n)
+        assert after in (version, version + 1)
