@@ -116,6 +116,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid input"},
 }
 _ACCESS_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Malformed body (bad Content-Length, multipart)"},
     401: {"model": ErrorOut, "description": "An API key is needed (see service.access)"},
     403: {"model": ErrorOut, "description": "Unknown or revoked API key"},
     413: {"model": ErrorOut, "description": "Request body over the size limit"},
@@ -402,7 +403,7 @@ def _validation_message(errors: Any) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def _install_error_handlers(app: FastAPI) -> None:

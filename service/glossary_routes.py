@@ -25,7 +25,7 @@ from service.documents import DocumentStore
 from service.engine import ArgosEngine, NoRouteError
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.glossaries import GlossaryStore, Proposal, etag
-from service.schemas import MAX_ID, ErrorOut, IdPath, VersionQuery
+from service.schemas import MAX_ID, ErrorOut, GlossaryName, IdPath, VersionQuery
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such glossary, version or proposal"}
@@ -119,7 +119,7 @@ def list_glossaries(store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/glossaries/{name}")
-def get_glossary(name: str, store: StoreDep, response: Response) -> dict[str, Any]:
+def get_glossary(name: GlossaryName, store: StoreDep, response: Response) -> dict[str, Any]:
     """The current version, with its ETag."""
     number, glossary = store.current(name)
     response.headers["ETag"] = etag(number)
@@ -127,7 +127,7 @@ def get_glossary(name: str, store: StoreDep, response: Response) -> dict[str, An
 
 
 @router.get("/glossaries/{name}/versions")
-def list_versions(name: str, store: StoreDep) -> list[dict[str, Any]]:
+def list_versions(name: GlossaryName, store: StoreDep) -> list[dict[str, Any]]:
     return [
         {
             "number": v.number,
@@ -140,13 +140,13 @@ def list_versions(name: str, store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/glossaries/{name}/versions/{number}")
-def get_version(name: str, number: IdPath, store: StoreDep) -> dict[str, Any]:
+def get_version(name: GlossaryName, number: IdPath, store: StoreDep) -> dict[str, Any]:
     return {"version": number, **to_dict(store.version(name, number))}
 
 
 @router.get("/glossaries/{name}/diff")
 def get_diff(
-    name: str,
+    name: GlossaryName,
     store: StoreDep,
     from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
     to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
@@ -170,7 +170,7 @@ def get_diff(
     },
 )
 def export(
-    name: str,
+    name: GlossaryName,
     store: StoreDep,
     fmt: Annotated[str, Query(alias="format", pattern="^(csv|tsv|tbx)$")] = "tbx",
     version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
@@ -257,7 +257,7 @@ def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None) -> Gloss
     },
 )
 async def propose(
-    name: str, request: Request, store: StoreDep, if_match: IfMatch = None
+    name: GlossaryName, request: Request, store: StoreDep, if_match: IfMatch = None
 ) -> dict[str, Any]:
     """Propose a change: JSON ``{"edits": {"upsert": [...], "remove": [...]}, "note",
     "author"}``, or a multipart upload (``file``, ``format`` csv|tsv|tbx, ``pair``, ``note``,
@@ -299,18 +299,20 @@ async def propose(
 
 @router.get("/glossaries/{name}/proposals")
 def list_proposals(
-    name: str, store: StoreDep, status: Annotated[str | None, Query()] = None
+    name: GlossaryName, store: StoreDep, status: Annotated[str | None, Query()] = None
 ) -> list[dict[str, Any]]:
     return [_proposal_json(store, p) for p in store.proposals(name, status=status)]
 
 
 @router.get("/glossaries/{name}/proposals/{pid}")
-def get_proposal(name: str, pid: IdPath, store: StoreDep) -> dict[str, Any]:
+def get_proposal(name: GlossaryName, pid: IdPath, store: StoreDep) -> dict[str, Any]:
     return _proposal_json(store, store.proposal(name, pid))
 
 
 @router.get("/glossaries/{name}/proposals/{pid}/impact")
-async def get_impact(name: str, pid: IdPath, request: Request, store: StoreDep) -> dict[str, Any]:
+async def get_impact(
+    name: GlossaryName, pid: IdPath, request: Request, store: StoreDep
+) -> dict[str, Any]:
     """Stored segments whose English would change, with the English before and after."""
     services = request.app.state.services
     proposal = store.proposal(name, pid)
@@ -321,19 +323,21 @@ async def get_impact(name: str, pid: IdPath, request: Request, store: StoreDep) 
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/approve", responses=_CHANGE)
-def approve(name: str, pid: IdPath, store: StoreDep, if_match: IfMatch = None) -> dict[str, Any]:
+def approve(
+    name: GlossaryName, pid: IdPath, store: StoreDep, if_match: IfMatch = None
+) -> dict[str, Any]:
     version = store.approve(name, pid, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/reject", responses=_CHANGE)
-def reject(name: str, pid: IdPath, store: StoreDep) -> dict[str, Any]:
+def reject(name: GlossaryName, pid: IdPath, store: StoreDep) -> dict[str, Any]:
     return _proposal_json(store, store.reject(name, pid))
 
 
 @router.post("/glossaries/{name}/rollback", responses=_CHANGE)
 def rollback(
-    name: str, store: StoreDep, to: VersionQuery, if_match: IfMatch = None
+    name: GlossaryName, store: StoreDep, to: VersionQuery, if_match: IfMatch = None
 ) -> dict[str, Any]:
     version = store.rollback(name, to, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}

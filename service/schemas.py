@@ -15,7 +15,10 @@ from service.translations import SegmentTranslation
 
 MAX_ID = 2**63 - 1
 """Ids, versions and offsets are stored as 64-bit integers: larger values are refused (422)."""
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
+GlossaryName = Annotated[
+    str, Path(max_length=100, examples=["vn-government-news"], description="Glossary name")
+]
 OffsetQuery = Annotated[int, Query(ge=0, le=MAX_ID)]
 VersionQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
 
