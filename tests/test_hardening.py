@@ -99,8 +99,23 @@ CHECKS = (
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "examples"),
+    [
+        ({}, 200),
+        (  # keys required and a rate limit: the 401s and 429s must match the schema too
+            {
+                "TRIGLOT_API_KEYS": "true",
+                "TRIGLOT_TRANSLATE_REQUIRES_KEY": "true",
+                "TRIGLOT_RATE_LIMIT": "600",
+            },
+            30,
+        ),
+    ],
+    ids=["open", "keys-and-limits"],
+)
 def test_fuzzed_requests_get_no_server_error_and_answers_match_the_schema(
-    tmp_path: Path,
+    tmp_path: Path, env: dict[str, str], examples: int
 ) -> None:
     """Schemathesis over the whole OpenAPI spec against a live server with the fixture
     packages: examples, coverage and fuzzing phases, up to 200 generated cases per operation
@@ -116,7 +131,7 @@ def test_fuzzed_requests_get_no_server_error_and_answers_match_the_schema(
             check=True,
             capture_output=True,
         )
-    with live_server(data) as (base, log):
+    with live_server(data, env=env) as (base, log):
         res = subprocess.run(
             [
                 str(schemathesis),
@@ -127,7 +142,7 @@ def test_fuzzed_requests_get_no_server_error_and_answers_match_the_schema(
                 "--phases",
                 "examples,coverage,fuzzing",
                 "--max-examples",
-                "200",
+                str(examples),
                 "--seed",
                 "1",
                 "--workers",
@@ -147,7 +162,7 @@ def test_fuzzed_requests_get_no_server_error_and_answers_match_the_schema(
         n = int(operations.group(1))
         assert n >= 27
         assert f"{n} passed" in res.stdout
-        assert int(cases.group(1)) >= n * 200
+        assert int(cases.group(1)) >= n * examples
 
 
 def _post(url: str, headers: dict[str, str], body: dict[str, object] | None = None) -> int:
