@@ -5,6 +5,10 @@ server already running on this machine), then runs a fixed number of requests fr
 number of concurrent clients against a mix of endpoints, and stops by itself.
 
     .venv/bin/python bench/load.py [--clients 16] [--requests 2000] [--url http://127.0.0.1:8000]
+        [--keys] [--database-url postgresql+psycopg://...]
+
+--keys serves with API keys required for writes and translation, and every client sends one
+(the cost of checking a key on each request). Any answer other than 2xx counts as an error.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -21,7 +27,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import served
+from bench.server import TRIGLOT, served
 
 MIX = [
     (
@@ -43,7 +49,7 @@ def _loopback(url: str) -> tuple[str, int]:
     return host, parts.port or 80
 
 
-def run(host: str, port: int, clients: int, requests: int) -> None:
+def run(host: str, port: int, clients: int, requests: int, key: str | None = None) -> None:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -56,10 +62,13 @@ def run(host: str, port: int, clients: int, requests: int) -> None:
             data = json.dumps(body) if body is not None else None
             start = time.perf_counter()
             try:
-                conn.request(method, path, data, {"Content-Type": "application/json"})
+                headers = {"Content-Type": "application/json"}
+                if key:
+                    headers["X-API-Key"] = key
+                conn.request(method, path, data, headers)
                 res = conn.getresponse()
                 res.read()
-                ok = res.status < 500
+                ok = 200 <= res.status < 300
                 status = str(res.status)
             except OSError as exc:
                 ok, status = False, type(exc).__name__
@@ -93,13 +102,27 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--url", help="an already running server on loopback")
+    parser.add_argument("--keys", action="store_true", help="require and send an API key")
+    parser.add_argument("--database-url", help="TRIGLOT_DATABASE_URL for the served instance")
     args = parser.parse_args()
     if args.url:
         host, port = _loopback(args.url)
         run(host, port, args.clients, args.requests)
         return
-    with served() as (port, _packages):
-        run("127.0.0.1", port, args.clients, args.requests)
+    settings = {"TRIGLOT_DATABASE_URL": args.database_url} if args.database_url else {}
+    if args.keys:
+        settings |= {"TRIGLOT_API_KEYS": "true", "TRIGLOT_TRANSLATE_REQUIRES_KEY": "true"}
+    with served(**settings) as (port, packages):
+        key = None
+        if args.keys:
+            env = {**os.environ, **settings, "TRIGLOT_DATA_DIR": str(packages.parent)}
+            made = subprocess.run(
+                [TRIGLOT, "keys", "add", "load"], env=env, check=True, capture_output=True
+            )
+            key = made.stdout.decode().strip()
+        mode = f"keys {'on' if key else 'off'}, {args.database_url or 'SQLite'}"
+        print(f"served on loopback ({mode})")
+        run("127.0.0.1", port, args.clients, args.requests, key)
 
 
 if __name__ == "__main__":
