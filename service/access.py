@@ -87,15 +87,16 @@ async def guard(
     kind = access_of(request.method, path)
     if kind is Access.OPEN:
         return None
-    secret = bearer.credentials if bearer is not None else header
-    if secret is None and path in _PARAM_KEY_ROUTES and request.method == "POST":
-        value = (await request_params(request)).get("api_key")
-        secret = value if isinstance(value, str) and value else None
     key: ApiKey | None = None
-    if settings.api_keys and secret is not None:
-        key = services.keys.verify(secret)
-        if key is None:
-            raise InvalidKeyError("Invalid API key: unknown or revoked")
+    if settings.api_keys:  # keys off: any key sent is ignored, as LibreTranslate does
+        secret = bearer.credentials if bearer is not None else header
+        if secret is None and path in _PARAM_KEY_ROUTES and request.method == "POST":
+            value = (await request_params(request)).get("api_key")
+            secret = value if isinstance(value, str) and value else None
+        if secret is not None:
+            key = services.keys.verify(secret)
+            if key is None:
+                raise InvalidKeyError("Invalid API key: unknown or revoked")
     needed = (kind is Access.WRITE and settings.api_keys) or (
         kind is Access.TRANSLATE and settings.translate_requires_key
     )

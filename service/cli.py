@@ -590,6 +590,12 @@ def serve_cmd(
         typer.echo(
             f"triglot: ingested {services.documents.count()} seed pages from {seeds_dir}", err=True
         )
+    if settings.api_keys and not services.keys.any_active():
+        typer.echo(
+            "triglot: TRIGLOT_API_KEYS is on but no key is active: every change will be "
+            "refused until one is made with `triglot keys add NAME`",
+            err=True,
+        )
     app_ = create_app(settings, services=services)
     uvicorn.run(
         app_,

@@ -21,7 +21,8 @@ NAME = "vn-government-news"
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    with live_server(tmp_path / "data", env={"TRIGLOT_API_KEYS": "true"}) as (base, _log):
+    with live_server(tmp_path / "data", env={"TRIGLOT_API_KEYS": "true"}) as (base, log):
+        assert "no key is active: every change will be refused" in log.read_text()
         yield base
 
 
