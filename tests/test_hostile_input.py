@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,7 +32,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield c
 
 
-Case = Callable[[TestClient], Response]
+Case = Callable[[TestClient], Any]  # the test client's response
 CASES: list[tuple[str, Case, int, str]] = [
     (
         "translate-nul",
