@@ -4,6 +4,7 @@ the service stays up (every case runs against one app, /health checked after).""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
