@@ -183,9 +183,11 @@ def utc(value: dt.datetime) -> dt.datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; on SQLite, WAL journal, foreign keys and a busy timeout."""
+    """An engine for ``url``; on SQLite, WAL journal, foreign keys, a busy timeout, and
+    transactions that SQLAlchemy begins (not the driver), so that :func:`writer` can make them
+    take the write lock at once."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -195,8 +197,25 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+_IMMEDIATE = "triglot_write_lock_first"
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for read-then-write transactions (check a version, then write the next).
+
+    On SQLite such a transaction starts with ``BEGIN IMMEDIATE``: it waits for the write lock
+    before reading, so two of them cannot both read the same state and both write. On
+    PostgreSQL the stores lock the rows they read (``SELECT ... FOR UPDATE``) instead."""
+    return engine.execution_options(**{_IMMEDIATE: True})
 
 
 def alembic_config(engine: Engine) -> Config:

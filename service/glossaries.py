@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from glossary import Glossary
 from glossary.jsonform import from_dict, to_dict
-from service.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow, utc
+from service.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow, utc, writer
 from service.errors import NotFoundError, ServiceError
 
 
@@ -82,12 +82,13 @@ def check_if_match(if_match: str | None, current: int) -> None:
 class GlossaryStore:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(writer(engine), expire_on_commit=False)
 
     def ensure(self, glossary: Glossary, *, note: str = "initial version") -> None:
         """Create ``glossary`` at version 1 unless a glossary of that name exists."""
         now = dt.datetime.now(dt.UTC)
         try:
-            with self._sessions.begin() as session:
+            with self._writes.begin() as session:
                 if self._row(session, glossary.name, missing_ok=True) is not None:
                     return
                 row = GlossaryRow(name=glossary.name, current_version=1, created_at=now)
@@ -149,8 +150,8 @@ class GlossaryStore:
     def propose(
         self, name: str, content: Glossary, *, if_match: str | None, note: str, author: str
     ) -> Proposal:
-        with self._sessions.begin() as session:
-            row = self._row(session, name)
+        with self._writes.begin() as session:
+            row = self._row(session, name, lock=True)
             check_if_match(if_match, row.current_version)
             proposal = GlossaryProposalRow(
                 glossary_id=row.id,
@@ -187,8 +188,8 @@ class GlossaryStore:
         """Make the proposal the next version (one transaction)."""
         now = dt.datetime.now(dt.UTC)
         try:
-            with self._sessions.begin() as session:
-                row = self._row(session, name)
+            with self._writes.begin() as session:
+                row = self._row(session, name, lock=True)
                 check_if_match(if_match, row.current_version)
                 proposal = self._proposal_row(session, row, proposal_id)
                 if proposal.status != "open":
@@ -221,8 +222,8 @@ class GlossaryStore:
             raise ConflictError("another change was approved at the same time: reload") from None
 
     def reject(self, name: str, proposal_id: int) -> Proposal:
-        with self._sessions.begin() as session:
-            row = self._row(session, name)
+        with self._writes.begin() as session:
+            row = self._row(session, name, lock=True)
             proposal = self._proposal_row(session, row, proposal_id)
             if proposal.status != "open":
                 raise ProposalStateError(f"proposal {proposal_id} is {proposal.status}")
@@ -233,8 +234,8 @@ class GlossaryStore:
         """A new version holding version ``to_version``'s content."""
         now = dt.datetime.now(dt.UTC)
         try:
-            with self._sessions.begin() as session:
-                row = self._row(session, name)
+            with self._writes.begin() as session:
+                row = self._row(session, name, lock=True)
                 check_if_match(if_match, row.current_version)
                 old = self._version_row(session, row, to_version)
                 number = row.current_version + 1
@@ -256,8 +257,14 @@ class GlossaryStore:
     # --- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _row(session: Session, name: str, *, missing_ok: bool = False) -> GlossaryRow:
-        row = session.scalars(select(GlossaryRow).where(GlossaryRow.name == name)).one_or_none()
+    def _row(
+        session: Session, name: str, *, missing_ok: bool = False, lock: bool = False
+    ) -> GlossaryRow:
+        """The glossary's row; ``lock``: held until the transaction ends, so that changes to
+        one glossary (proposals, approvals, rejections, rollbacks) run one after the other on
+        PostgreSQL (SQLite serialises writers by itself)."""
+        query = select(GlossaryRow).where(GlossaryRow.name == name)
+        row = session.scalars(query.with_for_update() if lock else query).one_or_none()
         if row is None and not missing_ok:
             raise NotFoundError(f"no glossary named {name!r}")
         return row  # type: ignore[return-value]

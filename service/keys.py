@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from service.db import ApiKeyRow, utc
+from service.db import ApiKeyRow, utc, writer
 from service.errors import BadInputError, NotFoundError, ServiceError
 
 _KEY = re.compile(r"^(tgk_[A-Za-z0-9]{8})_[A-Za-z0-9_-]{43}$")
@@ -65,6 +65,7 @@ def _key(row: ApiKeyRow) -> ApiKey:
 class KeyStore:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(writer(engine), expire_on_commit=False)
 
     def add(self, name: str, *, rate_limit: int | None = None) -> tuple[ApiKey, str]:
         """A new key named ``name``: returns it and the secret, which is not stored."""
@@ -98,7 +99,7 @@ class KeyStore:
 
     def revoke(self, name: str) -> ApiKey:
         """Revoke the key named ``name`` (at once: keys are checked on every request)."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.name == name)).one_or_none()
             if row is None:
                 raise NotFoundError(f"no API key named {name!r}")

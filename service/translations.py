@@ -13,7 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from glossary import Glossary
 from glossary.enforcement import enforce
-from service.db import TranslationRow
+from service.db import DocumentRow, TranslationRow, writer
 from service.documents import DocumentStore
 from service.engine import Translated, TranslationEngine
 
@@ -37,10 +37,18 @@ class SegmentTranslation:
 class TranslationStore:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writes = sessionmaker(writer(engine), expire_on_commit=False)
 
     def replace(self, doc_id: int, tgt_lang: str, items: list[SegmentTranslation]) -> None:
-        """Store ``items`` as the document's translations into ``tgt_lang`` (all or nothing)."""
-        with self._sessions.begin() as session:
+        """Store ``items`` as the document's translations into ``tgt_lang`` (all or nothing).
+
+        Concurrent replacements of one document are serialised (its row locked on PostgreSQL,
+        the write lock taken first on SQLite), so the last one wins whole instead of two
+        inserts colliding on the unique (document, segment, language) key."""
+        with self._writes.begin() as session:
+            session.execute(
+                select(DocumentRow.id).where(DocumentRow.id == doc_id).with_for_update()
+            )
             session.execute(
                 delete(TranslationRow).where(
                     TranslationRow.document_id == doc_id, TranslationRow.tgt_lang == tgt_lang

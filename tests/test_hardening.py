@@ -228,6 +228,35 @@ def test_concurrent_glossary_changes_never_lose_an_update(tmp_path: Path, db_url
             numbers = [v["number"] for v in json.load(res)]
         assert numbers == list(range(1, version + 1))
 
+        # approvals and rejections of one proposal at once: one decision wins, whole
+        req = urllib.request.Request(
+            f"{base}/glossaries/{name}/proposals",
+            data=json.dumps({"edits": {"remove": ["gdp"]}}).encode(),
+            headers={"Content-Type": "application/json", "If-Match": f'"v{version}"'},
+        )
+        with urllib.request.urlopen(req, timeout=30) as res:
+            pid = json.load(res)["id"]
+
+        def decide(i: int) -> int:
+            barrier.wait()
+            verb = "approve" if i % 2 else "reject"
+            url = f"{base}/glossaries/{name}/proposals/{pid}/{verb}"
+            return _post(url, {"If-Match": f'"v{version}"'})
+
+        with ThreadPoolExecutor(n) as pool:
+            codes = list(pool.map(decide, range(n)))
+        assert codes.count(200) == 1, codes
+        assert set(codes) <= {200, 409, 412}, codes
+        with urllib.request.urlopen(f"{base}/glossaries/{name}/proposals/{pid}", timeout=30) as res:
+            decided = json.load(res)
+        with urllib.request.urlopen(f"{base}/glossaries/{name}/versions", timeout=30) as res:
+            versions = json.load(res)
+        if decided["status"] == "approved":
+            assert versions[-1] == {**versions[-1], "number": version + 1, "proposal_id": pid}
+        else:
+            assert decided["status"] == "rejected"
+            assert versions[-1]["number"] == version
+
 
 def shipped_concepts() -> list[dict[str, object]]:
     from glossary.jsonform import to_dict  # noqa: PLC0415
@@ -316,3 +345,57 @@ def test_sigkill_during_glossary_import_and_approval_leaves_it_whole(
         run("approve", str(proposals), kill_after=full * (0.5 + 0.2 * k))
         _, after = _glossary_is_consistent(db_url, n)
         assert after in (version, version + 1)
+
+
+@pytest.mark.slow
+def test_concurrent_writes_of_the_same_document_and_translations(
+    tmp_path: Path, db_url: str
+) -> None:
+    """Eight clients post the same page at once: one 201, seven 200, one document. Then eight
+    clients ask for its English at once: every request succeeds and the stored translations
+    are one complete set, not a mixture or a duplicate."""
+    data, n = tmp_path / "data", 8
+    models = ROOT / "tests" / "fixtures" / "models"
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data), "TRIGLOT_DATABASE_URL": db_url}
+    for pair in ("fr_en", "vi_en"):
+        subprocess.run(
+            [TRIGLOT, "models", "install", str(models / f"{pair}.argosmodel")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    page = (SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8")
+    barrier = threading.Barrier(n)
+    with live_server(data, "--seeds", str(tmp_path), env={"TRIGLOT_DATABASE_URL": db_url}) as (
+        base,
+        _log,
+    ):
+
+        def post_page(_i: int) -> int:
+            barrier.wait()
+            return _post(f"{base}/documents", {}, {"text": page})
+
+        with ThreadPoolExecutor(n) as pool:
+            codes = sorted(pool.map(post_page, range(n)))
+        assert codes == [200] * (n - 1) + [201]
+        with urllib.request.urlopen(f"{base}/documents", timeout=30) as res:
+            listing = json.load(res)
+        assert listing["total"] == 1
+        doc_id = listing["items"][0]["id"]
+
+        def translate(_i: int) -> int:
+            barrier.wait()
+            return _post(f"{base}/documents/{doc_id}/translations", {})
+
+        with ThreadPoolExecutor(n) as pool:
+            codes = list(pool.map(translate, range(n)))
+        assert codes == [201] * n
+        engine = make_engine(db_url)
+        with engine.connect() as db:
+            rows = db.execute(
+                text("SELECT segment_idx FROM translations WHERE document_id = :d"), {"d": doc_id}
+            ).scalars()
+            idxs = sorted(rows)
+        engine.dispose()
+        assert idxs == sorted(set(idxs))
+        assert len(idxs) > 20
