@@ -494,10 +494,16 @@ def keys_add(
         int | None,
         typer.Option(help="Requests per minute for this key (default TRIGLOT_KEY_RATE_LIMIT)"),
     ] = None,
+    char_limit: Annotated[
+        int | None,
+        typer.Option(
+            help="Characters per /translate request (default TRIGLOT_TRANSLATE_MAX_CHARS)"
+        ),
+    ] = None,
 ) -> None:
     """Make a key and print it (the only time it is shown: keep it)."""
     with _key_store() as store:
-        key, secret = store.add(name, rate_limit=rate_limit)
+        key, secret = store.add(name, rate_limit=rate_limit, char_limit=char_limit)
     typer.echo(secret)
     typer.echo(f"triglot: key {key.name} ({key.prefix}...) made; it is not shown again", err=True)
 
@@ -512,7 +518,9 @@ def keys_list() -> None:
     for k in keys:
         state = "active" if k.active else f"revoked {k.revoked_at:%Y-%m-%dT%H:%M:%SZ}"
         limit = "default" if k.rate_limit is None else f"{k.rate_limit}/min"
-        typer.echo(f"{k.name}\t{k.prefix}\t{state}\t{limit}\t{k.created_at:%Y-%m-%dT%H:%M:%SZ}")
+        chars = "default" if k.char_limit is None else f"{k.char_limit} chars"
+        created = f"{k.created_at:%Y-%m-%dT%H:%M:%SZ}"
+        typer.echo(f"{k.name}\t{k.prefix}\t{state}\t{limit}\t{chars}\t{created}")
 
 
 @keys_app.command("revoke")

@@ -172,6 +172,7 @@ class ApiKeyRow(Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     digest: Mapped[str] = mapped_column(String(64))
     rate_limit: Mapped[int | None] = mapped_column(Integer)
+    char_limit: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

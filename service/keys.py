@@ -39,6 +39,7 @@ class ApiKey:
     name: str
     prefix: str
     rate_limit: int | None
+    char_limit: int | None
     created_at: dt.datetime
     revoked_at: dt.datetime | None
 
@@ -57,6 +58,7 @@ def _key(row: ApiKeyRow) -> ApiKey:
         name=row.name,
         prefix=row.prefix,
         rate_limit=row.rate_limit,
+        char_limit=row.char_limit,
         created_at=utc(row.created_at),
         revoked_at=utc(row.revoked_at) if row.revoked_at else None,
     )
@@ -67,8 +69,12 @@ class KeyStore:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer(engine), expire_on_commit=False)
 
-    def add(self, name: str, *, rate_limit: int | None = None) -> tuple[ApiKey, str]:
-        """A new key named ``name``: returns it and the secret, which is not stored."""
+    def add(
+        self, name: str, *, rate_limit: int | None = None, char_limit: int | None = None
+    ) -> tuple[ApiKey, str]:
+        """A new key named ``name``: returns it and the secret, which is not stored.
+        ``rate_limit``: requests per minute; ``char_limit``: characters per /translate
+        request (both default to the service's settings)."""
         if not _NAME.match(name):
             raise BadInputError(
                 f"key name {name!r}: use 1-100 letters, digits and . _ @ - "
@@ -76,6 +82,8 @@ class KeyStore:
             )
         if rate_limit is not None and not 0 <= rate_limit <= 1_000_000:
             raise BadInputError(f"rate limit {rate_limit}: use 0 (none) to 1000000 per minute")
+        if char_limit is not None and not 1 <= char_limit <= 100_000_000:
+            raise BadInputError(f"character limit {char_limit}: use 1 to 100000000")
         prefix = "tgk_" + "".join(secrets.choice(_ALNUM) for _ in range(8))
         secret = f"{prefix}_{secrets.token_urlsafe(32)}"
         row = ApiKeyRow(
@@ -83,6 +91,7 @@ class KeyStore:
             prefix=prefix,
             digest=_digest(secret),
             rate_limit=rate_limit,
+            char_limit=char_limit,
             created_at=dt.datetime.now(dt.UTC),
             revoked_at=None,
         )

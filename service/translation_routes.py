@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from aligner.langid import identify
 from glossary import Glossary
 from glossary.enforcement import Enforced, enforce
+from service.access import GuardDep
 from service.engine import LANGUAGE_NAMES, ArgosEngine, NoRouteError, Translated
 from service.errors import ServiceError
 from service.markup import translate_html
@@ -137,7 +138,7 @@ async def detect(request: Request) -> list[DetectOut]:
 
 
 @router.post("/translate", responses=_BAD_REQUEST, openapi_extra=_body(_TRANSLATE_BODY))
-async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
+async def translate(request: Request, engine: EngineDep, key: GuardDep) -> dict[str, Any]:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
     Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
@@ -173,10 +174,12 @@ async def translate(request: Request, engine: EngineDep) -> dict[str, Any]:
             f"({settings.translate_max_batch})"
         )
     chars = sum(len(t) for t in texts)
-    if settings.translate_max_chars and chars > settings.translate_max_chars:
+    max_chars = settings.translate_max_chars
+    if key is not None and key.char_limit is not None:  # a key's own limit, as LibreTranslate
+        max_chars = key.char_limit
+    if max_chars and chars > max_chars:
         raise TranslateRequestError(
-            f"Invalid request: request ({chars}) exceeds text limit "
-            f"({settings.translate_max_chars})"
+            f"Invalid request: request ({chars}) exceeds text limit ({max_chars})"
         )
     text_format = params.get("format") or "text"
     if text_format not in ("text", "html"):

@@ -162,6 +162,21 @@ def test_translation_needs_a_key_when_configured(tmp_path: Path) -> None:
         assert client.get("/health").status_code == 200
 
 
+def test_a_key_may_have_its_own_character_limit(tmp_path: Path) -> None:
+    """As LibreTranslate's per-key char_limit: the key's limit replaces the service's."""
+    with _client(tmp_path, api_keys=True, translate_max_chars=10) as client:
+        store: KeyStore = client.app.state.services.keys  # type: ignore[attr-defined]
+        _small, small = store.add("small", char_limit=5)
+        _big, big = store.add("big", char_limit=50)
+        body = {"q": "Bonjour le monde.", "source": "fr", "target": "en"}  # 17 characters
+        res = client.post("/translate", json={**body, "api_key": small})
+        assert res.status_code == 400
+        assert res.json()["error"] == "Invalid request: request (17) exceeds text limit (5)"
+        assert client.post("/translate", json=body).json()["error"].endswith("limit (10)")
+        ok = client.post("/translate", json=body, headers={"X-API-Key": big})
+        assert ok.status_code == 200
+
+
 def test_keys_for_translation_need_keys_on(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="needs TRIGLOT_API_KEYS=true"):
         Settings(data_dir=tmp_path, translate_requires_key=True)

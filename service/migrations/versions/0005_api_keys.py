@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(16), nullable=False, unique=True),
         sa.Column("digest", sa.String(64), nullable=False),
         sa.Column("rate_limit", sa.Integer(), nullable=True),
+        sa.Column("char_limit", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
     )
