@@ -10,8 +10,7 @@ from functools import partial
 from importlib.metadata import version
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
-from fastapi.encoders import jsonable_encoder
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -209,10 +208,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     )
     async def post_document(
         request: Request,
+        response: Response,
         svc: ServicesDep,
         url: Annotated[str | None, Query(description="Source URL (text/plain bodies)")] = None,
         name: Annotated[str | None, Query(max_length=500)] = None,
-    ) -> JSONResponse:
+    ) -> DocumentOut:
         """Analyse a page and store it. Body: JSON ``{"text", "url", "name"}`` or the raw
         page as ``text/plain; charset=utf-8``. The same text posted twice is stored once
         (200 the second time)."""
@@ -244,8 +244,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
                 f"content type {media!r} is not read here: send application/json or text/plain"
             )
         doc, created = ingest_text(svc.documents, text, name=name, url=url)
-        out = document_out(doc, created=created)
-        return JSONResponse(jsonable_encoder(out), status_code=201 if created else 200)
+        response.status_code = 201 if created else 200
+        return document_out(doc, created=created)
 
     @app.get("/documents", response_model=DocumentListOut, tags=["documents"])
     def list_documents(
