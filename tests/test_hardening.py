@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -400,3 +401,38 @@ def test_concurrent_writes_of_the_same_document_and_translations(
         engine.dispose()
         assert idxs == sorted(set(idxs))
         assert len(idxs) > 20
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_package_install_leaves_it_whole_or_absent(tmp_path: Path) -> None:
+    """`triglot models install` killed at moments spread over a full run: afterwards the
+    package is either absent or complete (it translates), never half extracted."""
+    from service.engine import ArgosEngine  # noqa: PLC0415
+
+    fixture = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
+    data = tmp_path / "data"
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data)}
+    start = time.monotonic()
+    subprocess.run([TRIGLOT, "models", "install", str(fixture)], env=env, check=True)
+    full = time.monotonic() - start
+    seen = set()
+    for k in range(8):
+        shutil.rmtree(data / "packages", ignore_errors=True)
+        proc = subprocess.Popen(
+            [TRIGLOT, "models", "install", str(fixture)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            proc.wait(timeout=full * (0.4 + 0.1 * k))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        installed = [p for p in (data / "packages").glob("*") if not p.name.startswith(".")]
+        seen.add(len(installed))
+        if installed:
+            engine = ArgosEngine(data / "packages", data / "argos")
+            [done] = engine.translate(["Bonjour."], src_lang="fr", tgt_lang="en")
+            assert done.text == "Bonjour."
+    assert seen <= {0, 1}
