@@ -185,6 +185,14 @@ CASES: list[tuple[str, Case, int, str]] = [
         "Content-Length is not a number",
     ),
     (
+        "content-length-of-ten-gigabytes",
+        lambda c: c.post(
+            "/documents", content=b"{}", headers={**JSON, "content-length": "10000000000"}
+        ),
+        413,
+        "10000000000 bytes declared",
+    ),
+    (
         "id-beyond-64-bits",
         lambda c: c.get("/documents/99999999999999999999999"),
         422,
