@@ -390,9 +390,12 @@ def glossary_import(
         data = file.read_bytes()
     except OSError as exc:
         _fail(f"{file}: {exc.strerror}", EXIT_NOINPUT)
-    services = build_services(_settings())
+    settings = _settings()
+    services = build_services(settings)
     try:
-        content = parse_upload(data, name=name, fmt=fmt, pair=pair)
+        content = parse_upload(
+            data, name=name, fmt=fmt, pair=pair, max_bytes=settings.max_glossary_bytes
+        )
         version, _current = services.glossaries.current(name)
         proposal = services.glossaries.propose(
             name, content, if_match=etag(version), note=note or f"import {file.name}", author="cli"

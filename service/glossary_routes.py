@@ -39,7 +39,6 @@ _CHANGE: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid edits or file (the reason is named)"},
 }
 router = APIRouter(tags=["glossary"], responses=_NOT_FOUND)
-MAX_UPLOAD = 20_000_000
 IMPACT_LIMIT = 200
 REVIEW_PAGE = Path(__file__).parent / "static" / "review.html"
 
@@ -191,10 +190,13 @@ def export(
     )
 
 
-def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None) -> Glossary:
+def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_bytes: int) -> Glossary:
     """A glossary file (csv, tsv or tbx) as a glossary named ``name``."""
-    if len(data) > MAX_UPLOAD:
-        raise TooLargeError(f"file: {len(data)} bytes is over the limit of {MAX_UPLOAD}")
+    if len(data) > max_bytes:
+        raise TooLargeError(
+            f"file: {len(data)} bytes is over the glossary size limit of {max_bytes} bytes "
+            "(TRIGLOT_MAX_GLOSSARY_BYTES)"
+        )
     try:
         if fmt == "tbx":
             return read_tbx(data, name=name)
@@ -284,12 +286,16 @@ async def propose(
             fmt = str(form.get("format") or Path(upload.filename or "").suffix.lstrip("."))
             if fmt not in ("csv", "tsv", "tbx"):
                 raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
-            data = await upload.read(MAX_UPLOAD + 1)
+            data = await upload.read()  # bounded by the body limit of /glossaries
             pair = form.get("pair")
             note = str(form.get("note") or f"import {upload.filename}")
             author = str(form.get("author") or "")
         content = parse_upload(
-            data, name=name, fmt=fmt, pair=pair if isinstance(pair, str) else None
+            data,
+            name=name,
+            fmt=fmt,
+            pair=pair if isinstance(pair, str) else None,
+            max_bytes=request.app.state.services.settings.max_glossary_bytes,
         )
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")

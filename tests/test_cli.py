@@ -15,8 +15,10 @@ import pytest
 from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server, make_key
 
 
-def run(*args: str, data_dir: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data_dir)}
+def run(
+    *args: str, data_dir: Path, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data_dir), **(env or {})}
     return subprocess.run(
         [TRIGLOT, *args],
         capture_output=True,
@@ -189,6 +191,10 @@ def test_glossary_import_approve_export(tmp_path: Path) -> None:
     res = run("glossary", "import", str(bad), data_dir=data)
     assert res.returncode == 65
     assert "not well-formed XML" in res.stderr
+    limited = {"TRIGLOT_MAX_GLOSSARY_BYTES": "10"}
+    res = run("glossary", "import", str(csv), "--pair", "fr,en", data_dir=data, env=limited)
+    assert res.returncode == 65
+    assert "15 bytes is over the glossary size limit of 10 bytes" in res.stderr
 
 
 def test_models_install_list_remove(tmp_path: Path) -> None:
