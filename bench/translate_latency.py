@@ -5,7 +5,8 @@ default, or `--package FILE.argosmodel` for a real model), then measures, in the
 
 - latency of one sentence: POST /translate over a kept-alive HTTP connection, against the
   package's own tokenizer + `ctranslate2.Translator.translate_batch` + detokenizer called
-  directly in this process (same compute type, beam 4, one thread);
+  directly in this process (same compute type, beam 4, one thread), each sentence through both
+  right after each other (the median of the per-sentence ratios is reported);
 - throughput with 16 concurrent clients, against 16 threads calling CTranslate2 directly.
 
 Sentences alternate (argostranslate-style caches would otherwise answer repeats at once).
@@ -69,14 +70,23 @@ def _direct(package_dir: Path):  # type: ignore[no-untyped-def]
     return run
 
 
-def _latency(fn, n: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
+def _paired_latency(ours, peer, n: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """Each sentence through both sides, one right after the other, alternating which goes
+    first, so that the machine's drift hits both alike. Returns the two medians and the
+    median of the per-sentence ratios."""
+    a, b, ratios = [], [], []
     for i in range(n):
         text = SENTENCES[i % len(SENTENCES)]
-        start = time.perf_counter()
-        fn(text)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        pair = []
+        for fn in (ours, peer) if i % 2 == 0 else (peer, ours):
+            start = time.perf_counter()
+            fn(text)
+            pair.append(time.perf_counter() - start)
+        t_ours, t_peer = pair if i % 2 == 0 else pair[::-1]
+        a.append(t_ours)
+        b.append(t_peer)
+        ratios.append(t_ours / t_peer)
+    return statistics.median(a), statistics.median(b), statistics.median(ratios)
 
 
 def _throughput(make_fn, clients: int, per_client: int) -> float:  # type: ignore[no-untyped-def]
@@ -111,12 +121,11 @@ def main() -> None:
         for text in SENTENCES[:5]:  # warm both sides
             direct(text)
             _post(conn, text)
-        ours = _latency(lambda t: _post(conn, t), args.requests)
-        peer = _latency(direct, args.requests)
+        ours, peer, ratio = _paired_latency(lambda t: _post(conn, t), direct, args.requests)
         print(f"package: {package_dir.name}")
         print(
-            f"one sentence, median of {args.requests}: /translate {ours * 1000:.2f} ms, "
-            f"direct CTranslate2 {peer * 1000:.2f} ms, ratio {ours / peer:.2f}x, "
+            f"one sentence, {args.requests} paired runs: /translate median {ours * 1000:.2f} ms, "
+            f"direct CTranslate2 median {peer * 1000:.2f} ms, median ratio {ratio:.2f}x, "
             f"overhead {(ours - peer) * 1000:.2f} ms"
         )
         per_client = max(1, args.requests // args.clients)

@@ -613,6 +613,7 @@ def serve_cmd(
         host=settings.host,
         port=settings.port,
         log_level="info",
+        access_log=settings.access_log,
         forwarded_allow_ips=settings.forwarded_allow_ips,  # None: uvicorn's default, loopback
     )
 

@@ -213,16 +213,15 @@ async def translate(request: Request, engine: EngineDep, key: GuardDep) -> dict[
             )
             for i, rep in zip(idxs, enforced, strict=True):
                 reports[i] = rep
-        else:
-            done = await run_in_threadpool(
-                _translate_chunk,
-                engine,
-                chunk,
-                src_lang=src_lang,
-                tgt_lang=target,
-                text_format=text_format,
-                alternatives=n_alternatives,
+        elif text_format == "text":  # awaited on the loop: no thread waits for the decode
+            done = await engine.translate_async(
+                chunk, src_lang=src_lang, tgt_lang=target, alternatives=n_alternatives
             )
+        else:
+            done = [
+                await run_in_threadpool(_translate_markup, engine, text, src_lang, target)
+                for text in chunk
+            ]
         for i, res in zip(idxs, done, strict=True):
             results[i] = res
     final = [r for r in results if r is not None]
@@ -343,22 +342,6 @@ def _translate_with_glossary(
     )
     provenance = seen[0].provenance
     return [Translated(e.text, (), provenance) for e in enforced], enforced
-
-
-def _translate_chunk(
-    engine: ArgosEngine,
-    texts: list[str],
-    *,
-    src_lang: str,
-    tgt_lang: str,
-    text_format: str,
-    alternatives: int,
-) -> list[Translated]:
-    if text_format == "text":
-        return engine.translate(
-            texts, src_lang=src_lang, tgt_lang=tgt_lang, alternatives=alternatives
-        )
-    return [_translate_markup(engine, text, src_lang, tgt_lang) for text in texts]
 
 
 def _translate_markup(engine: ArgosEngine, text: str, src_lang: str, tgt_lang: str) -> Translated:
