@@ -64,9 +64,10 @@ class RateLimitedError(ServiceError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: int) -> None:
+    def __init__(self, message: str, retry_after: int, limit: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.limit = limit
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `triglot keys add`")
@@ -120,6 +121,7 @@ async def guard(
             f"Too many requests: {client} is limited to {decision.limit} per minute; "
             f"retry after {decision.retry_after} s",
             decision.retry_after,
+            decision.limit,
         )
     return key
 

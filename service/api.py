@@ -412,6 +412,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers = {}
         if isinstance(exc, RateLimitedError):
             headers["Retry-After"] = str(exc.retry_after)
+            headers["X-RateLimit-Limit"] = str(exc.limit)
+            headers["X-RateLimit-Remaining"] = "0"
         elif exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(

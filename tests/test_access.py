@@ -193,6 +193,10 @@ def test_rate_limits_per_address_and_per_key(tmp_path: Path) -> None:
         assert res.json()["code"] == "rate_limited"
         assert "address testclient is limited to 3 per minute" in res.json()["error"]
         assert 1 <= int(res.headers["retry-after"]) <= 20
+        assert (res.headers["x-ratelimit-limit"], res.headers["x-ratelimit-remaining"]) == (
+            "3",
+            "0",
+        )
         assert client.get("/health").status_code == 200  # never limited
         with_key = [
             client.get("/documents", headers={"X-API-Key": fast}) for _ in range(6)
