@@ -14,9 +14,10 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -52,7 +53,8 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("ascii")).hexdigest()
 
 
-def _key(row: ApiKeyRow) -> ApiKey:
+def _key(row: ApiKeyRow | Row[Any]) -> ApiKey:
+    """An ORM row or a Core row of ``api_keys`` (same column names) as an :class:`ApiKey`."""
     return ApiKey(
         id=row.id,
         name=row.name,
@@ -142,14 +144,5 @@ class KeyStore:
             row = conn.execute(self._by_prefix, {"prefix": match.group(1)}).first()
         if row is None or not hmac.compare_digest(row.digest, _digest(secret)):
             return None
-        if row.revoked_at is not None:
-            return None
-        return ApiKey(
-            id=row.id,
-            name=row.name,
-            prefix=row.prefix,
-            rate_limit=row.rate_limit,
-            char_limit=row.char_limit,
-            created_at=utc(row.created_at),
-            revoked_at=None,
-        )
+        key = _key(row)
+        return key if key.active else None

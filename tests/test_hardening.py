@@ -435,4 +435,4 @@ def test_sigkill_during_a_package_install_leaves_it_whole_or_absent(tmp_path: Pa
             engine = ArgosEngine(data / "packages", data / "argos")
             [done] = engine.translate(["Bonjour."], src_lang="fr", tgt_lang="en")
             assert done.text == "Bonjour."
-    assert seen <= {0, 1}
+    assert 0 in seen  # some kills landed before the install was complete
