@@ -54,6 +54,15 @@ _add(
     "sign in",
     "no comments yet",
     "view more",
+    "facebook",
+    "twitter",
+    "youtube",
+    "zalo",
+    "tiktok",
+    "linkedin",
+    "email",
+    "rss",
+    "leftcenterrightdel",
 )
 _add(
     "en",

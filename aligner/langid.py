@@ -33,7 +33,8 @@ CONFIDENT = 0.8
 """Identifier probability (normalised over fr/vi/en) above which its answer stands alone."""
 
 _MIN_MIXED_WORDS = 3
-_CHUNK_RE = re.compile(r"\s[-–—]\s|[()\[\]«»\"“”:;|]")
+_CHUNK_RE = re.compile(r"\s[-–—/]\s|[()\[\]«»\"“”:;|]")
+_MAX_NAME_WORDS = 5
 _MIN_SLUG_TOKENS = 4
 _SLUG_SYLLABLE_RATIO = 0.85
 
@@ -86,10 +87,14 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
             other_words += len(chunk_tokens)
     if vi_words >= _MIN_MIXED_WORDS and other_words >= _MIN_MIXED_WORDS:
         return LangGuess("mixed", vi_words / (vi_words + other_words), "diacritics")
+    if _bilingual_label(text):
+        return LangGuess("mixed", 0.5, "diacritics")
     n_vi, n_foreign = _vi_evidence(tokens)
     if n_vi >= 1 and n_vi >= n_foreign:
         return LangGuess("vi", n_vi / (n_vi + n_foreign), "diacritics")
 
+    if _vi_name(tokens):
+        return LangGuess("vi", 0.9, "diacritics")
     if (
         len(tokens) >= _MIN_SLUG_TOKENS
         and text.isascii()
@@ -106,6 +111,33 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
     return LangGuess(default, prob, "default")
 
 
+def _vi_name(tokens: list[str]) -> bool:
+    """A short run of capitalised Vietnamese syllables, one at least with a diacritic, acronyms
+    aside: a person's name as Vietnamese writes it (``Thu Hà``, ``Minh Quân/CVN``)."""
+    names = [t for t in tokens if not (t.isupper() and len(t) > 1)]
+    return (
+        0 < len(names) <= _MAX_NAME_WORDS
+        and all(t[:1].isupper() and is_vi_syllable(t) for t in names)
+        and any(not t.isascii() for t in names)
+    )
+
+
+def _bilingual_label(text: str) -> bool:
+    """``Ảnh minh họa / Photo d'illustration``: two short halves, one Vietnamese and one not,
+    each with a lower-case word (not two names)."""
+    halves = re.split(r"\s/\s", text)
+    if len(halves) != 2:
+        return False
+    kinds = []
+    for half in halves:
+        tokens = words(half)
+        if not 2 <= len(tokens) <= 6 or not any(t[:1].islower() for t in tokens):
+            return False
+        n_vi, n_foreign = _vi_evidence(tokens)
+        kinds.append(n_vi >= 1 and n_vi >= n_foreign)
+    return kinds[0] != kinds[1]
+
+
 def _vi_evidence(tokens: list[str]) -> tuple[int, int]:
     """(words with Vietnamese-only letters, words that cannot be Vietnamese syllables).
 
@@ -113,7 +145,7 @@ def _vi_evidence(tokens: list[str]) -> tuple[int, int]:
     taken over the lower-case words when there are at least two of them.
     """
     lower = [t for t in tokens if t[:1].islower()]
-    judged = lower if len(lower) >= 2 else tokens
+    judged = lower if len(lower) >= 2 else [t for t in tokens if not t.isupper()] or tokens
     n_vi = sum(1 for t in judged if is_vi_marked(t))
     n_foreign = sum(1 for t in judged if not is_vi_marked(t) and not is_vi_syllable(t))
     return n_vi, n_foreign

@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-SLUG_ID_RE = re.compile(r"-(?:post|article|news|a|p|c|n)?(\d{5,})$")
-_EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|vnp|ldo|tpo|vov)$", re.IGNORECASE)
+SLUG_ID_RE = re.compile(r"-(?:post|article|news|tin|bai|a|d|i|p|c|n)?(\d{5,})$")
+_EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|vnp|ldo|tpo|vov|chn|epi|amp)$", re.IGNORECASE)
+# Trailing path segments that are not the article: AMP and print views, language folders.
+_NOT_SLUG = {"amp", "print", "index.html", "index.htm"}
 _CMS_ID_RE = re.compile(r"^\d{3}(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d{3}$")
 _DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 
@@ -57,12 +59,14 @@ def parse_url(url: str) -> UrlInfo:
     """Split ``url`` into host, slug words and article id (no network, no validation of host)."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
-    last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
-    last = _EXT_RE.sub("", last)
+    path = [unquote(p) for p in parts.path.split("/") if p and p.lower() not in _NOT_SLUG]
+    last = _EXT_RE.sub("", path[-1]) if path else ""
     article_id = None
+    if last.isdigit() and len(path) >= 2:  # /slug/115794.vnp: the id is its own segment
+        article_id, last = last, _EXT_RE.sub("", path[-2])
     match = SLUG_ID_RE.search(last)
     if match:
-        article_id = match.group(1)
+        article_id = article_id or match.group(1)
         last = last[: match.start()]
     tokens = tuple(t for t in re.split(r"[-_+]+", last.lower()) if t)
     if len(tokens) < 2:  # "index", "123": not a headline slug

@@ -6,8 +6,15 @@ Vietnamese residue (image alt text repeating the Vietnamese headline with ``- �
 glued to dates, site banners, a ``Source:`` URL whose slug is the Vietnamese headline); the
 analysis marks each of them so the aligner can pair them with the French text.
 
-Segments are the page's non-blank lines. ``page.text[seg.start:seg.end] == seg.text`` always
-holds; offsets are code-point indices into the text as given (line endings untouched).
+Segments are the page's non-blank lines, or the pieces of a line where the scraper glued two
+elements of different kind or language (:mod:`aligner.glue`). ``page.text[seg.start:seg.end]
+== seg.text`` always holds; offsets are code-point indices into the text as given (line endings
+untouched).
+
+Kinds come from a learned sequence labeller (:mod:`aligner.labeller`, a CRF over line
+features, trained on the genre corpus) whose features include what the genre rules below say;
+the rules alone decide only where they are certain: ``Source:`` lines and numbered photo residue
+(``... - Ảnh 3.``).
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from aligner.errors import EmptyInputError
+from aligner.glue import pieces
+from aligner.labeller import Features, Labeller, default_labeller
 from aligner.labels import match_label
 from aligner.langid import Lang, LangGuess, identify
 from aligner.meta import (
@@ -57,12 +66,14 @@ KINDS: tuple[Kind, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """One non-blank line of a page.
+    """One non-blank line of a page, or one piece of a glued line (then several segments share
+    ``line``).
 
     ``idx`` is the segment's position (0-based), ``line`` the 1-based line number in the page.
-    ``base_text`` is the text without a trailing photo number (``- Ảnh 3.``), set on captions
-    that carry one, and ``photo_no`` that number. ``repeat_group`` points into
-    :attr:`Page.repeats` when the same caption text occurs more than once.
+    ``base_text`` is a caption's text without a trailing photo number (``- Ảnh 3.``) or photo
+    credit (``. Ảnh: TTXVN``), set on captions that carry one, and ``photo_no`` that number.
+    ``repeat_group`` points into :attr:`Page.repeats` when the same caption text occurs more
+    than once.
     """
 
     idx: int
@@ -115,7 +126,11 @@ class Page:
 
 # --- patterns of the genre -----------------------------------------------------------------
 
-SOURCE_RE = re.compile(r"^\s*(?:Source|Nguồn|Lien|Link)\s*:\s*(?P<url>https?://\S+)\s*$", re.I)
+SOURCE_RE = re.compile(
+    r"^\s*(?:Source|Sources|Nguồn|Nguồn bài viết|Bài gốc|Lien|Lien de l['’]article|"
+    r"Article original|Link)\s*:\s*(?P<url>https?://\S+)\s*$",
+    re.I,
+)
 URL_LINE_RE = re.compile(r"^\s*URL\s*:\s*(?P<url>https?://\S+)\s*$", re.I)
 PHOTO_NO_RE = re.compile(
     r"^(?P<base>.*?\S)\s*[-–—]?\s*(?:Ảnh|Hình|Photo|Image)\s*(?P<no>\d{1,3})\s*\.?\s*$", re.I
@@ -166,7 +181,9 @@ _TITLE_SLUG_OVERLAP = 0.6
 
 @dataclass(slots=True)
 class _Line:
-    """Mutable working record of one non-blank line while rules are applied."""
+    """Mutable working record of one non-blank line, or one piece of a glued line, while
+    rules are applied. ``piece``/``pieces``: its position among its line's pieces and their count;
+    ``rule_kind`` what the rules said; ``certain`` whether the rules' answer stands."""
 
     idx: int
     line_no: int
@@ -179,6 +196,10 @@ class _Line:
     lang: Lang | None = None
     base_text: str | None = None
     photo_no: int | None = None
+    piece: int = 0
+    pieces: int = 1
+    rule_kind: Kind | None = None
+    certain: bool = False
 
     @property
     def n_words(self) -> int:
@@ -188,11 +209,38 @@ class _Line:
 # --- entry point --------------------------------------------------------------------------
 
 
-def analyze(text: str, *, url: str | None = None) -> Page:
-    """Analyse one page. ``url`` overrides a URL found in the page.
+@dataclass(slots=True)
+class Draft:
+    """A page after splitting and the genre rules, before the labeller: what
+    :func:`line_features` describes and what the labeller's training aligns with gold."""
+
+    text: str
+    lines: list[_Line]
+    page_lang: Lang
+    url_info: UrlInfo | None
+
+
+def analyze(text: str, *, url: str | None = None, labeller: Labeller | None = None) -> Page:
+    """Analyse one page. ``url`` overrides a URL found in the page; ``labeller`` defaults to
+    the shipped model.
 
     Raises :class:`EmptyInputError` if the text holds no non-blank line.
     """
+    draft = draft_page(text, url=url)
+    kinds = (labeller or default_labeller()).tag(line_features(draft))
+    for ln, kind in zip(draft.lines, kinds, strict=True):
+        if not ln.certain and kind in KINDS:
+            ln.kind = _as_kind(kind)
+            if kind != "caption":
+                ln.base_text = ln.photo_no = None
+    lines = _merge_pieces(draft.lines, text)
+    segments, repeats = _finish(lines)
+    meta = _meta(segments, repeats, draft.page_lang, draft.url_info)
+    return Page(text=text, meta=meta, segments=segments, repeats=repeats)
+
+
+def draft_page(text: str, *, url: str | None = None) -> Draft:
+    """Split ``text`` into lines and pieces, identify languages, apply the genre rules."""
     lines = _split_lines(text)
     if not lines:
         raise EmptyInputError("page text is empty (no non-blank line)")
@@ -215,10 +263,17 @@ def analyze(text: str, *, url: str | None = None) -> Page:
             ln.kind = "paragraph"
     _mark_author(lines)
     _mark_lead(lines)
+    for ln in lines:
+        ln.rule_kind = ln.kind
+        ln.certain = ln.kind == "source" or (ln.kind == "caption" and ln.photo_no is not None)
+    return Draft(text, lines, page_lang, url_info)
 
-    segments, repeats = _finish(lines)
-    meta = _meta(segments, repeats, page_lang, url_info)
-    return Page(text=text, meta=meta, segments=segments, repeats=repeats)
+
+def _as_kind(name: str) -> Kind:
+    for kind in KINDS:
+        if kind == name:
+            return kind
+    raise ValueError(f"unknown kind {name!r}")
 
 
 # --- steps ----------------------------------------------------------------------------------
@@ -231,28 +286,52 @@ def _split_lines(text: str) -> list[_Line]:
     prev_blank = True
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
-        stripped = content.strip()
-        if not stripped:
+        spans = pieces(content)
+        if not spans:
             prev_blank = True
             offset += len(raw)
             continue
         if prev_blank:
             block += 1
         prev_blank = False
-        start = offset + (len(content) - len(content.lstrip()))
-        lines.append(
-            _Line(
-                idx=len(lines),
-                line_no=line_no,
-                text=stripped,
-                start=start,
-                end=start + len(stripped),
-                block=block,
-                guess=identify(stripped) if len(words(stripped)) >= 3 else _UNDECIDED,
+        for n, (s, e) in enumerate(spans):
+            piece = content[s:e]
+            lines.append(
+                _Line(
+                    idx=len(lines),
+                    line_no=line_no,
+                    text=piece,
+                    start=offset + s,
+                    end=offset + e,
+                    block=block,
+                    guess=identify(piece) if len(words(piece)) >= 3 else _UNDECIDED,
+                    piece=n,
+                    pieces=len(spans),
+                )
             )
-        )
         offset += len(raw)
     return lines
+
+
+def _merge_pieces(lines: list[_Line], text: str) -> list[_Line]:
+    """Pieces of one line that ended with the same kind and language become one again."""
+    out: list[_Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.line_no == ln.line_no
+            and prev.kind == ln.kind
+            and (prev.lang or prev.guess.lang) == (ln.lang or ln.guess.lang)
+            and prev.photo_no is None
+            and ln.photo_no is None
+        ):
+            prev.end = ln.end
+            prev.text = text[prev.start : prev.end]
+            continue
+        ln.idx = len(out)
+        out.append(ln)
+    return out
 
 
 _UNDECIDED = LangGuess("und", 0.0, "none")
@@ -318,6 +397,14 @@ def _mark_residue(lines: list[_Line]) -> None:
             ln.kind = "caption"
             ln.base_text = m.group("base").rstrip(" -–—:")
             ln.photo_no = int(m.group("no"))
+            if (
+                "ảnh" in ln.text[m.end("base") :].lower()
+                or "hình" in ln.text[m.end("base") :].lower()
+            ):
+                # Vietnamese CMS photo suffix: the language is the alt text's own, and a French
+                # alt text with a Vietnamese "ảnh 1" is both
+                base = identify(ln.base_text, default=ln.guess.lang).lang
+                ln.lang = base if base in ("vi", "vi-ascii", "und") else "mixed"
         elif CREDIT_ONLY_RE.match(ln.text):
             ln.kind = "credit"
 
@@ -439,6 +526,10 @@ def _mark_lead(lines: list[_Line]) -> None:
 def _finish(lines: list[_Line]) -> tuple[tuple[Segment, ...], tuple[RepeatGroup, ...]]:
     key_of: dict[int, str] = {}
     for ln in lines:
+        if ln.kind == "caption" and ln.base_text is None:
+            credit = CREDIT_TAIL_RE.search(ln.text)
+            if credit is not None and words(ln.text[: credit.start()]):
+                ln.base_text = ln.text[: credit.start()].rstrip(" -–—(|")
         if ln.kind == "caption":
             key_of[ln.idx] = " ".join((ln.base_text or ln.text).split()).casefold()
     counts = Counter(key_of.values())
@@ -539,3 +630,146 @@ def _undouble(text: str) -> str:
     if len(text) % 2 == 0 and text[:half] == text[half:]:
         return text[:half].strip()
     return text
+
+
+# --- features for the labeller --------------------------------------------------------------
+
+_TIME_RE = re.compile(r"\b\d{1,2}[:h]\d{2}\b|GMT\s*[+-]")
+_NEIGHBOUR_KEYS = ("rule", "lang", "words", "end", "date", "label", "gap", "photo", "caps")
+_LONG_PARAGRAPH_WORDS = 20
+
+
+def line_features(draft: Draft) -> list[Features]:
+    """Features of each line (piece) of ``draft`` for the kind labeller, in order.
+
+    What a line is (rule kind, language, length, punctuation, case, dates, credits, interface
+    labels), where it is (position, blank-line blocks, glued pieces, before the first long
+    paragraph, after the ``Source:`` line), what it repeats (the same text elsewhere on the
+    page, the URL slug), and the same few facts about its neighbours.
+    """
+    lines = draft.lines
+    n = len(lines)
+    slug_words = set(draft.url_info.slug_words) if draft.url_info else set()
+    counts = Counter(_norm(ln.base_text or ln.text) for ln in lines)
+    block_sizes = Counter(ln.block for ln in lines)
+    first_long = next(
+        (
+            ln.idx
+            for ln in lines
+            if ln.n_words >= _LONG_PARAGRAPH_WORDS and TERMINAL_RE.search(ln.text)
+        ),
+        n,
+    )
+    source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    own = [_own_features(ln, draft, slug_words, counts, block_sizes) for ln in lines]
+    out: list[Features] = []
+    for ln, feats in zip(lines, own, strict=True):
+        f: dict[str, str | float] = {"bias": 1.0, **feats}
+        f["pos"] = _position(ln.idx, n)
+        f["vs_first_long"] = (
+            "before" if ln.idx < first_long else "at" if ln.idx == first_long else "after"
+        )
+        f["vs_first_long_dist"] = _bucket(abs(ln.idx - first_long), (0, 1, 2, 4, 8))
+        f["vs_source"] = (
+            "before" if ln.idx < source_at else "at" if ln.idx == source_at else "after"
+        )
+        for offset in (-2, -1, 1, 2):
+            j = ln.idx + offset
+            if 0 <= j < n:
+                for key in _NEIGHBOUR_KEYS:
+                    f[f"{offset}:{key}"] = own[j][key]
+                if offset in (-1, 1):
+                    f[f"{offset}:rule|rule"] = f"{own[j]['rule']}|{feats['rule']}"
+            else:
+                f[f"{offset}:none"] = 1.0
+        out.append(f)
+    return out
+
+
+def _own_features(
+    ln: _Line,
+    draft: Draft,
+    slug_words: set[str],
+    counts: Counter[str],
+    block_sizes: Counter[int],
+) -> dict[str, str | float]:
+    text = ln.text
+    tokens = words(text)
+    lang = ln.lang or ln.guess.lang
+    caps = sum(1 for t in tokens if t[:1].isupper()) / len(tokens) if tokens else 0.0
+    letters = [ch for ch in text if ch.isalpha()]
+    upper_share = sum(1 for ch in letters if ch.isupper()) / len(letters) if letters else 0.0
+    label = match_label(text)
+    folded = words(fold(text))
+    slug_share = (
+        sum(1 for w in folded if w in slug_words) / len(folded) if folded and slug_words else 0.0
+    )
+    block_size = block_sizes[ln.block]
+    return {
+        "rule": ln.rule_kind or "none",
+        "lang": lang,
+        "lang_is_page": str(lang == draft.page_lang),
+        "evidence": ln.guess.evidence,
+        "words": _bucket(len(tokens), (0, 1, 2, 3, 5, 8, 12, 20, 30, 45)),
+        "chars": _bucket(len(text), (10, 25, 50, 100, 200, 400)),
+        "end": _char_class(text[-1]),
+        "start": _char_class(text[0]),
+        "start2": text[:2] if text[:2] in (">>", "»»", "- ", "• ", "((", "+ ") else "-",
+        "caps": _bucket(round(caps * 10), (0, 3, 6, 9, 10)),
+        "allcaps": str(upper_share > 0.8 and len(letters) >= 4),
+        "date": str(find_date(text) is not None),
+        "time": str(_TIME_RE.search(text) is not None),
+        "digits": _bucket(sum(ch.isdigit() for ch in text), (0, 2, 4, 8)),
+        "domain": str(DOMAIN_RE.search(text) is not None),
+        "url": str("http" in text or "www." in text),
+        "photo": str(ln.photo_no is not None),
+        "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),
+        "credit_tail": str(CREDIT_TAIL_RE.search(text) is not None),
+        "dateline": str(DATELINE_RE.match(text) is not None),
+        "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
+        "speech": str(_reports_speech(text)),
+        "label": f"{label.role}:{label.lang}" if label else "none",
+        "sep": str("|" in text or " / " in text),
+        "repeat": _bucket(counts[_norm(ln.base_text or text)], (1, 2, 4)),
+        "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),
+        "gap": _bucket(block_size, (1, 2, 3, 5)),
+        "block_pos": _block_position(ln, draft.lines),
+        "glued": "no" if ln.pieces == 1 else "first" if ln.piece == 0 else "later",
+    }
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+def _char_class(ch: str) -> str:
+    if ch.isupper():
+        return "upper"
+    if ch.islower():
+        return "lower"
+    if ch.isdigit():
+        return "digit"
+    return ch if ch in '.:;!?…»«"“”)(-–—>|/' else "other"
+
+
+def _position(idx: int, n: int) -> str:
+    if idx < 4:
+        return f"top{idx}"
+    if n - idx <= 3:
+        return f"end{n - idx}"
+    return f"rel{min(4, idx * 5 // max(n, 1))}"
+
+
+def _block_position(ln: _Line, lines: list[_Line]) -> str:
+    before = ln.idx > 0 and lines[ln.idx - 1].block == ln.block
+    after = ln.idx + 1 < len(lines) and lines[ln.idx + 1].block == ln.block
+    return {(False, False): "alone", (False, True): "first", (True, True): "mid"}.get(
+        (before, after), "last"
+    )
