@@ -29,6 +29,7 @@ _MIN_COVERAGE = 0.5
 _MIN_CONTENT_ANCHORS = 2
 _CONTENT_KINDS = ("headline", "lead", "paragraph", "caption")
 _SLUG_SAME_TITLE = 0.8
+_TITLE_MIN_COVERAGE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +93,14 @@ def residue_pairs(page: Page, *, lexicon: Lexicon | None = None) -> list[Aligned
     if not french:
         return []
     weights = _rarity(french)
-    items = _vietnamese_items(page, lex)
+    items = _vietnamese_items(page, lex, frozenset().union(*(c.anchors for c in french)))
+    headline = next((c for c in french if c.unit.kind == "headline"), None)
+    titles = _title_like(page, items)
     pairs: list[AlignedPair] = []
     for item in items:
         best = _best_match(item, french, weights, lex)
+        if headline is not None and item.unit.segments in titles:
+            best = _prefer_headline(item, best, headline, weights, lex)
         if best is not None:
             pairs.append(best)
     _inherit_title_pairs(pairs, items)
@@ -165,7 +170,9 @@ def _french_sentences(page: Page, lex: Lexicon) -> list[_Candidate]:
     return out
 
 
-def _vietnamese_items(page: Page, lex: Lexicon) -> list[_Candidate]:
+def _vietnamese_items(
+    page: Page, lex: Lexicon, french_anchors: frozenset[str] = frozenset()
+) -> list[_Candidate]:
     items: list[_Candidate] = []
     grouped: set[int] = set()
     for group in page.repeats:
@@ -184,7 +191,12 @@ def _vietnamese_items(page: Page, lex: Lexicon) -> list[_Candidate]:
         )
         items.append(_item(unit, group.text, "vi", lex))
     for seg in page.segments:
-        if seg.lang in ("vi", "mixed") and seg.idx not in grouped and seg.kind != "source":
+        if (
+            seg.lang in ("vi", "mixed")
+            and seg.idx not in grouped
+            and seg.kind in _CONTENT_KINDS
+            and words(seg.base_text or seg.text)
+        ):
             text = seg.base_text or seg.text
             unit = Unit(
                 text, "vi", seg.kind, (seg.idx,), (seg.line,), seg.start, seg.start + len(text)
@@ -204,8 +216,28 @@ def _vietnamese_items(page: Page, lex: Lexicon) -> list[_Candidate]:
             start,
             start + len(meta.slug),
         )
-        items.append(_item(unit, " ".join(meta.slug_words), "vi-ascii", lex))
+        slug = _item(unit, " ".join(meta.slug_words), "vi-ascii", lex)
+        names = _slug_names(meta.slug_words) & french_anchors
+        items.append(
+            _Candidate(
+                unit,
+                slug.anchors | names,
+                {**(slug.surfaces or {}), **{a: a[2:] for a in names}},
+            )
+        )
     return items
+
+
+def _slug_names(slug_words: Sequence[str]) -> frozenset[str]:
+    """Name anchors a lower-case slug may hold (``to-lam`` for Tô Lâm, ``dong-hieu``): runs of
+    two or three syllables joined, and single syllables of three letters or more, as
+    :func:`aligner.anchors.name_anchors` folds names. The caller keeps only those the French
+    side holds."""
+    syllables = [w for w in slug_words if w.isalpha()]
+    out = {f"w:{w}" for w in syllables if len(w) >= 3}
+    for n in (2, 3):
+        out.update(f"w:{''.join(syllables[i : i + n])}" for i in range(len(syllables) - n + 1))
+    return frozenset(out)
 
 
 def _rarity(french: Sequence[_Candidate]) -> dict[str, float]:
@@ -271,6 +303,52 @@ def _best_match(
         evidence,
         "residue",
         _focus(cand.unit.text, evidence, lex),
+    )
+
+
+def _title_like(page: Page, items: Sequence[_Candidate]) -> set[tuple[int, ...]]:
+    """Vietnamese items that are the article's title: the slug, a Vietnamese headline, alt
+    text repeated under several photos, or text that the slug spells."""
+    slug_words = set(page.meta.slug_words)
+    out = set()
+    for item in items:
+        unit = item.unit
+        folded = words(fold(unit.text))
+        spelled = bool(folded) and sum(w in slug_words for w in folded) / len(folded) >= 0.6
+        if unit.kind in ("slug", "headline") or len(unit.segments) > 1 or spelled:
+            out.add(unit.segments)
+    return out
+
+
+def _prefer_headline(
+    item: _Candidate,
+    best: AlignedPair | None,
+    headline: _Candidate,
+    weights: dict[str, float],
+    lex: Lexicon,
+) -> AlignedPair | None:
+    """A title pairs with the French headline when the two share a content anchor and the
+    headline covers a fair part of it, even if a longer sentence (the lead, which restates the
+    title) shares more."""
+    if best is not None and best.fr.start == headline.unit.start:
+        return best
+    evidence = _shared(item, headline, weights, lex)
+    if not any(e.kind in ("concept", "name") and e.weight > 0 for e in evidence):
+        return best
+    own = sum(_anchor_weight(a, weights) for a in item.anchors) or 1.0
+    theirs = sum(_anchor_weight(a, weights) for a in headline.anchors) or 1.0
+    matched = sum(e.weight for e in evidence)
+    coverage, precision = matched / own, matched / theirs
+    score = 2 * coverage * precision / (coverage + precision) if matched else 0.0
+    if coverage < _TITLE_MIN_COVERAGE or (best is not None and score < best.score / 2):
+        return best
+    return AlignedPair(
+        item.unit,
+        headline.unit,
+        round(score, 4),
+        evidence,
+        "residue",
+        _focus(headline.unit.text, evidence, lex),
     )
 
 
