@@ -3,7 +3,8 @@
 A lexicon maps term token sequences on each side to concept ids; two texts that mention the
 same concept share an anchor. French is matched folded (case, accents, plural -s/-x, elision);
 Vietnamese is matched with its diacritics, or folded when the text has none (URL slugs).
-The default lexicon is the package's own data file (read once, lazily: no I/O at import).
+The default lexicon is the package's curated data file plus the entries learned from parallel
+text (``train/lexicon.py``), read once, lazily: no I/O at import.
 """
 
 from __future__ import annotations
@@ -38,17 +39,22 @@ class Lexicon:
     vi_folded: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
     labels: tuple[str, ...] = ()
     max_terms_len: int = 0
+    # Longest key starting with each token, per table (fr, vi, vi_folded): the matching loop
+    # tries only the sizes that can match. Empty: every size up to ``max_terms_len`` is tried.
+    first_len: tuple[dict[str, int], ...] = ()
 
     def find(self, text: str, lang: str) -> list[Match]:
         """Concepts mentioned in ``text`` (longest match first, non-overlapping)."""
         tokens = fr_tokens(text) if lang == "fr" else vi_tokens(text, folded=lang == "vi-ascii")
-        table = self.fr if lang == "fr" else self.vi_folded if lang == "vi-ascii" else self.vi
+        which = 0 if lang == "fr" else 2 if lang == "vi-ascii" else 1
         if lang == "vi" and text.isascii():
-            tokens, table = vi_tokens(text, folded=True), self.vi_folded
-        longest = self.max_terms_len
+            tokens, which = vi_tokens(text, folded=True), 2
+        table = (self.fr, self.vi, self.vi_folded)[which]
+        first = self.first_len[which] if self.first_len else None
         found: list[Match] = []
         pos = 0
         while pos < len(tokens):
+            longest = self.max_terms_len if first is None else first.get(tokens[pos], 0)
             for size in range(min(longest, len(tokens) - pos), 0, -1):
                 concepts = table.get(tuple(tokens[pos : pos + size]))
                 if concepts:
@@ -101,7 +107,15 @@ def build(entries: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Lexicon:
         vi_folded={k: frozenset(v) for k, v in vi_folded.items()},
         labels=tuple(labels),
         max_terms_len=max((len(k) for d in (fr, vi, vi_folded) for k in d), default=0),
+        first_len=tuple(_first_len(d) for d in (fr, vi, vi_folded)),
     )
+
+
+def _first_len(table: dict[tuple[str, ...], set[int]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key in table:
+        out[key[0]] = max(out.get(key[0], 0), len(key))
+    return out
 
 
 def parse_tsv(text: str) -> list[tuple[list[str], list[str]]]:
@@ -118,8 +132,33 @@ def parse_tsv(text: str) -> list[tuple[list[str], list[str]]]:
     return entries
 
 
+def merge(
+    curated: Iterable[tuple[Sequence[str], Sequence[str]]],
+    learned: Iterable[tuple[Sequence[str], Sequence[str]]],
+) -> list[tuple[Sequence[str], Sequence[str]]]:
+    """Curated entries, then learned ones that share no French or Vietnamese term with them.
+
+    Learned concepts get ids after the curated ones; where a learned entry names a curated
+    term on either side it is skipped, so the curated concept wins.
+    """
+    entries: list[tuple[Sequence[str], Sequence[str]]] = list(curated)
+    fr_keys = {tuple(fr_tokens(t)) for fr_terms, _ in entries for t in fr_terms}
+    vi_keys = {tuple(vi_tokens(t)) for _, vi_terms in entries for t in vi_terms}
+    for fr_terms, vi_terms in learned:
+        if any(tuple(fr_tokens(t)) in fr_keys for t in fr_terms):
+            continue
+        if any(tuple(vi_tokens(t)) in vi_keys for t in vi_terms):
+            continue
+        entries.append((fr_terms, vi_terms))
+    return entries
+
+
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    """The curated lexicon shipped in ``aligner/data/lexicon_fr_vi.tsv``."""
-    data = files("aligner").joinpath("data/lexicon_fr_vi.tsv").read_text(encoding="utf-8")
-    return build(parse_tsv(data))
+    """The shipped lexicon: ``data/lexicon_fr_vi.tsv`` (curated), then the learned entries of
+    ``data/lexicon_fr_vi_learned.tsv`` (built by ``python -m train.lexicon``) where present."""
+    data = files("aligner").joinpath("data")
+    curated = parse_tsv(data.joinpath("lexicon_fr_vi.tsv").read_text(encoding="utf-8"))
+    learned_file = data.joinpath("lexicon_fr_vi_learned.tsv")
+    learned = parse_tsv(learned_file.read_text(encoding="utf-8")) if learned_file.is_file() else []
+    return build(merge(curated, learned))
