@@ -66,7 +66,9 @@ def _cuts(line: str) -> list[int]:
             left, right = line[:i], line[i:]
             if not _enough_words(left):
                 continue
-            if _STAMP_WORD_RE.match(right) or _CREDIT_WORD_RE.match(right):
+            if (before.isalnum() or before in _JOIN_LEFT) and (
+                _STAMP_WORD_RE.match(right) or _CREDIT_WORD_RE.match(right)
+            ):
                 out.append(i)  # "VietnamMardi, 28/10/2025", "TTXVNPhoto : VNA"
             elif _enough_words(right) and (
                 before in _JOIN_LEFT or (before.islower() and _script_changes(left, right))

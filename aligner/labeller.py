@@ -40,20 +40,15 @@ class Labeller:
             self._local.tagger = tagger
         return tagger
 
-    def tag(self, items: Sequence[Features]) -> list[str]:
-        """The most likely kind of each item (Viterbi over the whole sequence)."""
+    def tag(self, items: Sequence[Features]) -> list[tuple[str, float]]:
+        """The most likely kind of each item (Viterbi over the whole sequence) and its marginal
+        probability."""
         if not items:
             return []
-        return list(self._tagger().tag([dict(f) for f in items]))
-
-    def marginals(self, items: Sequence[Features]) -> list[dict[str, float]]:
-        """Per item, the marginal probability of each kind (after :meth:`tag`'s sequence)."""
         tagger = self._tagger()
-        if not items:
-            return []
         tagger.set([dict(f) for f in items])
-        labels = tagger.labels()
-        return [{lb: tagger.marginal(lb, i) for lb in labels} for i in range(len(items))]
+        labels = tagger.tag()
+        return [(label, tagger.marginal(label, i)) for i, label in enumerate(labels)]
 
 
 _default: Labeller | None = None

@@ -209,6 +209,13 @@ class _Line:
 # --- entry point --------------------------------------------------------------------------
 
 
+MIN_LABEL_CONFIDENCE = 0.5
+"""Below this marginal probability the labeller's kind gives way to the rules' kind."""
+MIN_LABELLER_LINES = 8
+"""Shorter texts (a few lines pasted, not a page) keep the rules' kinds: the labeller learned
+whole pages, with their furniture, and the corpus has no page under 12 lines."""
+
+
 @dataclass(slots=True)
 class Draft:
     """A page after splitting and the genre rules, before the labeller: what
@@ -227,9 +234,12 @@ def analyze(text: str, *, url: str | None = None, labeller: Labeller | None = No
     Raises :class:`EmptyInputError` if the text holds no non-blank line.
     """
     draft = draft_page(text, url=url)
-    kinds = (labeller or default_labeller()).tag(line_features(draft))
-    for ln, kind in zip(draft.lines, kinds, strict=True):
-        if not ln.certain and kind in KINDS:
+    if len(draft.lines) < MIN_LABELLER_LINES:  # not a page as the labeller learned them
+        kinds = [(ln.kind or "paragraph", 1.0) for ln in draft.lines]
+    else:
+        kinds = (labeller or default_labeller()).tag(line_features(draft))
+    for ln, (kind, confidence) in zip(draft.lines, kinds, strict=True):
+        if not ln.certain and kind in KINDS and confidence >= MIN_LABEL_CONFIDENCE:
             ln.kind = _as_kind(kind)
             if kind != "caption":
                 ln.base_text = ln.photo_no = None
@@ -265,7 +275,12 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
     _mark_lead(lines)
     for ln in lines:
         ln.rule_kind = ln.kind
-        ln.certain = ln.kind == "source" or (ln.kind == "caption" and ln.photo_no is not None)
+        ln.certain = (
+            ln.kind == "source"
+            or (ln.kind == "caption" and ln.photo_no is not None)
+            or (ln.kind == "boilerplate" and match_label(ln.text) is not None)
+            or (ln.kind == "credit" and ln.pieces == 1)
+        )
     return Draft(text, lines, page_lang, url_info)
 
 
@@ -635,7 +650,18 @@ def _undouble(text: str) -> str:
 # --- features for the labeller --------------------------------------------------------------
 
 _TIME_RE = re.compile(r"\b\d{1,2}[:h]\d{2}\b|GMT\s*[+-]")
-_NEIGHBOUR_KEYS = ("rule", "lang", "words", "end", "date", "label", "gap", "photo", "caps")
+_NEIGHBOUR_KEYS = (
+    "rule",
+    "lang",
+    "words",
+    "end",
+    "date",
+    "label",
+    "gap",
+    "photo",
+    "caps",
+    "sentence",
+)
 _LONG_PARAGRAPH_WORDS = 20
 
 
@@ -716,6 +742,8 @@ def _own_features(
         "start": _char_class(text[0]),
         "start2": text[:2] if text[:2] in (">>", "»»", "- ", "• ", "((", "+ ") else "-",
         "caps": _bucket(round(caps * 10), (0, 3, 6, 9, 10)),
+        "sentence": str(len(tokens) >= 8 and TERMINAL_RE.search(text) is not None and caps < 0.5),
+        "comma": str("," in text),
         "allcaps": str(upper_share > 0.8 and len(letters) >= 4),
         "date": str(find_date(text) is not None),
         "time": str(_TIME_RE.search(text) is not None),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from aligner.anchors import anchor_surfaces, anchors
 from aligner.beads import AlignParams, align
 from aligner.lexicon import Lexicon, default_lexicon
-from aligner.page import Page, Segment
+from aligner.page import Page, PageMeta, Segment
 from aligner.sentences import split_spans
 from aligner.text import fold, words
 
@@ -30,6 +30,9 @@ _MIN_CONTENT_ANCHORS = 2
 _CONTENT_KINDS = ("headline", "lead", "paragraph", "caption")
 _SLUG_SAME_TITLE = 0.8
 _TITLE_MIN_COVERAGE = 0.3
+_TITLE_SLUG_SHARE = 0.5
+_CAPTION_REACH = 2
+_CAPTION_MARGIN = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,8 @@ def residue_pairs(page: Page, *, lexicon: Lexicon | None = None) -> list[Aligned
         best = _best_match(item, french, weights, lex)
         if headline is not None and item.unit.segments in titles:
             best = _prefer_headline(item, best, headline, weights, lex)
+        elif item.unit.kind == "caption":
+            best = _neighbour_caption(item, page, best, weights, lex) or best
         if best is not None:
             pairs.append(best)
     _inherit_title_pairs(pairs, items)
@@ -111,23 +116,30 @@ def residue_pairs(page: Page, *, lexicon: Lexicon | None = None) -> list[Aligned
 def page_pairs(
     vi_page: Page, fr_page: Page, *, lexicon: Lexicon | None = None
 ) -> list[AlignedPair]:
-    """Pairs between a Vietnamese page and its French version: headline, lead, body."""
+    """Pairs between a Vietnamese page and its French version: headline, lead, body.
+
+    The headlines pair; when the Vietnamese page shows no headline, the line that the French
+    page's ``Source:`` slug spells stands in for it. The Vietnamese lead pairs with the French
+    line that says the most of what it says among the French lead and the first body lines:
+    a French lead is often a new summary, and the lead's translation comes later. The rest of
+    the body is aligned in order (:func:`aligner.beads.align`).
+    """
     lex = default_lexicon() if lexicon is None else lexicon
     pairs: list[AlignedPair] = []
-    for kind in ("headline", "lead"):
-        vi_seg = next((s for s in vi_page.segments if s.kind == kind and s.lang == "vi"), None)
-        fr_seg = next((s for s in fr_page.segments if s.kind == kind and s.lang == "fr"), None)
-        if vi_seg is not None and fr_seg is not None:
-            vi_unit, fr_unit = _segment_unit(vi_seg), _segment_unit(fr_seg)
-            shared = _shared(
-                _Candidate(vi_unit, anchors(vi_seg.text, "vi", lex)),
-                _Candidate(fr_unit, anchors(fr_seg.text, "fr", lex)),
-                {},
-                lex,
-            )
-            pairs.append(AlignedPair(vi_unit, fr_unit, 1.0, shared, "cross-page", fr_seg.text))
+    vi_head = _first(vi_page, "headline", "vi") or _spelled_by_slug(vi_page, fr_page.meta)
+    fr_head = _first(fr_page, "headline", "fr")
+    if vi_head is not None and fr_head is not None:
+        pairs.append(_segment_pair(vi_head, fr_head, lex))
+    used_fr: set[int] = set()
+    vi_lead = _first(vi_page, "lead", "vi")
+    if vi_lead is not None:
+        fr_lead = _lead_counterpart(vi_lead, fr_page, lex)
+        if fr_lead is not None:
+            pairs.append(_segment_pair(vi_lead, fr_lead, lex))
+            if fr_lead.kind != "lead":
+                used_fr.add(fr_lead.idx)
     vi_body = _body_sentences(vi_page, "vi")
-    fr_body = _body_sentences(fr_page, "fr")
+    fr_body = [u for u in _body_sentences(fr_page, "fr") if u.segments[0] not in used_fr]
     beads = align(
         [u.text for u in vi_body],
         [u.text for u in fr_body],
@@ -149,6 +161,60 @@ def page_pairs(
         )
         pairs.append(AlignedPair(vi_unit, fr_unit, bead.score, shared, "cross-page", fr_unit.text))
     return pairs
+
+
+_LEAD_SEARCH_LINES = 6
+_MIN_LEAD_SIMILARITY = 0.15
+
+
+def _first(page: Page, kind: str, lang: str) -> Segment | None:
+    return next((s for s in page.segments if s.kind == kind and s.lang == lang), None)
+
+
+def _spelled_by_slug(vi_page: Page, fr_meta: PageMeta) -> Segment | None:
+    """The Vietnamese line (before the body gets long) that the French page's slug spells."""
+    slug_words = set(fr_meta.slug_words)
+    if not slug_words:
+        return None
+    best, best_share = None, _TITLE_SLUG_SHARE
+    for seg in vi_page.segments[: _LEAD_SEARCH_LINES * 2]:
+        folded = words(fold(seg.text))
+        if seg.lang != "vi" or not folded:
+            continue
+        share = sum(w in slug_words for w in folded) / max(len(folded), len(slug_words))
+        if share > best_share:
+            best, best_share = seg, share
+    return best
+
+
+def _similarity(vi_text: str, fr_text: str, lex: Lexicon) -> float:
+    """Dice overlap of the two texts' content anchors (concepts, names, numbers)."""
+    a = {x for x in anchors(vi_text, "vi", lex) if not x.startswith("p:")}
+    b = {x for x in anchors(fr_text, "fr", lex) if not x.startswith("p:")}
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _lead_counterpart(vi_lead: Segment, fr_page: Page, lex: Lexicon) -> Segment | None:
+    candidates = [
+        s for s in fr_page.segments if s.lang == "fr" and s.kind in ("lead", "paragraph")
+    ][:_LEAD_SEARCH_LINES]
+    scored = [(_similarity(vi_lead.text, s.text, lex), -s.idx, s) for s in candidates]
+    if not scored:
+        return None
+    score, _, best = max(scored, key=lambda t: (t[0], t[1]))
+    return best if score >= _MIN_LEAD_SIMILARITY else None
+
+
+def _segment_pair(vi_seg: Segment, fr_seg: Segment, lex: Lexicon) -> AlignedPair:
+    vi_unit, fr_unit = _segment_unit(vi_seg), _segment_unit(fr_seg)
+    shared = _shared(
+        _Candidate(vi_unit, anchors(vi_seg.text, "vi", lex)),
+        _Candidate(fr_unit, anchors(fr_seg.text, "fr", lex)),
+        {},
+        lex,
+    )
+    score = round(_similarity(vi_seg.text, fr_seg.text, lex), 4)
+    return AlignedPair(vi_unit, fr_unit, score, shared, "cross-page", fr_seg.text)
 
 
 # --- residue -------------------------------------------------------------------------------
@@ -304,6 +370,43 @@ def _best_match(
         "residue",
         _focus(cand.unit.text, evidence, lex),
     )
+
+
+def _neighbour_caption(
+    item: _Candidate,
+    page: Page,
+    best: AlignedPair | None,
+    weights: dict[str, float],
+    lex: Lexicon,
+) -> AlignedPair | None:
+    """The French caption of the same photo: on the genre's pages the Vietnamese alt text sits
+    next to it (glued on one line, or the line before or after). The nearest French caption
+    within :data:`_CAPTION_REACH` segments wins when it shares an anchor with the alt text or
+    stands right beside it."""
+    at = item.unit.segments[0]
+    near = [
+        s
+        for s in page.segments
+        if s.kind == "caption" and s.lang == "fr" and 0 < abs(s.idx - at) <= _CAPTION_REACH
+    ]
+    if not near:
+        return None
+    seg = min(near, key=lambda s: (abs(s.idx - at), s.idx < at))
+    text = seg.base_text or seg.text
+    unit = Unit(text, "fr", "caption", (seg.idx,), (seg.line,), seg.start, seg.start + len(text))
+    cand = _Candidate(unit, anchors(text, "fr", lex))
+    evidence = _shared(item, cand, weights, lex)
+    if best is not None and best.fr.segments == unit.segments:
+        return best
+    if not evidence and abs(seg.idx - at) > 1:
+        return None
+    own = sum(_anchor_weight(a, weights) for a in item.anchors) or 1.0
+    theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
+    matched = sum(e.weight for e in evidence)
+    score = 2 * matched / (own + theirs)
+    if best is not None and best.score > 2 * score + _CAPTION_MARGIN:
+        return best
+    return AlignedPair(item.unit, unit, round(score, 4), evidence, "residue", text)
 
 
 def _title_like(page: Page, items: Sequence[_Candidate]) -> set[tuple[int, ...]]:

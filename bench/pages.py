@@ -33,7 +33,7 @@ from bench.scoring import (
     score_pairs,
     score_segments,
 )
-from train.labeller import train
+from train.labeller import SEED_WEIGHT, train
 
 Row = dict[str, Tally]
 MEASURES = ("lang", "kind", "split", "pairs", "cross")
@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
         per_site = {}
         for site in sites:
             held = [p for p in corpus if p.site == site]
-            model = Labeller(train([p for p in corpus if p.site != site] + seeds))
+            model = Labeller(train([p for p in corpus if p.site != site] + seeds * SEED_WEIGHT))
             row = run(held, model, corpus)
             per_site[site] = (row, len(held))
             for m in MEASURES:
