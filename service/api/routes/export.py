@@ -9,10 +9,17 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from aligner import KINDS
+from service.api.schemas import MAX_ID, ErrorOut, IdPath, OffsetQuery
 from service.errors import BadInputError
-from service.schemas import MAX_ID, ErrorOut, IdPath, OffsetQuery
-from service.tmx import TmxWriter
-from service.units import UNIT_LANGS, ExportUnit, UnitFilter, iter_units, to_tmx, tool_version
+from service.export.tmx import TmxWriter
+from service.export.units import (
+    UNIT_LANGS,
+    ExportUnit,
+    UnitFilter,
+    iter_units,
+    to_tmx,
+    tool_version,
+)
 
 router = APIRouter(tags=["export"])
 

@@ -21,11 +21,11 @@ from glossary.matching import find_terms
 from glossary.tables import read_table, write_table
 from glossary.tbx import read_tbx, write_tbx
 from glossary.versions import GlossaryDiff, diff
-from service.documents import DocumentStore
-from service.engine import ArgosEngine, NoRouteError
+from service.api.schemas import MAX_ID, ErrorOut, GlossaryName, IdPath, VersionQuery
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
-from service.glossaries import GlossaryStore, Proposal, etag
-from service.schemas import MAX_ID, ErrorOut, GlossaryName, IdPath, VersionQuery
+from service.mt.engine import ArgosEngine, NoRouteError
+from service.store.documents import DocumentStore
+from service.store.glossaries import GlossaryStore, Proposal, etag
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such glossary, version or proposal"}
@@ -40,7 +40,7 @@ _CHANGE: dict[int | str, dict[str, Any]] = {
 }
 router = APIRouter(tags=["glossary"], responses=_NOT_FOUND)
 IMPACT_LIMIT = 200
-REVIEW_PAGE = Path(__file__).parent / "static" / "review.html"
+REVIEW_PAGE = Path(__file__).parents[2] / "web" / "static" / "review.html"
 
 
 def _store(request: Request) -> GlossaryStore:

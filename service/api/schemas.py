@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aligner import Page
 from aligner.pairs import AlignedPair
-from service.documents import DocumentSummary, StoredDocument
-from service.translations import SegmentTranslation
+from service.mt.translations import SegmentTranslation
+from service.store.documents import DocumentSummary, StoredDocument
 
 MAX_ID = 2**63 - 1
 """Ids, versions and offsets are stored as 64-bit integers: larger values are refused (422)."""

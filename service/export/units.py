@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from importlib.metadata import version
 
 from aligner.pairs import AlignedPair
-from service.db import TranslationRow
-from service.documents import DocumentStore, StoredDocument
-from service.tmx import TmxUnit, TmxVariant
-from service.translations import TranslationStore
+from service.export.tmx import TmxUnit, TmxVariant
+from service.mt.translations import TranslationStore
+from service.store.db import TranslationRow
+from service.store.documents import DocumentStore, StoredDocument
 
 UNIT_LANGS = ("fr", "vi", "en")
 

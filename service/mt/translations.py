@@ -13,9 +13,9 @@ from sqlalchemy.orm import sessionmaker
 
 from glossary import Glossary
 from glossary.enforcement import enforce
-from service.db import DocumentRow, TranslationRow, writer
-from service.documents import DocumentStore
-from service.engine import Translated, TranslationEngine
+from service.mt.engine import Translated, TranslationEngine
+from service.store.db import DocumentRow, TranslationRow, writer
+from service.store.documents import DocumentStore
 
 TRANSLATED_LANGS = ("fr", "vi", "en")
 

@@ -17,12 +17,12 @@ from starlette.concurrency import run_in_threadpool
 from aligner.langid import identify
 from glossary import Glossary
 from glossary.enforcement import Enforced, enforce
-from service.access import GuardDep
-from service.engine import LANGUAGE_NAMES, ArgosEngine, NoRouteError, Translated
+from service.api.access import GuardDep
+from service.api.params import TranslateRequestError, request_params
+from service.api.schemas import MAX_ID
 from service.errors import ServiceError
-from service.markup import translate_html
-from service.params import TranslateRequestError, request_params
-from service.schemas import MAX_ID
+from service.mt.engine import LANGUAGE_NAMES, ArgosEngine, NoRouteError, Translated
+from service.mt.markup import translate_html
 from service.textcheck import text_problem
 
 

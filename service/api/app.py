@@ -20,20 +20,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aligner.sentences import split as split_sentences
 from glossary.tsv import shipped
-from service.access import RateLimitedError, guard
-from service.alignment import align_sentences
-from service.bodylimit import BodyLimitMiddleware
-from service.db import make_engine, migrate
-from service.documents import DocumentStore
-from service.engine import ArgosEngine
-from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
-from service.export_routes import router as export_router
-from service.glossaries import GlossaryStore
-from service.glossary_routes import router as glossary_router
-from service.ingest import decode_page, ingest_text
-from service.keys import KeyStore
-from service.limits import RateLimiter
-from service.schemas import (
+from service.align.alignment import align_sentences
+from service.align.ingest import decode_page, ingest_text
+from service.api.access import RateLimitedError, guard
+from service.api.bodylimit import BodyLimitMiddleware
+from service.api.limits import RateLimiter
+from service.api.routes.export import router as export_router
+from service.api.routes.glossaries import router as glossary_router
+from service.api.routes.translate import router as translation_router
+from service.api.schemas import (
     AlignIn,
     AlignmentsOut,
     AlignOut,
@@ -53,10 +48,15 @@ from service.schemas import (
     segment_translation_out,
     summary_out,
 )
+from service.errors import BadInputError, ServiceError, TooLargeError, UnsupportedMediaError
+from service.mt.engine import ArgosEngine
+from service.mt.translations import TranslationStore, translate_document
 from service.settings import Settings
+from service.store.db import make_engine, migrate
+from service.store.documents import DocumentStore
+from service.store.glossaries import GlossaryStore
+from service.store.keys import KeyStore
 from service.textcheck import text_problem
-from service.translation_routes import router as translation_router
-from service.translations import TranslationStore, translate_document
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 _ACCESS_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut, "description": "Malformed body (bad Content-Length, multipart)"},
-    401: {"model": ErrorOut, "description": "An API key is needed (see service.access)"},
+    401: {"model": ErrorOut, "description": "An API key is needed (see service.api.access)"},
     403: {"model": ErrorOut, "description": "Unknown or revoked API key"},
     413: {"model": ErrorOut, "description": "Request body over the size limit"},
     429: {

@@ -21,9 +21,9 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from service.api.params import request_params
 from service.errors import ServiceError
-from service.keys import ApiKey
-from service.params import request_params
+from service.store.keys import ApiKey
 
 
 class Access(StrEnum):
