@@ -194,7 +194,7 @@ def ingest_cmd(
     from tqdm import tqdm  # noqa: PLC0415
 
     from service.align.ingest import ingest_files  # noqa: PLC0415
-    from service.api.app import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     settings = _settings()
     try:
@@ -265,7 +265,7 @@ def models_install(
 @models_app.command("list")
 def models_list() -> None:
     """Installed packages: code, language pair, version."""
-    from service.mt.engine import ArgosEngine  # noqa: PLC0415
+    from service.mt.argos import ArgosEngine  # noqa: PLC0415
 
     settings = _settings()
     engine = ArgosEngine(settings.resolved_packages_dir(), settings.data_dir / "argos")
@@ -299,7 +299,7 @@ def translate_cmd(
     """Translate the French and Vietnamese segments of stored documents; store the results."""
     from tqdm import tqdm  # noqa: PLC0415
 
-    from service.api.app import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
     from service.mt.translations import translate_document  # noqa: PLC0415
 
     settings = _settings()
@@ -353,7 +353,7 @@ GLOSSARY = "vn-government-news"
 @glossary_app.command("list")
 def glossary_list() -> None:
     """Glossaries with their current version and open proposals."""
-    from service.api.app import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     services = build_services(_settings())
     try:
@@ -379,7 +379,7 @@ def glossary_import(
     note: Annotated[str, typer.Option(help="Why the change")] = "",
 ) -> None:
     """Propose the file's content as the glossary's next version (review before it is live)."""
-    from service.api.app import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
     from service.api.routes.glossaries import parse_upload  # noqa: PLC0415
     from service.store.glossaries import etag  # noqa: PLC0415
 
@@ -416,7 +416,7 @@ def glossary_approve(
     name: Annotated[str, typer.Option(help="Glossary")] = GLOSSARY,
 ) -> None:
     """Approve a proposal: it becomes the glossary's next version."""
-    from service.api.app import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
     from service.store.glossaries import etag  # noqa: PLC0415
 
     services = build_services(_settings())
@@ -440,7 +440,7 @@ def glossary_export(
     """Write a glossary version as CSV, TSV or TBX-Basic."""
     from glossary.tables import write_table  # noqa: PLC0415
     from glossary.tbx import write_tbx  # noqa: PLC0415
-    from service.api.app import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     if fmt not in ("csv", "tsv", "tbx"):
         _fail(f"--format {fmt!r}: use csv, tsv or tbx", 2)
@@ -543,10 +543,14 @@ def export_tmx_cmd(
     langs: Annotated[str, typer.Option(help="Languages among fr,vi,en")] = "fr,vi,en",
 ) -> None:
     """Write aligned fr/vi/en units as TMX 1.4b (streamed; English marked as MT)."""
-    from service.api.app import build_services  # noqa: PLC0415
-    from service.api.routes.export import unit_filter  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
     from service.export.tmx import TmxUnit, TmxWriter  # noqa: PLC0415
-    from service.export.units import iter_units, to_tmx, tool_version  # noqa: PLC0415
+    from service.export.units import (  # noqa: PLC0415
+        iter_units,
+        to_tmx,
+        tool_version,
+        unit_filter,
+    )
 
     services = build_services(_settings())
     try:
@@ -588,7 +592,8 @@ def serve_cmd(
     import uvicorn  # noqa: PLC0415
 
     from service.align.ingest import ingest_files  # noqa: PLC0415
-    from service.api.app import build_services, create_app  # noqa: PLC0415
+    from service.api.app import create_app  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     settings = _settings(host=host, port=port, seeds_dir=seeds)
     services = build_services(settings)

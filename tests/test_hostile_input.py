@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from service.api.app import create_app
-from service.mt.engine import split_long
+from service.mt.argos import split_long
 from service.mt.packages import install_file
 from service.settings import Settings
 from tests.conftest import ROOT

@@ -17,7 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
-from service.mt.engine import ArgosEngine, NoRouteError, RuleSentencizer
+from service.mt.argos import ArgosEngine, RuleSentencizer
+from service.mt.engine import NoRouteError
 from service.mt.packages import PackageError, check_package, install_file, remove
 from service.settings import Settings
 from tests.conftest import ROOT

@@ -1,0 +1,403 @@
+"""The Argos engine: :class:`TranslationEngine` on argostranslate and CTranslate2.
+
+``ArgosEngine`` finds packages with argostranslate's own discovery in a folder under
+``TRIGLOT_DATA_DIR``, tokenises with each package's tokenizer, and decodes with the package's
+CTranslate2 model using argostranslate's decoding options (target prefix, beam 4, length
+penalty 0.2, unknowns replaced), but batched across segments and with hooks for forced
+decoding. Offline by construction: argostranslate's XDG folders point under the data folder
+before its first import, no package index is ever contacted, and sentences are split by the
+package's own MiniSBD model when it ships one, otherwise by Triglot's rule-based splitter
+(argostranslate would download a MiniSBD model from the network).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from aligner.sentences import split as split_sentences
+from service.mt.batcher import Batcher, DecodeJob
+from service.mt.engine import Forced, NoRouteError, PackageInfo, Provenance, Translated
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    layout: list[list[list[int]]]  # text -> paragraph -> positions of its sentences' pieces
+    job: DecodeJob
+
+
+@dataclass
+class _Loaded:
+    info: PackageInfo
+    package: Any  # argostranslate.package.Package
+    sentencizer: Any
+    translator: Any = None  # ctranslate2.Translator, created on first use
+    batcher: Batcher | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def prepare_argos_environment(argos_home: Path, packages_dir: Path) -> None:
+    """Point argostranslate's folders under ``argos_home`` before it is first imported.
+
+    argostranslate reads its settings and creates its folders when imported; after that its
+    module globals are set directly, so one process can serve one data folder at a time.
+    """
+    for sub in ("data", "config", "cache"):
+        (argos_home / sub).mkdir(parents=True, exist_ok=True)
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["XDG_DATA_HOME"] = str(argos_home / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(argos_home / "config")
+    os.environ["XDG_CACHE_HOME"] = str(argos_home / "cache")
+    os.environ["ARGOS_PACKAGES_DIR"] = str(packages_dir)
+    os.environ.setdefault("ARGOS_DEVICE_TYPE", "cpu")
+    from argostranslate import settings  # noqa: PLC0415
+
+    settings.package_data_dir = packages_dir
+    settings.package_dirs = [packages_dir]
+
+
+class RuleSentencizer:
+    """argostranslate's sentence-splitter interface over :mod:`aligner.sentences`."""
+
+    def split_sentences(self, text: str) -> list[str]:
+        return split_sentences(text) or [text]
+
+    def __str__(self) -> str:
+        return "TriglotRuleSentencizer"
+
+
+class ArgosEngine:
+    """Translation with installed Argos packages (see the module docstring)."""
+
+    def __init__(
+        self,
+        packages_dir: Path,
+        argos_home: Path,
+        *,
+        compute_type: str = "default",
+        inter_threads: int = 1,
+        intra_threads: int = 1,
+        beam_size: int = 4,
+    ) -> None:
+        self.packages_dir = packages_dir
+        self.argos_home = argos_home
+        self.compute_type = compute_type
+        self.inter_threads = inter_threads
+        self.intra_threads = intra_threads
+        self.beam_size = beam_size
+        self._loaded: dict[tuple[str, str], _Loaded] | None = None
+        self._pairs: frozenset[tuple[str, str]] | None = None
+        self._lock = threading.Lock()
+
+    @functools.cached_property
+    def name(self) -> str:
+        """Engine and versions, for provenance (read once: package metadata is slow)."""
+        return (
+            f"argostranslate {version('argos-translate-lt')} / ctranslate2 {version('ctranslate2')}"
+        )
+
+    # --- packages ---------------------------------------------------------------------------
+
+    def _load(self) -> dict[tuple[str, str], _Loaded]:
+        with self._lock:
+            if self._loaded is None:
+                prepare_argos_environment(self.argos_home, self.packages_dir)
+                from argostranslate import package as argos_package  # noqa: PLC0415
+
+                loaded: dict[tuple[str, str], _Loaded] = {}
+                for pkg in argos_package.get_installed_packages(path=[self.packages_dir]):
+                    if getattr(pkg, "type", "translate") != "translate":
+                        continue
+                    info = PackageInfo(
+                        code=pkg.package_path.name,
+                        src_lang=pkg.from_code,
+                        tgt_lang=pkg.to_code,
+                        src_name=pkg.from_name,
+                        tgt_name=pkg.to_name,
+                        version=str(pkg.package_version),
+                        name=getattr(pkg, "name", pkg.package_path.name),
+                        path=pkg.package_path,
+                    )
+                    loaded[pkg.from_code, pkg.to_code] = _Loaded(info, pkg, _sentencizer(pkg))
+                self._loaded = loaded
+            return self._loaded
+
+    def packages(self) -> list[PackageInfo]:
+        return sorted((p.info for p in self._load().values()), key=lambda i: i.code)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        loaded = self._load()
+        with self._lock:
+            if self._pairs is None:
+                direct = set(loaded)
+                pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
+                self._pairs = frozenset(direct | pivoted)
+            return set(self._pairs)
+
+    def reload(self) -> None:
+        with self._lock:
+            for loaded in (self._loaded or {}).values():
+                if loaded.batcher is not None:
+                    loaded.batcher.close()
+            self._loaded = None
+            self._pairs = None
+
+    def route(self, src_lang: str, tgt_lang: str) -> list[_Loaded]:
+        """The packages to chain from ``src_lang`` to ``tgt_lang``: one, or two through a
+        middle language; :class:`NoRouteError` names the pair and how to install one."""
+        loaded = self._load()
+        if (src_lang, tgt_lang) in loaded:
+            return [loaded[src_lang, tgt_lang]]
+        for (a, mid), first in sorted(loaded.items()):
+            if a == src_lang and (mid, tgt_lang) in loaded:
+                return [first, loaded[mid, tgt_lang]]
+        installed = ", ".join(f"{a}->{b}" for a, b in sorted(loaded)) or "none"
+        raise NoRouteError(
+            f"no translation package for {src_lang}->{tgt_lang} (installed: {installed}); "
+            f"install one with `triglot models install FILE.argosmodel` or "
+            f"`triglot models install --index URL {src_lang} {tgt_lang}`"
+        )
+
+    # --- translation ------------------------------------------------------------------------
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        *,
+        src_lang: str,
+        tgt_lang: str,
+        alternatives: int = 0,
+    ) -> list[Translated]:
+        """Translate each text (paragraphs kept: one per line); ``alternatives`` extra
+        hypotheses per text come from the beam (for a pivot, from the last step)."""
+        if src_lang == tgt_lang:
+            prov = Provenance(self.name, ())
+            return [Translated(t, (), prov) for t in texts]
+        route = self.route(src_lang, tgt_lang)
+        current: list[list[str]] = [[t] for t in texts]
+        for step, loaded in enumerate(route):
+            last = step == len(route) - 1
+            n_hyp = 1 + alternatives if last else 1
+            current = self.translate_with(loaded, [c[0] for c in current], num_hypotheses=n_hyp)
+        return self._translated(route, current)
+
+    def _translated(self, route: list[_Loaded], current: list[list[str]]) -> list[Translated]:
+        provenance = Provenance(
+            engine=self.name,
+            packages=tuple(r.info.label for r in route),
+            pivot=route[0].info.tgt_lang if len(route) > 1 else None,
+        )
+        out = []
+        for hyps in current:
+            alts = tuple(dict.fromkeys(h for h in hyps[1:] if h != hyps[0]))
+            out.append(Translated(hyps[0], alts, provenance))
+        return out
+
+    def force(self, text: str, prefix: str, *, src_lang: str, tgt_lang: str) -> str | None:
+        """Translate a one-sentence ``text`` continuing from the target ``prefix`` (forced
+        decoding through CTranslate2's target_prefix). None when the text has several
+        sentences or the route needs a pivot: the prefix would not sit in one decode."""
+        route = self.route(src_lang, tgt_lang)
+        if len(route) != 1 or "\n" in text:
+            return None
+        loaded = route[0]
+        if len(loaded.sentencizer.split_sentences(text)) != 1:
+            return None
+        tokens = tuple(loaded.package.tokenizer.encode(prefix))
+        [hyps] = self.translate_with(loaded, [text], forced={(0, 0, 0): Forced(tokens)})
+        return hyps[0]
+
+    def translate_with(
+        self,
+        loaded: _Loaded,
+        texts: Sequence[str],
+        *,
+        num_hypotheses: int = 1,
+        forced: dict[tuple[int, int, int], Forced] | None = None,
+    ) -> list[list[str]]:
+        """Hypotheses for each text through one package, all sentences in one batch.
+
+        ``forced`` maps (text, paragraph, sentence) indices to a target prefix to continue
+        from. Returns, per text, ``num_hypotheses`` strings (best first).
+        """
+        plan = self._plan(loaded, texts, num_hypotheses, forced)
+        future = self._batcher(loaded).enqueue(plan.job) if plan.job.batch else None
+        return self._finish(loaded, plan, future.result() if future else [])
+
+    async def translate_async(
+        self,
+        texts: Sequence[str],
+        *,
+        src_lang: str,
+        tgt_lang: str,
+        alternatives: int = 0,
+    ) -> list[Translated]:
+        """:meth:`translate` for the event loop: the decode is awaited, no thread waits on
+        it. Tokenising runs on the loop (tens of microseconds per sentence)."""
+        if src_lang == tgt_lang:
+            return self.translate(texts, src_lang=src_lang, tgt_lang=tgt_lang)
+        route = self.route(src_lang, tgt_lang)
+        current: list[list[str]] = [[t] for t in texts]
+        for step, loaded in enumerate(route):
+            n_hyp = 1 + alternatives if step == len(route) - 1 else 1
+            plan = self._plan(loaded, [c[0] for c in current], n_hyp, None)
+            results: list[Any] = []
+            if plan.job.batch:
+                results = await asyncio.wrap_future(self._batcher(loaded).enqueue(plan.job))
+            current = self._finish(loaded, plan, results)
+        return self._translated(route, current)
+
+    def _plan(
+        self,
+        loaded: _Loaded,
+        texts: Sequence[str],
+        num_hypotheses: int,
+        forced: dict[tuple[int, int, int], Forced] | None,
+    ) -> _Plan:
+        """Split into paragraphs and sentences, tokenise, and lay out one batch."""
+        pkg = loaded.package
+        layout: list[list[list[int]]] = []  # text -> paragraph -> sentence batch positions
+        batch: list[list[str]] = []
+        prefixes: list[list[str] | None] = []
+        for t_idx, text in enumerate(texts):
+            paragraphs = []
+            for p_idx, paragraph in enumerate(text.split("\n")):
+                positions = []
+                sentences = (
+                    loaded.sentencizer.split_sentences(paragraph) if paragraph.strip() else []
+                )
+                for s_idx, sentence in enumerate(sentences):
+                    pieces = split_long(pkg.tokenizer.encode(sentence), MAX_SENTENCE_TOKENS)
+                    for k, piece in enumerate(pieces):
+                        positions.append(len(batch))
+                        batch.append(piece)
+                        prefix = [pkg.target_prefix] if pkg.target_prefix else []
+                        if k == 0 and forced and (t_idx, p_idx, s_idx) in forced:
+                            prefix = prefix + list(forced[t_idx, p_idx, s_idx].prefix)
+                        prefixes.append(prefix or None)
+                paragraphs.append(positions)
+            layout.append(paragraphs)
+        return _Plan(layout, DecodeJob(batch, prefixes, num_hypotheses))
+
+    def _finish(self, loaded: _Loaded, plan: _Plan, results: list[Any]) -> list[list[str]]:
+        """Per text, its hypotheses: sentences detokenised and joined, paragraphs kept."""
+        out: list[list[str]] = []
+        for paragraphs in plan.layout:
+            hyps = []
+            for h in range(plan.job.num_hypotheses):
+                texts_h = []
+                for positions in paragraphs:
+                    tokens: list[str] = []
+                    for pos in positions:
+                        hyp_list = results[pos].hypotheses
+                        tokens.extend(hyp_list[min(h, len(hyp_list) - 1)])
+                    texts_h.append(self._detokenize(loaded.package, tokens) if positions else "")
+                hyps.append("\n".join(texts_h))
+            out.append(hyps)
+        return out
+
+    def _batcher(self, loaded: _Loaded) -> Batcher:
+        with loaded.lock:
+            if loaded.batcher is None:
+                loaded.batcher = Batcher(
+                    lambda batch, prefixes, n: self._decode(loaded, batch, prefixes, n),
+                    workers=self.inter_threads,
+                )
+            return loaded.batcher
+
+    def _decode(
+        self,
+        loaded: _Loaded,
+        batch: list[list[str]],
+        prefixes: list[list[str] | None],
+        num_hypotheses: int,
+    ) -> list[Any]:
+        translator = self._translator(loaded)
+        use_prefix = any(p is not None for p in prefixes)
+        return list(
+            translator.translate_batch(
+                batch,
+                target_prefix=prefixes if use_prefix else None,
+                replace_unknowns=True,
+                max_batch_size=1024,
+                batch_type="tokens",
+                beam_size=max(num_hypotheses, self.beam_size),
+                num_hypotheses=num_hypotheses,
+                length_penalty=0.2,
+                return_scores=True,
+            )
+        )
+
+    def _translator(self, loaded: _Loaded) -> Any:
+        with loaded.lock:
+            if loaded.translator is None:
+                import ctranslate2  # noqa: PLC0415
+
+                loaded.translator = ctranslate2.Translator(
+                    str(loaded.info.path / "model"),
+                    device="cpu",
+                    compute_type=self.compute_type,
+                    inter_threads=self.inter_threads,
+                    intra_threads=self.intra_threads,
+                )
+                log.info("loaded %s (%s)", loaded.info.label, self.compute_type)
+            return loaded.translator
+
+    @staticmethod
+    def _detokenize(pkg: Any, tokens: list[str]) -> str:
+        value = str(pkg.tokenizer.decode(tokens))
+        if pkg.target_prefix and value.startswith(pkg.target_prefix):
+            value = value[len(pkg.target_prefix) :]
+        return value[1:] if value.startswith(" ") else value
+
+
+MAX_SENTENCE_TOKENS = 200
+"""Longest token sequence decoded at once. Longer "sentences" (a list without full stops, a
+table flattened to one line) are decoded in pieces: a model has a maximum input length
+(CTranslate2 cuts inputs at 1024 tokens, some models' position encodings stop at 512) and
+decodes at most 256 tokens by default, so one long input would be cut short or fail."""
+
+_BREAKS = frozenset(",;:)]}»”—–-")
+
+
+def split_long(tokens: list[str], limit: int) -> list[list[str]]:
+    """``tokens`` in consecutive pieces of at most ``limit`` tokens; a piece ends, by
+    preference, after punctuation that ends a clause, else at a word start (a SentencePiece
+    token beginning with ▁), else at the limit. The pieces concatenate to ``tokens``."""
+    if len(tokens) <= limit:
+        return [tokens]
+    pieces: list[list[str]] = []
+    start = 0
+    while len(tokens) - start > limit:
+        end = start + limit
+        floor = start + limit // 2
+        cut = next(
+            (i + 1 for i in range(end - 1, floor, -1) if tokens[i].lstrip("▁")[-1:] in _BREAKS),
+            None,
+        )
+        if cut is None:
+            cut = next((i for i in range(end, floor, -1) if tokens[i].startswith("▁")), end)
+        pieces.append(tokens[start:cut])
+        start = cut
+    pieces.append(tokens[start:])
+    return pieces
+
+
+def _sentencizer(pkg: Any) -> Any:
+    """The package's own MiniSBD model if it ships one, else Triglot's rule-based splitter."""
+    minisbd = pkg.package_path / "minisbd"
+    if minisbd.is_dir() and any(f.suffix == ".onnx" for f in minisbd.iterdir()):
+        from argostranslate.sbd import MiniSBDSentencizer  # noqa: PLC0415
+
+        return MiniSBDSentencizer(pkg)
+    return RuleSentencizer()
