@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.tmx import TmxUnit, TmxVariant, TmxWriter
+from service.export.tmx import TmxUnit, TmxVariant, TmxWriter
 
 FR = "Le Premier ministre Pham Minh Chinh a reçu {} délégués de la Convention de Hanoï."
 VI = "Thủ tướng Phạm Minh Chính đã tiếp {} đại biểu của Công ước Hà Nội."

@@ -19,13 +19,13 @@ from pydantic import ValidationError
 
 from aligner import AlignerError, analyze
 from aligner.pairs import page_pairs, residue_pairs
+from service.align.ingest import collect_pages, decode_page
+from service.api.schemas import analysis_out, pair_out
 from service.errors import BadInputError, ServiceError
-from service.ingest import collect_pages, decode_page
-from service.schemas import analysis_out, pair_out
 from service.settings import Settings
 
 if TYPE_CHECKING:
-    from service.keys import KeyStore
+    from service.store.keys import KeyStore
 
 EXIT_SOME_FAILED = 1
 EXIT_DATAERR = 65
@@ -150,7 +150,7 @@ def align_cmd(
 ) -> None:
     """Align two documents sentence by sentence; print one bead per line, Vecalign style:
     [0,1]:[0]:0.873 (source lines 0 and 1 with target line 0; [5]:[] is unmatched)."""
-    from service.alignment import align_sentences  # noqa: PLC0415
+    from service.align.alignment import align_sentences  # noqa: PLC0415
 
     settings = _settings()
     src, tgt = (  # one sentence per line
@@ -193,8 +193,8 @@ def ingest_cmd(
     """Analyse pages and store them in the database (each page whole or not at all)."""
     from tqdm import tqdm  # noqa: PLC0415
 
-    from service.api import build_services  # noqa: PLC0415
-    from service.ingest import ingest_files  # noqa: PLC0415
+    from service.align.ingest import ingest_files  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     settings = _settings()
     try:
@@ -241,7 +241,7 @@ def models_install(
     index: Annotated[str | None, typer.Option(help="Argos package index URL")] = None,
 ) -> None:
     """Install a package file, or the SRC->TGT package of a package index."""
-    from service.packages import install_file, install_from_index  # noqa: PLC0415
+    from service.mt.packages import install_file, install_from_index  # noqa: PLC0415
 
     settings = _settings()
     packages_dir = settings.resolved_packages_dir()
@@ -265,7 +265,7 @@ def models_install(
 @models_app.command("list")
 def models_list() -> None:
     """Installed packages: code, language pair, version."""
-    from service.engine import ArgosEngine  # noqa: PLC0415
+    from service.mt.argos import ArgosEngine  # noqa: PLC0415
 
     settings = _settings()
     engine = ArgosEngine(settings.resolved_packages_dir(), settings.data_dir / "argos")
@@ -279,7 +279,7 @@ def models_list() -> None:
 @models_app.command("remove")
 def models_remove(code: Annotated[str, typer.Argument(help="Package code (see `list`)")]) -> None:
     """Remove an installed package."""
-    from service.packages import remove  # noqa: PLC0415
+    from service.mt.packages import remove  # noqa: PLC0415
 
     settings = _settings()
     try:
@@ -299,8 +299,8 @@ def translate_cmd(
     """Translate the French and Vietnamese segments of stored documents; store the results."""
     from tqdm import tqdm  # noqa: PLC0415
 
-    from service.api import build_services  # noqa: PLC0415
-    from service.translations import translate_document  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
+    from service.mt.translations import translate_document  # noqa: PLC0415
 
     settings = _settings()
     services = build_services(settings)
@@ -353,7 +353,7 @@ GLOSSARY = "vn-government-news"
 @glossary_app.command("list")
 def glossary_list() -> None:
     """Glossaries with their current version and open proposals."""
-    from service.api import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     services = build_services(_settings())
     try:
@@ -379,9 +379,9 @@ def glossary_import(
     note: Annotated[str, typer.Option(help="Why the change")] = "",
 ) -> None:
     """Propose the file's content as the glossary's next version (review before it is live)."""
-    from service.api import build_services  # noqa: PLC0415
-    from service.glossaries import etag  # noqa: PLC0415
-    from service.glossary_routes import parse_upload  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
+    from service.api.routes.glossaries import parse_upload  # noqa: PLC0415
+    from service.store.glossaries import etag  # noqa: PLC0415
 
     fmt = fmt or file.suffix.lstrip(".").lower()
     if fmt not in ("csv", "tsv", "tbx"):
@@ -416,8 +416,8 @@ def glossary_approve(
     name: Annotated[str, typer.Option(help="Glossary")] = GLOSSARY,
 ) -> None:
     """Approve a proposal: it becomes the glossary's next version."""
-    from service.api import build_services  # noqa: PLC0415
-    from service.glossaries import etag  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
+    from service.store.glossaries import etag  # noqa: PLC0415
 
     services = build_services(_settings())
     try:
@@ -440,7 +440,7 @@ def glossary_export(
     """Write a glossary version as CSV, TSV or TBX-Basic."""
     from glossary.tables import write_table  # noqa: PLC0415
     from glossary.tbx import write_tbx  # noqa: PLC0415
-    from service.api import build_services  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     if fmt not in ("csv", "tsv", "tbx"):
         _fail(f"--format {fmt!r}: use csv, tsv or tbx", 2)
@@ -475,8 +475,8 @@ app.add_typer(keys_app, name="keys")
 
 @contextmanager
 def _key_store() -> Iterator[KeyStore]:
-    from service.db import make_engine, migrate  # noqa: PLC0415
-    from service.keys import KeyStore  # noqa: PLC0415
+    from service.store.db import make_engine, migrate  # noqa: PLC0415
+    from service.store.keys import KeyStore  # noqa: PLC0415
 
     settings = _settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -543,10 +543,14 @@ def export_tmx_cmd(
     langs: Annotated[str, typer.Option(help="Languages among fr,vi,en")] = "fr,vi,en",
 ) -> None:
     """Write aligned fr/vi/en units as TMX 1.4b (streamed; English marked as MT)."""
-    from service.api import build_services  # noqa: PLC0415
-    from service.export_routes import unit_filter  # noqa: PLC0415
-    from service.tmx import TmxUnit, TmxWriter  # noqa: PLC0415
-    from service.units import iter_units, to_tmx, tool_version  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
+    from service.export.tmx import TmxUnit, TmxWriter  # noqa: PLC0415
+    from service.export.units import (  # noqa: PLC0415
+        iter_units,
+        to_tmx,
+        tool_version,
+        unit_filter,
+    )
 
     services = build_services(_settings())
     try:
@@ -587,8 +591,9 @@ def serve_cmd(
     """Run the HTTP service; an empty database first receives the seed pages."""
     import uvicorn  # noqa: PLC0415
 
-    from service.api import build_services, create_app  # noqa: PLC0415
-    from service.ingest import ingest_files  # noqa: PLC0415
+    from service.align.ingest import ingest_files  # noqa: PLC0415
+    from service.api.app import create_app  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
 
     settings = _settings(host=host, port=port, seeds_dir=seeds)
     services = build_services(settings)

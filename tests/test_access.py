@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from service.api import create_app
-from service.db import make_engine, migrate
+from service.api.app import create_app
+from service.api.limits import RateLimiter
 from service.errors import BadInputError, NotFoundError
-from service.keys import KeyExistsError, KeyStore
-from service.limits import RateLimiter
-from service.packages import install_file
+from service.mt.packages import install_file
 from service.settings import Settings
+from service.store.db import make_engine, migrate
+from service.store.keys import KeyExistsError, KeyStore
 from tests.conftest import MEKONG_EDIT, ROOT, SEEDS, TRIGLOT
 
 PAGE = (SEEDS / "004_606bed8f58cb9dd9.txt").read_text(encoding="utf-8")

@@ -1,9 +1,15 @@
-"""The pure packages stay pure: importing them pulls in no web, engine or database code."""
+"""The pure packages stay pure: importing them pulls in no web, engine or database code; and
+inside service/, imports go from the edge rooms (api, web, cli) down to the others, never back.
+"""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EDGE_MODULES = ("fastapi", "argostranslate", "sqlalchemy", "uvicorn", "ctranslate2", "service")
 
@@ -14,6 +20,123 @@ def test_pure_packages_import_no_edge_modules() -> None:
         "from aligner import analyze\n"
         "analyze('Titre\\n\\nUn paragraphe en français.\\n')\n"
         f"print(sorted(m for m in {EDGE_MODULES!r} if m in sys.modules))"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip() == "[]"
+
+
+# Rooms of service/, lowest first. A room may import its own modules, the base modules and the
+# rooms listed as below it; api, web and cli sit on top, nothing imports them but the CLI
+# (which starts the API) and the app factory (which mounts the web pages).
+SERVICE = ROOT / "service"
+BASE = {"settings", "errors", "textcheck"}
+ALLOWED: dict[str, set[str]] = {
+    "store": set(),
+    "mt": {"store"},
+    "export": {"store"},
+    "align": {"store"},
+    "web": {"store", "mt", "export", "align"},
+    "api": {"store", "mt", "export", "align", "web"},
+    "cli": {"store", "mt", "export", "align", "api"},
+}
+
+
+def _room(module: str) -> str | None:
+    """``service.store.db`` -> ``store``; ``service.errors`` -> ``errors``; others None."""
+    parts = module.split(".")
+    if parts[0] != "service" or len(parts) < 2:
+        return None
+    return parts[1]
+
+
+def _service_imports() -> dict[str, set[str]]:
+    """Each service module (dotted name) and the service modules it imports, wherever the
+    import stands (lazy imports in CLI commands count)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(SERVICE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module)
+        found[name] = {m for m in imported if m == "service" or m.startswith("service.")}
+    return found
+
+
+def test_service_rooms_import_downwards_only() -> None:
+    wrong = []
+    for module, imports in _service_imports().items():
+        room = _room(module)
+        if room is None:
+            continue
+        for target in imports:
+            other = _room(target)
+            if other is None or other == room or other in BASE:
+                continue
+            if room in BASE:
+                wrong.append(f"{module} -> {target} (base modules import no room)")
+            elif other not in ALLOWED.get(room, set()):
+                wrong.append(f"{module} -> {target}")
+    assert wrong == []
+
+
+def test_every_service_module_is_in_a_known_room() -> None:
+    rooms = {_room(m) for m in _service_imports()} - {None}
+    assert rooms <= BASE | set(ALLOWED), rooms - BASE - set(ALLOWED)
+
+
+def test_no_import_cycle_between_rooms() -> None:
+    graph: dict[str, set[str]] = {}
+    for module, imports in _service_imports().items():
+        room = _room(module)
+        if room is None:
+            continue
+        graph.setdefault(room, set()).update(
+            r for t in imports if (r := _room(t)) is not None and r != room
+        )
+    done: set[str] = set()
+
+    def visit(room: str, path: tuple[str, ...]) -> None:
+        assert room not in path, " -> ".join((*path, room))
+        if room in done:
+            return
+        for nxt in sorted(graph.get(room, ())):
+            visit(nxt, (*path, room))
+        done.add(room)
+
+    for room in sorted(graph):
+        visit(room, ())
+
+
+def test_no_import_cycle_between_service_modules() -> None:
+    graph = _service_imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module in done:
+            return
+        for nxt in sorted(graph.get(module, ())):
+            if nxt in graph and nxt != module:
+                visit(nxt, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+
+
+def test_lower_rooms_import_no_web_stack() -> None:
+    """The lower rooms stay usable without the edge: importing the stores, the engine module
+    and the exports pulls in no FastAPI."""
+    code = (
+        "import sys\n"
+        "import service.store.documents, service.mt.argos, service.export.units\n"
+        "import service.align.ingest, service.align.alignment\n"
+        "print(sorted(m for m in ('fastapi', 'starlette', 'service.api', 'service.web', "
+        "'service.cli') if m in sys.modules))"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "[]"

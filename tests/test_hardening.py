@@ -22,7 +22,7 @@ from aligner import analyze
 from glossary import Concept, Glossary, Term
 from glossary.jsonform import from_dict
 from glossary.tbx import write_tbx
-from service.db import make_engine
+from service.store.db import make_engine
 from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server
 
 
@@ -407,7 +407,7 @@ def test_concurrent_writes_of_the_same_document_and_translations(
 def test_sigkill_during_a_package_install_leaves_it_whole_or_absent(tmp_path: Path) -> None:
     """`triglot models install` killed at moments spread over a full run: afterwards the
     package is either absent or complete (it translates), never half extracted."""
-    from service.engine import ArgosEngine  # noqa: PLC0415
+    from service.mt.argos import ArgosEngine  # noqa: PLC0415
 
     fixture = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
     data = tmp_path / "data"

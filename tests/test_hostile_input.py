@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.api import create_app
-from service.engine import split_long
-from service.packages import install_file
+from service.api.app import create_app
+from service.mt.argos import split_long
+from service.mt.packages import install_file
 from service.settings import Settings
 from tests.conftest import ROOT
 from tests.test_glossary_tbx import BILLION_LAUGHS

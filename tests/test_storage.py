@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 
 from aligner import analyze
 from aligner.pairs import residue_pairs
-from service.db import Base, make_engine, migrate
-from service.documents import DocumentStore
 from service.errors import NotFoundError
+from service.store.db import Base, make_engine, migrate
+from service.store.documents import DocumentStore
 from tests.conftest import SEEDS
 
 

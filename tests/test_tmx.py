@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from service.api import create_app
-from service.packages import install_file
+from service.api.app import create_app
+from service.export.tmx import TmxUnit, TmxVariant, TmxWriter
+from service.mt.packages import install_file
 from service.settings import Settings
-from service.tmx import TmxUnit, TmxVariant, TmxWriter
 from tests.conftest import ROOT, SEEDS, SHARED, TRIGLOT
 
 DTD_PATH = SHARED / "eval" / "formats" / "tmx14.dtd"

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
-from service.engine import ArgosEngine, NoRouteError, RuleSentencizer
-from service.packages import PackageError, check_package, install_file, remove
+from service.api.app import create_app
+from service.mt.argos import ArgosEngine, RuleSentencizer
+from service.mt.engine import NoRouteError
+from service.mt.packages import PackageError, check_package, install_file, remove
 from service.settings import Settings
 from tests.conftest import ROOT
 
@@ -297,7 +298,7 @@ def index_url(tmp_path: Path) -> Iterator[str]:
 
 
 def test_install_from_a_loopback_index(index_url: str, tmp_path: Path) -> None:
-    from service.packages import PackageIndexError, install_from_index  # noqa: PLC0415
+    from service.mt.packages import PackageIndexError, install_from_index  # noqa: PLC0415
 
     target = tmp_path / "pk"
     path = install_from_index(index_url, "fr", "en", target)

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 
+from aligner import KINDS
 from aligner.pairs import AlignedPair
-from service.db import TranslationRow
-from service.documents import DocumentStore, StoredDocument
-from service.tmx import TmxUnit, TmxVariant
-from service.translations import TranslationStore
+from service.errors import BadInputError
+from service.export.tmx import TmxUnit, TmxVariant
+from service.store.db import MAX_ID, TranslationRow
+from service.store.documents import DocumentStore, StoredDocument
+from service.store.translations import TranslationStore
 
 UNIT_LANGS = ("fr", "vi", "en")
 
@@ -27,6 +29,30 @@ class UnitFilter:
     kinds: frozenset[str] | None = None
     langs: tuple[str, ...] = UNIT_LANGS
     documents: frozenset[int] | None = None
+
+
+def unit_filter(
+    min_score: float, kinds: str | None, langs: str, documents: str | None
+) -> UnitFilter:
+    """A filter from query values; each bad value is named."""
+    kind_set = None
+    if kinds:
+        kind_set = frozenset(k.strip() for k in kinds.split(",") if k.strip())
+        unknown = sorted(kind_set - {*KINDS, "slug"})
+        if unknown:
+            raise BadInputError(f"kinds: unknown {unknown}; use {', '.join((*KINDS, 'slug'))}")
+    lang_list = tuple(dict.fromkeys(x.strip() for x in langs.split(",") if x.strip()))
+    if not set(lang_list) <= set(UNIT_LANGS) or len(lang_list) < 2:
+        raise BadInputError(f"langs: give two or more of {', '.join(UNIT_LANGS)}, not {langs!r}")
+    doc_set = None
+    if documents:
+        try:
+            doc_set = frozenset(int(x) for x in documents.split(",") if x.strip())
+        except ValueError:
+            raise BadInputError(f"documents: comma-separated ids, not {documents!r}") from None
+        if any(not 1 <= d <= MAX_ID for d in doc_set):
+            raise BadInputError(f"documents: ids are between 1 and {MAX_ID}")
+    return UnitFilter(min_score=min_score, kinds=kind_set, langs=lang_list, documents=doc_set)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from aligner import KINDS
-from service.errors import BadInputError
-from service.schemas import MAX_ID, ErrorOut, IdPath, OffsetQuery
-from service.tmx import TmxWriter
-from service.units import UNIT_LANGS, ExportUnit, UnitFilter, iter_units, to_tmx, tool_version
+from service.api.deps import DocumentsDep, TranslationsDep
+from service.api.schemas import ErrorOut, IdPath, OffsetQuery
+from service.export.tmx import TmxWriter
+from service.export.units import (
+    ExportUnit,
+    UnitFilter,
+    iter_units,
+    to_tmx,
+    tool_version,
+    unit_filter,
+)
+from service.store.documents import DocumentStore
+from service.store.translations import TranslationStore
 
 router = APIRouter(tags=["export"])
 
@@ -43,38 +52,13 @@ _TMX: dict[int | str, dict[str, Any]] = {
 }
 
 
-def unit_filter(
-    min_score: float, kinds: str | None, langs: str, documents: str | None
-) -> UnitFilter:
-    """A filter from query values; each bad value is named."""
-    kind_set = None
-    if kinds:
-        kind_set = frozenset(k.strip() for k in kinds.split(",") if k.strip())
-        unknown = sorted(kind_set - {*KINDS, "slug"})
-        if unknown:
-            raise BadInputError(f"kinds: unknown {unknown}; use {', '.join((*KINDS, 'slug'))}")
-    lang_list = tuple(dict.fromkeys(x.strip() for x in langs.split(",") if x.strip()))
-    if not set(lang_list) <= set(UNIT_LANGS) or len(lang_list) < 2:
-        raise BadInputError(f"langs: give two or more of {', '.join(UNIT_LANGS)}, not {langs!r}")
-    doc_set = None
-    if documents:
-        try:
-            doc_set = frozenset(int(x) for x in documents.split(",") if x.strip())
-        except ValueError:
-            raise BadInputError(f"documents: comma-separated ids, not {documents!r}") from None
-        if any(not 1 <= d <= MAX_ID for d in doc_set):
-            raise BadInputError(f"documents: ids are between 1 and {MAX_ID}")
-    return UnitFilter(min_score=min_score, kinds=kind_set, langs=lang_list, documents=doc_set)
-
-
-def _tmx_response(request: Request, flt: UnitFilter, filename: str) -> StreamingResponse:
-    services = request.app.state.services
+def _tmx_response(
+    documents: DocumentStore, translations: TranslationStore, flt: UnitFilter, filename: str
+) -> StreamingResponse:
     writer = TmxWriter(tool_version())
 
     def body() -> Iterator[bytes]:
-        units = (
-            to_tmx(u, flt.langs) for u in iter_units(services.documents, services.translations, flt)
-        )
+        units = (to_tmx(u, flt.langs) for u in iter_units(documents, translations, flt))
         for chunk in writer.stream(units):
             yield chunk.encode("utf-8")
 
@@ -88,31 +72,32 @@ def _tmx_response(request: Request, flt: UnitFilter, filename: str) -> Streaming
 @router.get("/documents/{doc_id}/tmx", response_class=StreamingResponse, responses=_TMX)
 def document_tmx(
     doc_id: IdPath,
-    request: Request,
     *,
+    documents: DocumentsDep,
+    translations: TranslationsDep,
     min_score: MinScore = 0.0,
     kinds: Kinds = None,
     langs: Langs = "fr,vi,en",
 ) -> StreamingResponse:
     """One document's aligned units as TMX 1.4b (English marked as machine translation)."""
-    request.app.state.services.documents.get(doc_id)  # 404 for an unknown id
+    documents.get(doc_id)  # 404 for an unknown id
     flt = unit_filter(min_score, kinds, langs, str(doc_id))
-    return _tmx_response(request, flt, f"triglot-document-{doc_id}.tmx")
+    return _tmx_response(documents, translations, flt, f"triglot-document-{doc_id}.tmx")
 
 
 @router.get("/tmx", response_class=StreamingResponse, responses=_TMX)
 def corpus_tmx(
-    request: Request,
     *,
+    store: DocumentsDep,
+    translations: TranslationsDep,
     min_score: MinScore = 0.0,
     kinds: Kinds = None,
     langs: Langs = "fr,vi,en",
     documents: Documents = None,
 ) -> StreamingResponse:
     """The whole corpus (or the documents named) as TMX 1.4b, streamed."""
-    return _tmx_response(
-        request, unit_filter(min_score, kinds, langs, documents), "triglot-corpus.tmx"
-    )
+    flt = unit_filter(min_score, kinds, langs, documents)
+    return _tmx_response(store, translations, flt, "triglot-corpus.tmx")
 
 
 def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
@@ -144,8 +129,9 @@ def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
 
 @router.get("/pairs", responses={422: {"model": ErrorOut, "description": "Invalid filter"}})
 def pairs(
-    request: Request,
     *,
+    store: DocumentsDep,
+    translations: TranslationsDep,
     min_score: MinScore = 0.0,
     kinds: Kinds = None,
     langs: Langs = "fr,vi,en",
@@ -154,11 +140,10 @@ def pairs(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     """The aligned units of the TMX export as JSON, with the same filters, paginated."""
-    services = request.app.state.services
     flt = unit_filter(min_score, kinds, langs, documents)
     items = []
     has_more = False
-    for seen, unit in enumerate(iter_units(services.documents, services.translations, flt)):
+    for seen, unit in enumerate(iter_units(store, translations, flt)):
         if seen >= offset + limit:
             has_more = True
             break

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from aligner import AlignerError, analyze
 from aligner.pairs import residue_pairs
-from service.documents import DocumentStore, StoredDocument
 from service.errors import BadInputError, NotTextError, ServiceError, TooLargeError
+from service.store.documents import DocumentStore, StoredDocument
 from service.textcheck import text_problem
 
 

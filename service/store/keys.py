@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from service.db import ApiKeyRow, utc, writer
 from service.errors import BadInputError, NotFoundError, ServiceError
+from service.store.db import ApiKeyRow, utc, writer
 
 _KEY = re.compile(r"^(tgk_[A-Za-z0-9]{8})_[A-Za-z0-9_-]{43}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")

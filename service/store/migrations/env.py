@@ -1,11 +1,11 @@
-"""Alembic environment: runs migrations on the engine handed over by ``service.db.migrate``."""
+"""Alembic environment: runs migrations on the engine handed over by ``store.db.migrate``."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Engine
 
-from service.db import Base
+from service.store.db import Base
 
 engine: Engine = context.config.attributes["engine"]
 with engine.begin() as connection:

@@ -1,4 +1,4 @@
-"""Glossary API: versions, diffs, proposals, review decisions, import/export, review page.
+"""Glossary API: versions, diffs, proposals, review decisions, import/export.
 
 Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one gets 412.
 """
@@ -6,26 +6,23 @@ Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one ge
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from glossary import Glossary, GlossaryError
-from glossary.enforcement import enforce
 from glossary.jsonform import apply_edits, concept_to_dict, to_dict
-from glossary.matching import find_terms
 from glossary.tables import read_table, write_table
 from glossary.tbx import read_tbx, write_tbx
 from glossary.versions import GlossaryDiff, diff
-from service.documents import DocumentStore
-from service.engine import ArgosEngine, NoRouteError
+from service.api.deps import DocumentsDep, EngineDep, GlossariesDep, SettingsDep
+from service.api.schemas import ErrorOut, GlossaryName, IdPath, VersionQuery
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
-from service.glossaries import GlossaryStore, Proposal, etag
-from service.schemas import MAX_ID, ErrorOut, GlossaryName, IdPath, VersionQuery
+from service.mt.impact import impact
+from service.store.db import MAX_ID
+from service.store.glossaries import GlossaryStore, Proposal, etag
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such glossary, version or proposal"}
@@ -39,16 +36,8 @@ _CHANGE: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid edits or file (the reason is named)"},
 }
 router = APIRouter(tags=["glossary"], responses=_NOT_FOUND)
-IMPACT_LIMIT = 200
-REVIEW_PAGE = Path(__file__).parent / "static" / "review.html"
 
 
-def _store(request: Request) -> GlossaryStore:
-    store: GlossaryStore = request.app.state.services.glossaries
-    return store
-
-
-StoreDep = Annotated[GlossaryStore, Depends(_store)]
 IfMatch = Annotated[str | None, Header(description='The version changed from, e.g. "v3"')]
 
 
@@ -105,7 +94,7 @@ def _proposal_json(store: GlossaryStore, p: Proposal) -> dict[str, Any]:
 
 
 @router.get("/glossaries")
-def list_glossaries(store: StoreDep) -> list[dict[str, Any]]:
+def list_glossaries(store: GlossariesDep) -> list[dict[str, Any]]:
     return [
         {
             "name": g.name,
@@ -118,7 +107,7 @@ def list_glossaries(store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/glossaries/{name}")
-def get_glossary(name: GlossaryName, store: StoreDep, response: Response) -> dict[str, Any]:
+def get_glossary(name: GlossaryName, store: GlossariesDep, response: Response) -> dict[str, Any]:
     """The current version, with its ETag."""
     number, glossary = store.current(name)
     response.headers["ETag"] = etag(number)
@@ -126,7 +115,7 @@ def get_glossary(name: GlossaryName, store: StoreDep, response: Response) -> dic
 
 
 @router.get("/glossaries/{name}/versions")
-def list_versions(name: GlossaryName, store: StoreDep) -> list[dict[str, Any]]:
+def list_versions(name: GlossaryName, store: GlossariesDep) -> list[dict[str, Any]]:
     return [
         {
             "number": v.number,
@@ -139,14 +128,14 @@ def list_versions(name: GlossaryName, store: StoreDep) -> list[dict[str, Any]]:
 
 
 @router.get("/glossaries/{name}/versions/{number}")
-def get_version(name: GlossaryName, number: IdPath, store: StoreDep) -> dict[str, Any]:
+def get_version(name: GlossaryName, number: IdPath, store: GlossariesDep) -> dict[str, Any]:
     return {"version": number, **to_dict(store.version(name, number))}
 
 
 @router.get("/glossaries/{name}/diff")
 def get_diff(
     name: GlossaryName,
-    store: StoreDep,
+    store: GlossariesDep,
     from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
     to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
 ) -> dict[str, Any]:
@@ -170,7 +159,7 @@ def get_diff(
 )
 def export(
     name: GlossaryName,
-    store: StoreDep,
+    store: GlossariesDep,
     fmt: Annotated[str, Query(alias="format", pattern="^(csv|tsv|tbx)$")] = "tbx",
     version: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
@@ -259,7 +248,11 @@ def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_byte
     },
 )
 async def propose(
-    name: GlossaryName, request: Request, store: StoreDep, if_match: IfMatch = None
+    name: GlossaryName,
+    request: Request,
+    store: GlossariesDep,
+    settings: SettingsDep,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Propose a change: JSON ``{"edits": {"upsert": [...], "remove": [...]}, "note",
     "author"}``, or a multipart upload (``file``, ``format`` csv|tsv|tbx, ``pair``, ``note``,
@@ -295,7 +288,7 @@ async def propose(
             name=name,
             fmt=fmt,
             pair=pair if isinstance(pair, str) else None,
-            max_bytes=request.app.state.services.settings.max_glossary_bytes,
+            max_bytes=settings.max_glossary_bytes,
         )
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")
@@ -305,138 +298,46 @@ async def propose(
 
 @router.get("/glossaries/{name}/proposals")
 def list_proposals(
-    name: GlossaryName, store: StoreDep, status: Annotated[str | None, Query()] = None
+    name: GlossaryName, store: GlossariesDep, status: Annotated[str | None, Query()] = None
 ) -> list[dict[str, Any]]:
     return [_proposal_json(store, p) for p in store.proposals(name, status=status)]
 
 
 @router.get("/glossaries/{name}/proposals/{pid}")
-def get_proposal(name: GlossaryName, pid: IdPath, store: StoreDep) -> dict[str, Any]:
+def get_proposal(name: GlossaryName, pid: IdPath, store: GlossariesDep) -> dict[str, Any]:
     return _proposal_json(store, store.proposal(name, pid))
 
 
 @router.get("/glossaries/{name}/proposals/{pid}/impact")
 async def get_impact(
-    name: GlossaryName, pid: IdPath, request: Request, store: StoreDep
+    name: GlossaryName,
+    pid: IdPath,
+    store: GlossariesDep,
+    documents: DocumentsDep,
+    engine: EngineDep,
 ) -> dict[str, Any]:
     """Stored segments whose English would change, with the English before and after."""
-    services = request.app.state.services
     proposal = store.proposal(name, pid)
     base = store.version(name, proposal.base_version)
-    return await run_in_threadpool(
-        impact, services.documents, services.translator, base, proposal.content
-    )
+    return await run_in_threadpool(impact, documents, engine, base, proposal.content)
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/approve", responses=_CHANGE)
 def approve(
-    name: GlossaryName, pid: IdPath, store: StoreDep, if_match: IfMatch = None
+    name: GlossaryName, pid: IdPath, store: GlossariesDep, if_match: IfMatch = None
 ) -> dict[str, Any]:
     version = store.approve(name, pid, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/reject", responses=_CHANGE)
-def reject(name: GlossaryName, pid: IdPath, store: StoreDep) -> dict[str, Any]:
+def reject(name: GlossaryName, pid: IdPath, store: GlossariesDep) -> dict[str, Any]:
     return _proposal_json(store, store.reject(name, pid))
 
 
 @router.post("/glossaries/{name}/rollback", responses=_CHANGE)
 def rollback(
-    name: GlossaryName, store: StoreDep, to: VersionQuery, if_match: IfMatch = None
+    name: GlossaryName, store: GlossariesDep, to: VersionQuery, if_match: IfMatch = None
 ) -> dict[str, Any]:
     version = store.rollback(name, to, if_match=if_match)
     return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
-
-
-@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
-def review_page() -> HTMLResponse:
-    return HTMLResponse(REVIEW_PAGE.read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    document_id: int
-    segment_idx: int
-    lang: str
-    text: str
-
-
-def impact(
-    documents: DocumentStore,
-    engine: ArgosEngine,
-    old: Glossary,
-    new: Glossary,
-    *,
-    tgt_lang: str = "en",
-) -> dict[str, Any]:
-    """Segments (up to ``IMPACT_LIMIT``) holding a term of a concept the change touches,
-    translated with both versions; those whose English differs are listed."""
-    touched = diff(old, new).touched_concepts()
-    candidates: list[_Candidate] = []
-    offset = 0
-    while len(candidates) < IMPACT_LIMIT:
-        items, total = documents.list(offset=offset, limit=100)
-        if not items:
-            break
-        for item in items:
-            doc = documents.get(item.id)
-            for seg in doc.page.segments:
-                if seg.lang not in ("fr", "vi"):
-                    continue
-                hits = {m.concept_id for g in (old, new) for m in find_terms(g, seg.text, seg.lang)}
-                if hits & touched:
-                    candidates.append(_Candidate(doc.id, seg.idx, seg.lang, seg.text))
-        offset += len(items)
-        if offset >= total:
-            break
-    candidates = candidates[:IMPACT_LIMIT]
-    changed: list[dict[str, Any]] = []
-    note = ""
-    for lang in ("fr", "vi"):
-        group = [c for c in candidates if c.lang == lang]
-        if not group:
-            continue
-
-        def run(batch: list[str], lang: str = lang) -> list[str]:
-            return [t.text for t in engine.translate(batch, src_lang=lang, tgt_lang=tgt_lang)]
-
-        try:
-            before = enforce(
-                old, [c.text for c in group], src_lang=lang, tgt_lang=tgt_lang, translate=run
-            )
-            after = enforce(
-                new, [c.text for c in group], src_lang=lang, tgt_lang=tgt_lang, translate=run
-            )
-        except NoRouteError as exc:
-            note = str(exc)
-            changed += [
-                {
-                    "document_id": c.document_id,
-                    "segment_idx": c.segment_idx,
-                    "lang": c.lang,
-                    "source": c.text,
-                    "before": None,
-                    "after": None,
-                }
-                for c in group
-            ]
-            continue
-        for c, b, a in zip(group, before, after, strict=True):
-            if b.text != a.text:
-                changed.append(
-                    {
-                        "document_id": c.document_id,
-                        "segment_idx": c.segment_idx,
-                        "lang": c.lang,
-                        "source": c.text,
-                        "before": b.text,
-                        "after": a.text,
-                    }
-                )
-    return {
-        "touched_concepts": sorted(touched),
-        "segments_checked": len(candidates),
-        "changed": changed,
-        "note": note,
-    }

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from aligner import Page
 from aligner.pairs import AlignedPair
-from service.documents import DocumentSummary, StoredDocument
-from service.translations import SegmentTranslation
+from service.store.db import MAX_ID
+from service.store.documents import DocumentSummary, StoredDocument
+from service.store.translations import SegmentTranslation
 
-MAX_ID = 2**63 - 1
-"""Ids, versions and offsets are stored as 64-bit integers: larger values are refused (422)."""
+# Ids, versions and offsets over MAX_ID (64 bits) are refused (422).
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
 GlossaryName = Annotated[
     str, Path(max_length=100, examples=["vn-government-news"], description="Glossary name")
@@ -210,6 +210,15 @@ class HealthOut(BaseModel):
 class ErrorOut(BaseModel):
     error: str
     code: str
+
+
+INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Bad request (e.g. body not UTF-8)"},
+    413: {"model": ErrorOut, "description": "Over a size limit"},
+    415: {"model": ErrorOut, "description": "Unsupported content type"},
+    422: {"model": ErrorOut, "description": "Invalid input"},
+}
+"""The answers of routes that read a body."""
 
 
 def pair_out(

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from glossary import Glossary
 from glossary.jsonform import from_dict, to_dict
-from service.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow, utc, writer
 from service.errors import NotFoundError, ServiceError
+from service.store.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow, utc, writer
 
 
 class ConflictError(ServiceError):

@@ -29,6 +29,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+MAX_ID = 2**63 - 1
+"""Ids, versions and offsets are stored as 64-bit integers: larger values are refused."""
 
 
 class Base(DeclarativeBase):

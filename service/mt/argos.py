@@ -1,4 +1,4 @@
-"""Translation engines: a small protocol, and its implementation on argostranslate.
+"""The Argos engine: :class:`TranslationEngine` on argostranslate and CTranslate2.
 
 ``ArgosEngine`` finds packages with argostranslate's own discovery in a folder under
 ``TRIGLOT_DATA_DIR``, tokenises with each package's tokenizer, and decodes with the package's
@@ -16,173 +16,24 @@ import asyncio
 import functools
 import logging
 import os
-import queue
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from aligner.sentences import split as split_sentences
-from service.errors import ServiceError
+from service.mt.batcher import Batcher, DecodeJob
+from service.mt.engine import Forced, NoRouteError, PackageInfo, Provenance, Translated
 
 log = logging.getLogger(__name__)
-
-LANGUAGE_NAMES = {"fr": "French", "vi": "Vietnamese", "en": "English"}
-
-
-class NoRouteError(ServiceError):
-    """No installed package (or pair of packages through a middle language) links two
-    languages."""
-
-    status = 400
-    code = "no_package"
-
-
-@dataclass(frozen=True, slots=True)
-class PackageInfo:
-    """An installed translation package."""
-
-    code: str
-    src_lang: str
-    tgt_lang: str
-    src_name: str
-    tgt_name: str
-    version: str
-    name: str
-    path: Path
-
-    @property
-    def label(self) -> str:
-        return f"{self.code}@{self.version}"
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Which engine and packages produced a translation (``pivot``: the middle language)."""
-
-    engine: str
-    packages: tuple[str, ...]
-    pivot: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Translated:
-    """One segment's translation, its alternatives and provenance."""
-
-    text: str
-    alternatives: tuple[str, ...]
-    provenance: Provenance
-
-
-@dataclass(frozen=True, slots=True)
-class Forced:
-    """Forced decoding for one sentence: the tokens of a target prefix to continue from."""
-
-    prefix: tuple[str, ...] = ()
-
-
-class TranslationEngine(Protocol):
-    """What Triglot needs of a machine-translation engine."""
-
-    def packages(self) -> list[PackageInfo]: ...
-
-    def pairs(self) -> set[tuple[str, str]]:
-        """Language pairs that can be translated (directly or through one middle language)."""
-        ...
-
-    def translate(
-        self,
-        texts: Sequence[str],
-        *,
-        src_lang: str,
-        tgt_lang: str,
-        alternatives: int = 0,
-    ) -> list[Translated]: ...
-
-    def reload(self) -> None:
-        """Forget loaded packages (after an install or removal)."""
-        ...
-
-
-@dataclass
-class _Job:
-    batch: list[list[str]]
-    prefixes: list[list[str] | None]
-    num_hypotheses: int
-    future: Future[list[Any]] = field(default_factory=Future)
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
     layout: list[list[list[int]]]  # text -> paragraph -> positions of its sentences' pieces
-    job: _Job
-
-
-DecodeFn = Callable[[list[list[str]], list[list[str] | None], int], list[Any]]
-
-
-class _Batcher:
-    """Sends the sentences of concurrent callers to CTranslate2 together.
-
-    Each worker thread (one per CTranslate2 inter-thread) takes every job waiting when it
-    wakes, decodes them in one ``translate_batch`` per hypothesis count, and hands each caller
-    its own results. A lone request is decoded at once; requests arriving during a decode form
-    the next batch.
-    """
-
-    def __init__(self, decode: DecodeFn, *, workers: int = 1) -> None:
-        self._decode = decode
-        self._workers = workers
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
-            threading.Thread(target=self._loop, name=f"triglot-batcher-{n}", daemon=True).start()
-
-    def enqueue(self, job: _Job) -> Future[list[Any]]:
-        """Queue ``job``; its future holds the results, in the job's order."""
-        self._jobs.put(job)
-        return job.future
-
-    def close(self) -> None:
-        """Stop the workers once the jobs already queued are done."""
-        for _ in range(self._workers):
-            self._jobs.put(None)
-
-    def _loop(self) -> None:
-        while True:
-            first = self._jobs.get()
-            if first is None:
-                return
-            jobs = [first]
-            while True:
-                try:
-                    job = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if job is None:
-                    self._jobs.put(None)  # another worker's stop, or ours after this round
-                    break
-                jobs.append(job)
-            by_n: dict[int, list[_Job]] = {}
-            for job in jobs:
-                by_n.setdefault(job.num_hypotheses, []).append(job)
-            for n, group in by_n.items():
-                try:
-                    results = self._decode(
-                        [t for j in group for t in j.batch],
-                        [p for j in group for p in j.prefixes],
-                        n,
-                    )
-                except Exception as exc:
-                    for job in group:
-                        job.future.set_exception(exc)
-                    continue
-                start = 0
-                for job in group:
-                    job.future.set_result(results[start : start + len(job.batch)])
-                    start += len(job.batch)
+    job: DecodeJob
 
 
 @dataclass
@@ -191,7 +42,7 @@ class _Loaded:
     package: Any  # argostranslate.package.Package
     sentencizer: Any
     translator: Any = None  # ctranslate2.Translator, created on first use
-    batcher: _Batcher | None = None
+    batcher: Batcher | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -436,7 +287,7 @@ class ArgosEngine:
                         prefixes.append(prefix or None)
                 paragraphs.append(positions)
             layout.append(paragraphs)
-        return _Plan(layout, _Job(batch, prefixes, num_hypotheses))
+        return _Plan(layout, DecodeJob(batch, prefixes, num_hypotheses))
 
     def _finish(self, loaded: _Loaded, plan: _Plan, results: list[Any]) -> list[list[str]]:
         """Per text, its hypotheses: sentences detokenised and joined, paragraphs kept."""
@@ -455,10 +306,10 @@ class ArgosEngine:
             out.append(hyps)
         return out
 
-    def _batcher(self, loaded: _Loaded) -> _Batcher:
+    def _batcher(self, loaded: _Loaded) -> Batcher:
         with loaded.lock:
             if loaded.batcher is None:
-                loaded.batcher = _Batcher(
+                loaded.batcher = Batcher(
                     lambda batch, prefixes, n: self._decode(loaded, batch, prefixes, n),
                     workers=self.inter_threads,
                 )

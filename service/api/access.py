@@ -16,14 +16,15 @@ key's limit, others against their address's limit. Missing key: 401; unknown or 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
+from service.api.params import request_params
+from service.api.schemas import ErrorOut
 from service.errors import ServiceError
-from service.keys import ApiKey
-from service.params import request_params
+from service.store.keys import ApiKey
 
 
 class Access(StrEnum):
@@ -69,6 +70,19 @@ class RateLimitedError(ServiceError):
         self.retry_after = retry_after
         self.limit = limit
 
+
+ACCESS_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Malformed body (bad Content-Length, multipart)"},
+    401: {"model": ErrorOut, "description": "An API key is needed (see service.api.access)"},
+    403: {"model": ErrorOut, "description": "Unknown or revoked API key"},
+    413: {"model": ErrorOut, "description": "Request body over the size limit"},
+    429: {
+        "model": ErrorOut,
+        "description": "Over the rate limit",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds"}},
+    },
+}
+"""The answers every route may give, whatever it does (documented once, on the app)."""
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `triglot keys add`")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
@@ -124,6 +138,3 @@ async def guard(
             decision.limit,
         )
     return key
-
-
-GuardDep = Annotated[ApiKey | None, Depends(guard)]

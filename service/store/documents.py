@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from aligner import Page, PageMeta, RepeatGroup, Segment
 from aligner.pairs import AlignedPair, Evidence, Unit
-from service.db import DocumentRow, PairRow, SegmentRow, utc
 from service.errors import NotFoundError
+from service.store.db import DocumentRow, PairRow, SegmentRow, utc
 
 
 @dataclass(frozen=True, slots=True)

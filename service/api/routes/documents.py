@@ -1,0 +1,214 @@
+"""Documents: pages posted, analysed and stored; their alignments and their translations."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from service.align.ingest import decode_page, ingest_text
+from service.api.deps import (
+    DocumentsDep,
+    EngineDep,
+    GlossariesDep,
+    SettingsDep,
+    TranslationsDep,
+)
+from service.api.handlers import validation_message
+from service.api.schemas import (
+    INPUT_ERRORS,
+    AlignmentsOut,
+    DocumentIn,
+    DocumentListOut,
+    DocumentOut,
+    DocumentTranslationsOut,
+    ErrorOut,
+    IdPath,
+    OffsetQuery,
+    SegmentTranslationOut,
+    document_out,
+    pair_out,
+    segment_translation_out,
+    summary_out,
+)
+from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
+from service.mt.translations import translate_document
+
+router = APIRouter()
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such document"}
+}
+
+
+@router.post(
+    "/documents",
+    status_code=201,
+    response_model=DocumentOut,
+    tags=["documents"],
+    responses={
+        200: {"model": DocumentOut, "description": "Same text stored already"},
+        **INPUT_ERRORS,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": DocumentIn.model_json_schema()},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def post_document(
+    request: Request,
+    response: Response,
+    *,
+    settings: SettingsDep,
+    documents: DocumentsDep,
+    url: Annotated[str | None, Query(description="Source URL (text/plain bodies)")] = None,
+    name: Annotated[str | None, Query(max_length=500)] = None,
+) -> DocumentOut:
+    """Analyse a page and store it. Body: JSON ``{"text", "url", "name"}`` or the raw
+    page as ``text/plain; charset=utf-8``. The same text posted twice is stored once
+    (200 the second time)."""
+    text, url, name = await _page(request, settings.max_page_bytes, url=url, name=name)
+    doc, created = ingest_text(documents, text, name=name, url=url)
+    response.status_code = 201 if created else 200
+    return document_out(doc, created=created)
+
+
+async def _page(
+    request: Request, limit: int, *, url: str | None, name: str | None
+) -> tuple[str, str | None, str | None]:
+    """The page text, URL and name of a JSON or text/plain body, within the page size limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit * 2 + 4096:
+        raise TooLargeError(f"body: {declared} bytes is over the page size limit of {limit} bytes")
+    body = await request.body()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json":
+        try:
+            doc_in = DocumentIn.model_validate_json(body)
+        except ValidationError as exc:
+            raise BadInputError(validation_message(exc.errors())) from None
+        size = len(doc_in.text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise TooLargeError(f"text: {size} bytes is over the page size limit of {limit} bytes")
+        if not doc_in.text.strip():
+            raise BadInputError("text: the page is empty")
+        return doc_in.text, doc_in.url or url, doc_in.name or name
+    if media in ("text/plain", ""):
+        return decode_page(body, name="body", max_bytes=limit), url, name
+    raise UnsupportedMediaError(
+        f"content type {media!r} is not read here: send application/json or text/plain"
+    )
+
+
+@router.get("/documents", response_model=DocumentListOut, tags=["documents"])
+def list_documents(
+    documents: DocumentsDep,
+    offset: OffsetQuery = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> DocumentListOut:
+    items, total = documents.list(offset=offset, limit=limit)
+    return DocumentListOut(
+        items=[summary_out(i) for i in items], total=total, offset=offset, limit=limit
+    )
+
+
+@router.get(
+    "/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], responses=_NOT_FOUND
+)
+def get_document(doc_id: IdPath, documents: DocumentsDep) -> DocumentOut:
+    return document_out(documents.get(doc_id))
+
+
+@router.get(
+    "/documents/{doc_id}/alignments",
+    response_model=AlignmentsOut,
+    tags=["alignment"],
+    responses=_NOT_FOUND,
+)
+def get_alignments(doc_id: IdPath, documents: DocumentsDep) -> AlignmentsOut:
+    """The Vietnamese-French pairs found on a document, with scores and evidence."""
+    doc = documents.get(doc_id)
+    return AlignmentsOut(document_id=doc.id, pairs=[pair_out(p) for p in doc.pairs])
+
+
+@router.post(
+    "/documents/{doc_id}/translations",
+    status_code=201,
+    response_model=DocumentTranslationsOut,
+    tags=["translation"],
+    responses={**INPUT_ERRORS, **_NOT_FOUND},
+)
+async def post_translations(
+    doc_id: IdPath,
+    *,
+    documents: DocumentsDep,
+    translations: TranslationsDep,
+    engine: EngineDep,
+    glossaries: GlossariesDep,
+    target: Annotated[str, Query(description="Target language")] = "en",
+    glossary: Annotated[
+        str | None, Query(description="Glossary whose current version is enforced")
+    ] = None,
+) -> DocumentTranslationsOut:
+    """Translate every French and Vietnamese segment of a document and store the
+    results with their provenance (replacing earlier ones for that language)."""
+    chosen = None
+    if glossary:
+        number, content = glossaries.current(glossary)
+        chosen = (content, number)
+    items = await run_in_threadpool(
+        partial(
+            translate_document,
+            documents,
+            translations,
+            engine,
+            doc_id,
+            tgt_lang=target,
+            glossary=chosen,
+        )
+    )
+    return DocumentTranslationsOut(
+        document_id=doc_id,
+        target=target,
+        translations=[segment_translation_out(t) for t in items],
+    )
+
+
+@router.get(
+    "/documents/{doc_id}/translations",
+    response_model=DocumentTranslationsOut,
+    tags=["translation"],
+    responses=_NOT_FOUND,
+)
+def get_translations(
+    doc_id: IdPath,
+    documents: DocumentsDep,
+    translations: TranslationsDep,
+    target: Annotated[str, Query()] = "en",
+) -> DocumentTranslationsOut:
+    doc = documents.get(doc_id)
+    rows = translations.get(doc_id, target)
+    return DocumentTranslationsOut(
+        document_id=doc_id,
+        target=target,
+        translations=[
+            SegmentTranslationOut(
+                segment_idx=i,
+                src_lang=row.src_lang,
+                source=doc.page.segments[i].text,
+                text=row.text,
+                engine=row.engine,
+                packages=list(row.packages),
+                pivot=row.pivot,
+                glossary_version=row.glossary_version,
+            )
+            for i, row in sorted(rows.items())
+        ],
+    )

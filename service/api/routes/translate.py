@@ -1,0 +1,239 @@
+"""LibreTranslate 1.9 wire format: POST /translate, GET /languages, POST /detect.
+
+Requests may be JSON, form-encoded or multipart (the official clients send forms): one model
+per route reads them all (``service.api.params``). Errors are
+``{"error": "..."}`` with LibreTranslate's status codes. Triglot adds ``provenance`` to the
+response (engine, packages, pivot language); clients that do not know it ignore it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from glossary import Glossary
+from glossary.enforcement import Enforced
+from service.api.deps import DetectParams, EngineDep, GlossariesDep, TranslateParams
+from service.api.params import TranslateRequestError
+from service.errors import ServiceError
+from service.mt.argos import ArgosEngine
+from service.mt.engine import LANGUAGE_NAMES, NoRouteError
+from service.mt.texts import detect_lang, translate_texts
+from service.store.db import MAX_ID
+from service.store.glossaries import GlossaryStore
+
+
+class LanguageOut(BaseModel):
+    code: str
+    name: str
+    targets: list[str]
+
+
+class DetectOut(BaseModel):
+    confidence: float = Field(description="0-100")
+    language: str
+
+
+router = APIRouter(tags=["translation"])
+
+_Q = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_TRANSLATE_BODY = {
+    "type": "object",
+    "required": ["q", "source", "target"],
+    "properties": {
+        "q": _Q,
+        "source": {"type": "string", "description": "A language code, or auto"},
+        "target": {"type": "string"},
+        "format": {"type": "string", "enum": ["text", "html"]},
+        "alternatives": {"type": "integer", "minimum": 0, "maximum": 3},
+        "api_key": {"type": "string"},
+        "glossary": {"type": "string", "description": "Glossary name, or name@version"},
+    },
+}
+_DETECT_BODY = {
+    "type": "object",
+    "required": ["q"],
+    "properties": {"q": {"type": "string"}, "api_key": {"type": "string"}},
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    """LibreTranslate clients send JSON or forms: both are documented."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+        }
+    }
+
+
+_BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Missing or unsupported parameter (LibreTranslate's status)",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"error": {"type": "string"}}}
+            }
+        },
+    }
+}
+
+
+@router.get("/languages", response_model=list[LanguageOut])
+def languages(engine: EngineDep) -> list[LanguageOut]:
+    """Installed languages, each with the languages it can be translated to."""
+    pairs = engine.pairs()
+    names = {p.src_lang: p.src_name for p in engine.packages()}
+    names |= {p.tgt_lang: p.tgt_name for p in engine.packages()}
+    codes = sorted({a for a, _ in pairs} | {b for _, b in pairs})
+    return [
+        LanguageOut(
+            code=code,
+            name=names.get(code, LANGUAGE_NAMES.get(code, code)),
+            targets=sorted(b for a, b in pairs if a == code),
+        )
+        for code in codes
+    ]
+
+
+@router.post(
+    "/detect",
+    response_model=list[DetectOut],
+    responses=_BAD_REQUEST,
+    openapi_extra=_body(_DETECT_BODY),
+)
+def detect(body: DetectParams) -> list[DetectOut]:
+    """The language of `q` (fr, vi or en), LibreTranslate style."""
+    lang, confidence = detect_lang(body.q)
+    return [DetectOut(confidence=confidence, language=lang)]
+
+
+@router.post("/translate", responses=_BAD_REQUEST, openapi_extra=_body(_TRANSLATE_BODY))
+async def translate(
+    body: TranslateParams, engine: EngineDep, glossaries: GlossariesDep
+) -> dict[str, Any]:
+    """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
+
+    Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
+    (number of extra translations), `api_key`. Response: `translatedText`,
+    `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
+    """
+    source, target = body.source, body.target
+    glossary, glossary_version = _glossary(glossaries, body.glossary)
+    pairs = engine.pairs()
+    if source != "auto" and source not in {a for a, _ in pairs} | {target}:
+        raise _unsupported(engine, source, source, target)
+    if target not in {b for _, b in pairs} | {source}:
+        raise _unsupported(engine, target, source, target)
+    done = await translate_texts(
+        engine,
+        body.texts,
+        src_lang=source,
+        tgt_lang=target,
+        text_format=body.format,
+        alternatives=body.alternatives,
+        glossary=glossary,
+    )
+
+    def one_or_all(items: list[Any]) -> Any:
+        return items if body.batch else items[0]
+
+    out: dict[str, Any] = {"translatedText": one_or_all([r.text for r in done.results])}
+    if done.detected:
+        langs = [{"confidence": c, "language": lang} for lang, c in done.detected]
+        out["detectedLanguage"] = one_or_all(langs)
+    if body.alternatives:
+        out["alternatives"] = one_or_all([list(r.alternatives) for r in done.results])
+    out["provenance"] = one_or_all(
+        [
+            {
+                "engine": r.provenance.engine,
+                "packages": list(r.provenance.packages),
+                "pivot": r.provenance.pivot,
+            }
+            for r in done.results
+        ]
+    )
+    if glossary is not None:
+        out["glossary_report"] = one_or_all(
+            [_report(glossary, glossary_version, r) for r in done.reports]
+        )
+    return out
+
+
+def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> ServiceError:
+    """LibreTranslate's message, followed by which pair is missing and how to install it."""
+    if source == "auto":
+        reason = (
+            f"no installed package translates into {target}; install one with "
+            "`triglot models install FILE.argosmodel`"
+        )
+    else:
+        try:
+            engine.route(source, target)
+            reason = ""
+        except NoRouteError as exc:
+            reason = str(exc)
+    return TranslateRequestError(
+        f"{code} is not supported: {reason}" if reason else f"{code} is not supported"
+    )
+
+
+def _glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary | None, int | None]:
+    """The glossary named in the request (``name``: its current version, or ``name@N``)."""
+    if name is None:
+        return None, None
+    text = name
+    base, _, pinned = text.partition("@")
+    known = [g.name for g in store.all()]
+    if base not in known:
+        raise TranslateRequestError(
+            f"unknown glossary {text!r}; available: {', '.join(known) or 'none'}"
+        )
+    if pinned:
+        if not pinned.isdigit() or int(pinned) > MAX_ID:
+            raise TranslateRequestError(
+                f"glossary version must be a number from 1 to {MAX_ID}: {text!r}"
+            )
+        try:
+            glossary: Glossary = store.version(base, int(pinned))
+        except ServiceError as exc:
+            raise TranslateRequestError(str(exc)) from None
+        return glossary, int(pinned)
+    number, current = store.current(base)
+    return current, number
+
+
+def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) -> dict[str, Any]:
+    if enforced is None:
+        return {
+            "glossary": glossary.name,
+            "version": version,
+            "terms": [],
+            "forbidden": [],
+            "note": "glossaries apply to format=text",
+        }
+    return {
+        "glossary": glossary.name,
+        "version": version,
+        "compliant": enforced.compliant,
+        "terms": [
+            {
+                "concept": t.concept_id,
+                "source": t.source_term,
+                "expected": t.expected,
+                "present": t.present,
+                "method": t.method,
+            }
+            for t in enforced.terms
+        ],
+        "forbidden": [
+            {"concept": f.concept_id, "found": f.found, "replaced_by": f.replaced_by}
+            for f in enforced.forbidden
+        ],
+    }

@@ -1,0 +1,2 @@
+"""Web pages for people (the glossary review page) and their static assets: no CDN, every
+asset ships in ``static/``."""
