@@ -235,7 +235,7 @@ def analyze(text: str, *, url: str | None = None, labeller: Labeller | None = No
     """
     draft = draft_page(text, url=url)
     if len(draft.lines) < MIN_LABELLER_LINES:  # not a page as the labeller learned them
-        kinds = [(ln.kind or "paragraph", 1.0) for ln in draft.lines]
+        kinds: list[tuple[str, float]] = [(ln.kind or "paragraph", 1.0) for ln in draft.lines]
     else:
         kinds = (labeller or default_labeller()).tag(line_features(draft))
     for ln, (kind, confidence) in zip(draft.lines, kinds, strict=True):

@@ -96,12 +96,15 @@ def main(argv: list[str]) -> int:
         total = (Tally(), Tally(), Tally())
         for site, (lang, kind, split) in leave_one_site_out(corpus, seeds).items():
             print(
-                f"{site:14} lang {lang.accuracy:.3f} kind {kind.accuracy:.3f} split {split.accuracy:.3f} ({kind.total} segments)"
+                f"{site:14} lang {lang.accuracy:.3f} kind {kind.accuracy:.3f} "
+                f"split {split.accuracy:.3f} ({kind.total} segments)"
             )
             for t, part in zip(total, (lang, kind, split), strict=True):
                 t.add(part)
+        lang, kind, split = total
         print(
-            f"{'ALL (LOOO)':14} lang {total[0].accuracy:.3f} kind {total[1].accuracy:.3f} split {total[2].accuracy:.3f}"
+            f"{'ALL (LOOO)':14} lang {lang.accuracy:.3f} kind {kind.accuracy:.3f} "
+            f"split {split.accuracy:.3f}"
         )
     model = train(corpus + seeds * SEED_WEIGHT)
     MODEL.write_bytes(model)
