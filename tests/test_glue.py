@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -82,7 +84,7 @@ def test_blank_line_has_no_piece() -> None:
 def test_pieces_are_ordered_disjoint_and_cover_the_line(line: str) -> None:
     spans = pieces(line)
     assert all(s < e for s, e in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in pairwise(spans))
     rebuilt = "".join(line[s:e] for s, e in spans)
     assert rebuilt.replace(" ", "") == line.replace(" ", "").replace("\t", "")
     for s, e in spans:
