@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from aligner.labels import match_label
 from aligner.langid import identify
 from aligner.text import words
 
@@ -64,6 +65,9 @@ def _cuts(line: str) -> list[int]:
             continue
         if here.isupper() and after.islower():
             left, right = line[:i], line[i:]
+            if match_label(left) is not None and _enough_words(right):
+                out.append(i)  # "leftcenterrightdelLe général ...": a widget's text glued on
+                continue
             if not _enough_words(left):
                 continue
             if (before.isalnum() or before in _JOIN_LEFT) and (
@@ -74,6 +78,9 @@ def _cuts(line: str) -> list[int]:
                 before in _JOIN_LEFT or (before.islower() and _script_changes(left, right))
             ):
                 out.append(i)  # "số.Le", "công lý sốLe"; not "VinFast", "TP.HCM"
+        elif before in _JOIN_LEFT + ")" and here.isupper() and match_label(line[:i]):
+            if _enough_words(line[i:]):
+                out.append(i)  # "Comment (0)Vietnam.vn - ...": an interface label glued on
         elif here == "|" and _enough_words(line[:i], 1):
             if _enough_words(line[i:], 1):
                 out.append(i)  # "Ảnh: TTXVN|Des soldats" (a separator the scraper glued)

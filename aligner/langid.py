@@ -158,6 +158,21 @@ def _as_lang(code: str) -> Lang:
     return "und"
 
 
+_SLUG_LANG_RATIO = 0.7
+
+
+def slug_lang(slug_words: tuple[str, ...] | list[str]) -> Lang:
+    """The language of a URL slug's words: ``vi-ascii`` when most are Vietnamese syllables
+    (a name such as ``amina-j-mohammed`` or ``dak-lak`` may break the pattern), else what
+    :func:`identify` says; ``und`` for no slug."""
+    tokens = [w for w in slug_words if w.isalpha()]
+    if not tokens:
+        return "und"
+    if len(tokens) >= _MIN_SLUG_TOKENS and vi_syllable_ratio(tokens) >= _SLUG_LANG_RATIO:
+        return "vi-ascii"
+    return identify(" ".join(tokens)).lang
+
+
 def document_lang(texts: list[str], *, sample: int = 50) -> Lang:
     """The dominant language of a list of sentences (by characters, over up to ``sample`` of
     them spread across the list); ``und`` when nothing can be told."""

@@ -28,7 +28,7 @@ from aligner.errors import EmptyInputError
 from aligner.glue import pieces
 from aligner.labeller import Features, Labeller, default_labeller
 from aligner.labels import match_label
-from aligner.langid import Lang, LangGuess, identify
+from aligner.langid import Lang, LangGuess, identify, slug_lang
 from aligner.meta import (
     UrlInfo,
     date_from_article_id,
@@ -257,7 +257,9 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
 
     page_lang = _dominant_lang(lines)
     for ln in lines:
-        if ln.guess.evidence == "default" or ln.guess.lang == "und":
+        if not words(ln.text):
+            ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
+        elif ln.guess.evidence == "default" or ln.guess.lang == "und":
             ln.guess = identify(ln.text, default=page_lang)
 
     url_info = _mark_sources(lines, url)
@@ -368,7 +370,7 @@ def _mark_sources(lines: list[_Line], url: str | None) -> UrlInfo | None:
             continue
         ln.kind = "source"
         info = parse_url(match.group("url"))
-        ln.lang = identify(" ".join(info.slug_words)).lang if info.slug_words else "und"
+        ln.lang = slug_lang(info.slug_words)
         found = found or match.group("url")
     chosen = url or found
     return parse_url(chosen) if chosen else None
@@ -422,6 +424,11 @@ def _mark_residue(lines: list[_Line]) -> None:
                 ln.lang = base if base in ("vi", "vi-ascii", "und") else "mixed"
         elif CREDIT_ONLY_RE.match(ln.text):
             ln.kind = "credit"
+            # the credit's label says its language; the name after it is the photographer's
+            word = fold(words(ln.text)[0]) if words(ln.text) else ""
+            ln.lang = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}.get(
+                word, ln.lang
+            )
 
 
 def _mark_header(body: list[_Line]) -> None:
