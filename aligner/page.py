@@ -169,6 +169,7 @@ REPORTED_SPEECH_RE = re.compile(
     re.I,
 )
 
+_CREDIT_LABEL_LANG: dict[str, Lang] = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}
 _MAX_HEADLINE_WORDS = 40
 _MAX_SHORT_CAPTION_WORDS = 12
 _MAX_CAPTION_AFTER_IMAGE_WORDS = 30
@@ -426,9 +427,7 @@ def _mark_residue(lines: list[_Line]) -> None:
             ln.kind = "credit"
             # the credit's label says its language; the name after it is the photographer's
             word = fold(words(ln.text)[0]) if words(ln.text) else ""
-            ln.lang = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}.get(
-                word, ln.lang
-            )
+            ln.lang = _CREDIT_LABEL_LANG.get(word, ln.lang)
 
 
 def _mark_header(body: list[_Line]) -> None:
