@@ -12,10 +12,11 @@ up with the same kind and language.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from aligner.labels import match_label
 from aligner.langid import identify
-from aligner.text import words
+from aligner.text import WORD_RE, words
 
 _JOIN_LEFT = '.!?…)»”"'
 # A date, time or GMT offset immediately followed by a capital: "09:15Le", "GMT+7Le".
@@ -35,6 +36,9 @@ _DATE_RE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 _AFTER_PHOTO_NO_RE = re.compile(r"(?:Ảnh|Hình)\s*\d{1,3}\s*\.?(?=\s*\S)", re.I)
 
 _MIN_WORDS_EACH_SIDE = 2
+_MAX_LABEL_CHARS = 60
+_WINDOW = 300
+_MAX_LANGUAGE_CHECKS = 64
 
 
 def pieces(line: str) -> list[tuple[int, int]]:
@@ -58,50 +62,69 @@ def pieces(line: str) -> list[tuple[int, int]]:
 
 
 def _cuts(line: str) -> list[int]:
+    """Offsets where ``line`` was glued. Linear in the line's length (a page may hold a
+    one-megabyte line): word counts come from one scan, windows around a junction are bounded."""
+    spans = [m.span() for m in WORD_RE.finditer(line)]
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+
+    def words_before(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:
+        return bisect_left(starts, i) >= n  # words that begin before i
+
+    def words_after(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:
+        return len(ends) - bisect_right(ends, i) >= n  # words that end after i
+
     out = []
+    checks = 0  # language checks are the costly part: a line is not glued 64 times over
     for i in range(1, len(line) - 1):
         before, here, after = line[i - 1], line[i], line[i + 1]
-        if before.isspace():
+        if before.isspace() or before.isdigit() and here.isdigit():
             continue
         if here.isupper() and after.islower():
-            left, right = line[:i], line[i:]
-            if match_label(left) is not None and _enough_words(right):
+            if i <= _MAX_LABEL_CHARS and match_label(line[:i]) is not None and words_after(i):
                 out.append(i)  # "leftcenterrightdelLe général ...": a widget's text glued on
                 continue
-            if not _enough_words(left):
+            if not words_before(i):
                 continue
             if (before.isalnum() or before in _JOIN_LEFT) and (
-                _STAMP_WORD_RE.match(right) or _CREDIT_WORD_RE.match(right)
+                _STAMP_WORD_RE.match(line, i) or _CREDIT_WORD_RE.match(line, i)
             ):
                 out.append(i)  # "VietnamMardi, 28/10/2025", "TTXVNPhoto : VNA"
-            elif _enough_words(right) and (
-                before in _JOIN_LEFT or (before.islower() and _script_changes(left, right))
-            ):
-                out.append(i)  # "số.Le", "công lý sốLe"; not "VinFast", "TP.HCM"
-        elif before in _JOIN_LEFT + ")" and here.isupper() and match_label(line[:i]):
-            if _enough_words(line[i:]):
+            elif words_after(i) and before in _JOIN_LEFT:
+                out.append(i)  # "số.Le", "signé.Photo"; not "TP.HCM"
+            elif before.islower() and checks < _MAX_LANGUAGE_CHECKS and words_after(i):
+                checks += 1
+                if _script_changes(line, i):
+                    out.append(i)  # "công lý sốLe"; not "VinFast"
+        elif (
+            before in _JOIN_LEFT + ")"
+            and here.isupper()
+            and i <= _MAX_LABEL_CHARS
+            and match_label(line[:i])
+        ):
+            if words_after(i):
                 out.append(i)  # "Comment (0)Vietnam.vn - ...": an interface label glued on
-        elif here == "|" and _enough_words(line[:i], 1):
-            if _enough_words(line[i:], 1):
-                out.append(i)  # "Ảnh: TTXVN|Des soldats" (a separator the scraper glued)
+        elif here == "|" and words_before(i, 1) and words_after(i, 1):
+            out.append(i)  # "Ảnh: TTXVN|Des soldats" (a separator the scraper glued)
         elif here.isdigit() and before.isalpha() and _DATE_RE.match(line, i):
             out.append(i)  # "Phủ25/10/2025"
     for m in _STAMP_RE.finditer(line):
-        if m.end() < len(line) and line[m.end()].isupper() and _enough_words(line[m.end() :]):
+        if m.end() < len(line) and line[m.end()].isupper() and words_after(m.end()):
             out.append(m.end())  # "09:15Le Vietnam"
     for m in _AFTER_PHOTO_NO_RE.finditer(line):
-        if _enough_words(line[m.end() :]) and _enough_words(line[: m.start()], 1):
+        if words_after(m.end()) and words_before(m.start(), 1):
             out.append(m.end())  # "- Ảnh 1.Le Premier ministre"
     return out
 
 
-def _script_changes(left: str, right: str) -> bool:
-    """Vietnamese on one side of a glued junction, French or English on the other.
+def _script_changes(line: str, i: int) -> bool:
+    """Vietnamese on one side of the junction at ``i``, French or English on the other.
 
     Inside a capitalised token (``VietnamPlus``, ``Hà NộiLe``) the right side must also have
     three lower-case words: brand names glue capitals too.
     """
-    head = " ".join(right.split()[:8])
+    left = line[max(0, i - _WINDOW) : i]
+    head = " ".join(line[i : i + _WINDOW].split()[:8])
     tail = " ".join(left.split()[-8:])
     langs = {identify(tail).lang, identify(head).lang}
     if langs not in ({"vi", "fr"}, {"vi", "en"}):
@@ -110,10 +133,6 @@ def _script_changes(left: str, right: str) -> bool:
     if fragment and fragment[0][:1].isupper():
         return sum(1 for w in words(head) if w[:1].islower()) >= 3
     return True
-
-
-def _enough_words(text: str, minimum: int = _MIN_WORDS_EACH_SIDE) -> bool:
-    return len(words(text)) >= minimum
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:

@@ -258,7 +258,7 @@ def _vietnamese_items(
         items.append(_item(unit, group.text, "vi", lex))
     for seg in page.segments:
         if (
-            seg.lang in ("vi", "mixed")
+            (seg.lang == "vi" or (seg.lang == "mixed" and seg.photo_no is None))
             and seg.idx not in grouped
             and seg.kind in _CONTENT_KINDS
             and words(seg.base_text or seg.text)
@@ -410,15 +410,17 @@ def _neighbour_caption(
 
 
 def _title_like(page: Page, items: Sequence[_Candidate]) -> set[tuple[int, ...]]:
-    """Vietnamese items that are the article's title: the slug, a Vietnamese headline, alt
-    text repeated under several photos, or text that the slug spells."""
+    """Vietnamese items that may be the article's title: the slug, a Vietnamese headline, alt
+    text repeated under several photos or numbered by the CMS (``- Ảnh 1.``: the CMS fills
+    alt text with the title), or text that the slug spells."""
     slug_words = set(page.meta.slug_words)
     out = set()
     for item in items:
         unit = item.unit
         folded = words(fold(unit.text))
         spelled = bool(folded) and sum(w in slug_words for w in folded) / len(folded) >= 0.6
-        if unit.kind in ("slug", "headline") or len(unit.segments) > 1 or spelled:
+        numbered = any(page.segments[i].photo_no is not None for i in unit.segments)
+        if unit.kind in ("slug", "headline") or len(unit.segments) > 1 or spelled or numbered:
             out.add(unit.segments)
     return out
 
