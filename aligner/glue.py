@@ -78,7 +78,7 @@ def _cuts(line: str) -> list[int]:
     checks = 0  # language checks are the costly part: a line is not glued 64 times over
     for i in range(1, len(line) - 1):
         before, here, after = line[i - 1], line[i], line[i + 1]
-        if before.isspace() or before.isdigit() and here.isdigit():
+        if before.isspace() or (before.isdigit() and here.isdigit()):
             continue
         if here.isupper() and after.islower():
             if i <= _MAX_LABEL_CHARS and match_label(line[:i]) is not None and words_after(i):
