@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aligner.anchors import anchors
+from aligner.calibration import BEADS_MODEL, shipped
 from aligner.errors import InvalidInputError
 from aligner.lexicon import Lexicon, default_lexicon
 
@@ -164,10 +165,13 @@ def align(
     tgt_lang: str,
     lexicon: Lexicon | None = None,
     params: AlignParams | None = None,
+    calibrate: bool = True,
 ) -> list[Bead]:
     """Align two documents given as sentence lists.
 
     ``lexicon`` defaults to the shipped French-Vietnamese lexicon; pass ``Lexicon()`` for none.
+    A bead's score is the calibrated probability that it is right (``calibrate=False``: the raw
+    ``exp(-cost)``, what the calibration is fitted on).
     Empty sides are allowed (every sentence of the other side is then unmatched).
     """
     params = params or AlignParams()
@@ -186,10 +190,25 @@ def align(
     model = _CostModel(src_side, tgt_side, params, prior)
     path = _align_sides(src_side, tgt_side, shapes, params, prior)
     beads = []
+    calibrated = shipped(BEADS_MODEL) if calibrate else None
     for i0, i1, j0, j1 in path:
         cost = model.bead_cost(i0, i1, j0, j1)
-        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(math.exp(-cost), 4)))
+        bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(math.exp(-cost), 4))
+        if calibrated is not None:
+            bead = Bead(
+                bead.src_idx, bead.tgt_idx, round(calibrated.probability(bead_features(bead)), 4)
+            )
+        beads.append(bead)
     return beads
+
+
+def bead_features(bead: Bead) -> dict[str, float]:
+    """What the calibration of an uncalibrated bead's score rests on: its cost (``-log`` of the
+    raw score) and its shape."""
+    n_src, n_tgt = len(bead.src_idx), len(bead.tgt_idx)
+    shape = "1-1" if n_src == n_tgt == 1 else "skip" if not n_src or not n_tgt else "merge"
+    cost = -math.log(max(bead.score, 1e-6))
+    return {"cost": cost, f"shape={shape}": 1.0, f"cost*{shape}": cost}
 
 
 class _CostModel:

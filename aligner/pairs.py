@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aligner.anchors import anchor_surfaces, anchors
 from aligner.beads import AlignParams, align
+from aligner.calibration import PAIRS_MODEL, shipped
 from aligner.lexicon import Lexicon, default_lexicon
 from aligner.page import Page, PageMeta, Segment
 from aligner.sentences import split_spans
@@ -64,8 +65,9 @@ class Unit:
 class AlignedPair:
     """A Vietnamese unit and the French unit it corresponds to, with score and evidence.
 
-    ``method`` is ``residue`` (both on one French page) or ``cross-page``; ``score`` is in
-    [0, 1]. ``fr_focus`` is the part of the French sentence the evidence falls in.
+    ``method`` is ``residue`` (both on one French page) or ``cross-page``; ``score`` is the
+    calibrated probability that the pair is right (see :mod:`aligner.calibration`).
+    ``fr_focus`` is the part of the French sentence the evidence falls in.
     """
 
     vi: Unit
@@ -74,6 +76,11 @@ class AlignedPair:
     evidence: tuple[Evidence, ...]
     method: str
     fr_focus: str
+    basis: str = ""
+    """What found it: ``shared-words`` (the French sentence sharing the most evidence),
+    ``headline`` (a title and the French headline), ``neighbour-caption`` (alt text and the
+    French caption of the same photo), ``slug-title`` (a slug spelling a title found on the
+    page); cross-page: ``headline``, ``lead``, ``bead``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +96,12 @@ def _item(unit: Unit, text: str, lang: str, lex: Lexicon) -> _Candidate:
     return _Candidate(unit, anchors(text, lang, lex), surfaces)
 
 
-def residue_pairs(page: Page, *, lexicon: Lexicon | None = None) -> list[AlignedPair]:
-    """Pairs of the Vietnamese residue on ``page`` with its French sentences."""
+def residue_pairs(
+    page: Page, *, lexicon: Lexicon | None = None, calibrate: bool = True
+) -> list[AlignedPair]:
+    """Pairs of the Vietnamese residue on ``page`` with its French sentences. Scores are
+    calibrated probabilities (``calibrate=False``: the raw evidence strength in [0, 1], what the
+    calibration is fitted on)."""
     lex = default_lexicon() if lexicon is None else lexicon
     french = _french_sentences(page, lex)
     if not french:
@@ -110,11 +121,29 @@ def residue_pairs(page: Page, *, lexicon: Lexicon | None = None) -> list[Aligned
             pairs.append(best)
     _inherit_title_pairs(pairs, items)
     pairs.sort(key=lambda p: p.vi.segments[0])
-    return pairs
+    model = shipped(PAIRS_MODEL) if calibrate else None
+    if model is None:
+        return pairs
+    return [replace(p, score=round(model.probability(pair_features(p)), 4)) for p in pairs]
+
+
+def pair_features(pair: AlignedPair) -> dict[str, float]:
+    """What the calibration of an uncalibrated residue pair's score rests on: the raw score,
+    how the pair was found, the Vietnamese item's kind, the evidence."""
+    content = sum(1 for e in pair.evidence if e.kind in ("concept", "name"))
+    return {
+        "raw": pair.score,
+        f"basis={pair.basis}": 1.0,
+        f"raw*{pair.basis}": pair.score,
+        f"vi_kind={pair.vi.kind}": 1.0,
+        "content": min(content, 6) / 6,
+        "slug_evidence": float(any(e.kind == "slug" for e in pair.evidence)),
+        "repeated": float(len(pair.vi.segments) > 1),
+    }
 
 
 def page_pairs(
-    vi_page: Page, fr_page: Page, *, lexicon: Lexicon | None = None
+    vi_page: Page, fr_page: Page, *, lexicon: Lexicon | None = None, calibrate: bool = True
 ) -> list[AlignedPair]:
     """Pairs between a Vietnamese page and its French version: headline, lead, body.
 
@@ -122,24 +151,28 @@ def page_pairs(
     page's ``Source:`` slug spells stands in for it. The Vietnamese lead pairs with the French
     line that says the most of what it says among the French lead and the first body lines:
     a French lead is often a new summary, and the lead's translation comes later. The rest of
-    the body is aligned in order (:func:`aligner.beads.align`).
+    the body is aligned in order (:func:`aligner.beads.align`). Scores are calibrated
+    probabilities (``calibrate=False``: raw evidence strength).
     """
     lex = default_lexicon() if lexicon is None else lexicon
     pairs: list[AlignedPair] = []
     vi_head = _first(vi_page, "headline", "vi") or _spelled_by_slug(vi_page, fr_page.meta)
     fr_head = _first(fr_page, "headline", "fr")
     if vi_head is not None and fr_head is not None:
-        pairs.append(_segment_pair(vi_head, fr_head, lex))
+        pairs.append(_segment_pair(vi_head, fr_head, lex, "headline"))
     used_fr: set[int] = set()
     vi_lead = _first(vi_page, "lead", "vi")
     if vi_lead is not None:
         fr_lead = _lead_counterpart(vi_lead, fr_page, lex)
         if fr_lead is not None:
-            pairs.append(_segment_pair(vi_lead, fr_lead, lex))
+            pairs.append(_segment_pair(vi_lead, fr_lead, lex, "lead"))
             if fr_lead.kind != "lead":
                 used_fr.add(fr_lead.idx)
     vi_body = _body_sentences(vi_page, "vi")
     fr_body = [u for u in _body_sentences(fr_page, "fr") if u.segments[0] not in used_fr]
+    model = shipped(PAIRS_MODEL) if calibrate else None
+    if model is not None:
+        pairs = [replace(p, score=round(model.probability(pair_features(p)), 4)) for p in pairs]
     beads = align(
         [u.text for u in vi_body],
         [u.text for u in fr_body],
@@ -147,6 +180,7 @@ def page_pairs(
         tgt_lang="fr",
         lexicon=lex,
         params=AlignParams(),
+        calibrate=calibrate,
     )
     for bead in beads:
         if not bead.src_idx or not bead.tgt_idx:
@@ -159,7 +193,9 @@ def page_pairs(
             {},
             lex,
         )
-        pairs.append(AlignedPair(vi_unit, fr_unit, bead.score, shared, "cross-page", fr_unit.text))
+        pairs.append(
+            AlignedPair(vi_unit, fr_unit, bead.score, shared, "cross-page", fr_unit.text, "bead")
+        )
     return pairs
 
 
@@ -205,7 +241,7 @@ def _lead_counterpart(vi_lead: Segment, fr_page: Page, lex: Lexicon) -> Segment 
     return best if score >= _MIN_LEAD_SIMILARITY else None
 
 
-def _segment_pair(vi_seg: Segment, fr_seg: Segment, lex: Lexicon) -> AlignedPair:
+def _segment_pair(vi_seg: Segment, fr_seg: Segment, lex: Lexicon, basis: str) -> AlignedPair:
     vi_unit, fr_unit = _segment_unit(vi_seg), _segment_unit(fr_seg)
     shared = _shared(
         _Candidate(vi_unit, anchors(vi_seg.text, "vi", lex)),
@@ -214,7 +250,7 @@ def _segment_pair(vi_seg: Segment, fr_seg: Segment, lex: Lexicon) -> AlignedPair
         lex,
     )
     score = round(_similarity(vi_seg.text, fr_seg.text, lex), 4)
-    return AlignedPair(vi_unit, fr_unit, score, shared, "cross-page", fr_seg.text)
+    return AlignedPair(vi_unit, fr_unit, score, shared, "cross-page", fr_seg.text, basis)
 
 
 # --- residue -------------------------------------------------------------------------------
@@ -369,6 +405,7 @@ def _best_match(
         evidence,
         "residue",
         _focus(cand.unit.text, evidence, lex),
+        "shared-words",
     )
 
 
@@ -406,7 +443,9 @@ def _neighbour_caption(
     score = 2 * matched / (own + theirs)
     if best is not None and best.score > 2 * score + _CAPTION_MARGIN:
         return best
-    return AlignedPair(item.unit, unit, round(score, 4), evidence, "residue", text)
+    return AlignedPair(
+        item.unit, unit, round(score, 4), evidence, "residue", text, "neighbour-caption"
+    )
 
 
 def _title_like(page: Page, items: Sequence[_Candidate]) -> set[tuple[int, ...]]:
@@ -454,6 +493,7 @@ def _prefer_headline(
         evidence,
         "residue",
         _focus(headline.unit.text, evidence, lex),
+        "headline",
     )
 
 
@@ -482,6 +522,7 @@ def _inherit_title_pairs(pairs: list[AlignedPair], items: Sequence[_Candidate]) 
                     (*existing.evidence, slug_evidence),
                     "residue",
                     existing.fr_focus,
+                    existing.basis,
                 )
             elif existing is None or existing.score < title.score:
                 if existing is not None:
@@ -494,6 +535,7 @@ def _inherit_title_pairs(pairs: list[AlignedPair], items: Sequence[_Candidate]) 
                         (*title.evidence, slug_evidence),
                         "residue",
                         title.fr_focus,
+                        "slug-title",
                     )
                 )
             break

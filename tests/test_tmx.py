@@ -100,8 +100,11 @@ def test_corpus_tmx_filters(loaded: tuple[TestClient, list[int]]) -> None:
     slugs = client.get("/tmx", params={"kinds": "slug"})
     _valid(slugs.content)
     assert len(tmxfile(slugs.content).getunits()) == 2
-    # seed 000's slug pair (a clause inside a long sentence) scores 0.71, the two others 0.76+
-    strong = client.get("/tmx", params={"min_score": 0.75})
+    # the filter keeps the units scoring at least min_score: take the middle of the three
+    scores = sorted(u["score"] for u in client.get("/pairs").json()["items"])
+    assert len(scores) == 3
+    assert scores[0] < scores[1]
+    strong = client.get("/tmx", params={"min_score": scores[1]})
     assert len(tmxfile(strong.content).getunits()) == 2
     no_en = _valid(client.get("/tmx", params={"langs": "fr,vi"}).content)
     assert not [
