@@ -76,3 +76,47 @@ def test_seeds_stay_perfect() -> None:
     for gp in seed_pages():
         lang, kind, split = score_segments(gp, analyze(gp.text))
         assert (lang.errors, kind.errors, split.errors) == ([], [], [])
+
+
+@pytest.mark.slow
+def test_shipped_calibrations_are_fitted_on_the_current_data() -> None:
+    from aligner.calibration import (  # noqa: PLC0415
+        BEADS_MODEL,
+        PAIRS_MODEL,
+        Logistic,
+        fit,
+        shipped,
+    )
+    from bench.flores import documents  # noqa: PLC0415
+    from train.calibration import BEAD_SEEDS, bead_rows, pair_rows  # noqa: PLC0415
+
+    def same(a: Logistic, b: Logistic | None) -> bool:
+        assert b is not None
+        keys = set(a.weights) | set(b.weights)
+        close = [abs(a.weights.get(k, 0) - b.weights.get(k, 0)) < 1e-4 for k in keys]
+        return all(close) and abs(a.bias - b.bias) < 1e-4
+
+    rows = pair_rows([p for p in corpus() if not p.problems] + list(seed_pages()))
+    refit = fit([r[1] for r in rows], [r[2] for r in rows])
+    assert same(refit, shipped(PAIRS_MODEL)), "stale: run python -m train.calibration"
+    feats, labels = bead_rows([d for s in BEAD_SEEDS for d in documents("tune", seed=s)])
+    assert same(fit(feats, labels), shipped(BEADS_MODEL)), "stale: run python -m train.calibration"
+
+
+def test_calibration_fit_recovers_a_known_logistic() -> None:
+    import random  # noqa: PLC0415
+
+    from aligner.calibration import fit, reliability  # noqa: PLC0415
+
+    rng = random.Random(3)
+    rows, labels = [], []
+    for _ in range(4000):
+        x = rng.uniform(-3, 3)
+        rows.append({"x": x})
+        labels.append(int(rng.random() < 1 / (1 + 2.718281828 ** -(2 * x - 1))))
+    model = fit(rows, labels, l2=0.01)
+    assert abs(model.weights["x"] - 2) < 0.2
+    assert abs(model.bias + 1) < 0.2
+    for low, high, share, n in reliability([model.probability(r) for r in rows], labels):
+        if n > 100:
+            assert low - 0.05 <= share <= high + 0.05
