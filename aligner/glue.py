@@ -35,6 +35,9 @@ _DATE_RE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
 # A numbered photo of alt text followed by more text: "- Ảnh 1.Le Premier", "Ảnh 2 Le".
 _AFTER_PHOTO_NO_RE = re.compile(r"(?:Ảnh|Hình)\s*\d{1,3}\s*\.?(?=\s*\S)", re.I)
 
+# Where a junction can be: a capital, a "|" or a digit right after a non-space character.
+_UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
+_CANDIDATE_RE = re.compile(rf"(?<=\S)[{re.escape(_UPPER)}|]|(?<=[^\W\d_])\d")
 _MIN_WORDS_EACH_SIDE = 2
 _MAX_LABEL_CHARS = 60
 _WINDOW = 300
@@ -64,6 +67,10 @@ def pieces(line: str) -> list[tuple[int, int]]:
 def _cuts(line: str) -> list[int]:
     """Offsets where ``line`` was glued. Linear in the line's length (a page may hold a
     one-megabyte line): word counts come from one scan, windows around a junction are bounded."""
+    if not _CANDIDATE_RE.search(line, 1, max(1, len(line) - 1)) and not _AFTER_PHOTO_NO_RE.search(
+        line
+    ):
+        return []  # most lines: no capital, bar or digit glued to anything
     spans = [m.span() for m in WORD_RE.finditer(line)]
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
@@ -76,10 +83,9 @@ def _cuts(line: str) -> list[int]:
 
     out = []
     checks = 0  # language checks are the costly part: a line is not glued 64 times over
-    for i in range(1, len(line) - 1):
+    for m in _CANDIDATE_RE.finditer(line, 1, len(line) - 1):
+        i = m.start()
         before, here, after = line[i - 1], line[i], line[i + 1]
-        if before.isspace() or (before.isdigit() and here.isdigit()):
-            continue
         if here.isupper() and after.islower():
             if i <= _MAX_LABEL_CHARS and match_label(line[:i]) is not None and words_after(i):
                 out.append(i)  # "leftcenterrightdelLe général ...": a widget's text glued on

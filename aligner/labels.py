@@ -147,10 +147,13 @@ _add(
     "bài viết liên quan",
 )
 
+_MAX_LABEL_CHARS = 60
 _COUNT_RE = re.compile(r"[\s:]*[\(\[]?\s*\d+\s*[\)\]]?\s*$")
 
 
 def match_label(text: str) -> UiLabel | None:
     """The interface label ``text`` is, if it is one (case-insensitive, counts ignored)."""
+    if len(text) > _MAX_LABEL_CHARS:  # labels are short; a paragraph never is one
+        return None
     key = _COUNT_RE.sub("", text).strip().rstrip(":").strip().casefold()
     return _LABELS.get(key)

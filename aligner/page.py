@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from aligner.errors import EmptyInputError
@@ -507,6 +508,7 @@ def _can_be_caption(ln: _Line) -> bool:
     return (first.isupper() or first.isdigit()) and not _reports_speech(ln.text)
 
 
+@lru_cache(maxsize=4096)
 def _reports_speech(text: str) -> bool:
     return REPORTED_SPEECH_RE.search(text) is not None
 
@@ -729,13 +731,11 @@ def _own_features(
     tokens = words(text)
     lang = ln.lang or ln.guess.lang
     caps = sum(1 for t in tokens if t[:1].isupper()) / len(tokens) if tokens else 0.0
-    letters = [ch for ch in text if ch.isalpha()]
-    upper_share = sum(1 for ch in letters if ch.isupper()) / len(letters) if letters else 0.0
+    n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char
+    upper_share = sum(map(str.isupper, text)) / n_letters if n_letters else 0.0
     label = match_label(text)
-    folded = words(fold(text))
-    slug_share = (
-        sum(1 for w in folded if w in slug_words) / len(folded) if folded and slug_words else 0.0
-    )
+    folded = words(fold(text)) if slug_words else []
+    slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
     return {
         "rule": ln.rule_kind or "none",
@@ -750,10 +750,10 @@ def _own_features(
         "caps": _bucket(round(caps * 10), (0, 3, 6, 9, 10)),
         "sentence": str(len(tokens) >= 8 and TERMINAL_RE.search(text) is not None and caps < 0.5),
         "comma": str("," in text),
-        "allcaps": str(upper_share > 0.8 and len(letters) >= 4),
+        "allcaps": str(upper_share > 0.8 and n_letters >= 4),
         "date": str(find_date(text) is not None),
         "time": str(_TIME_RE.search(text) is not None),
-        "digits": _bucket(sum(ch.isdigit() for ch in text), (0, 2, 4, 8)),
+        "digits": _bucket(sum(map(str.isdigit, text)), (0, 2, 4, 8)),
         "domain": str(DOMAIN_RE.search(text) is not None),
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
