@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from aligner.errors import EmptyInputError
@@ -508,7 +507,6 @@ def _can_be_caption(ln: _Line) -> bool:
     return (first.isupper() or first.isdigit()) and not _reports_speech(ln.text)
 
 
-@lru_cache(maxsize=4096)
 def _reports_speech(text: str) -> bool:
     return REPORTED_SPEECH_RE.search(text) is not None
 
