@@ -18,7 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from aligner.anchors import anchor_surfaces, anchors
+from aligner.anchors import anchor_surfaces, anchors, name_anchors
 from aligner.beads import AlignParams, align
 from aligner.calibration import PAIRS_MODEL, shipped
 from aligner.lexicon import Lexicon, default_lexicon
@@ -168,6 +168,18 @@ def page_pairs(
             pairs.append(_segment_pair(vi_lead, fr_lead, lex, "lead"))
             if fr_lead.kind != "lead":
                 used_fr.add(fr_lead.idx)
+    for vi_seg in (s for s in vi_page.segments if s.kind == "byline"):
+        fr_seg = next(
+            (
+                f
+                for f in fr_page.segments
+                if f.kind == "byline" and f.lang == "fr" and _same_name(vi_seg, f)
+            ),
+            None,
+        )
+        if fr_seg is not None:  # the author, spelled with or without diacritics
+            pairs.append(_segment_pair(vi_seg, fr_seg, lex, "byline"))
+            break
     vi_body = _body_sentences(vi_page, "vi")
     fr_body = [u for u in _body_sentences(fr_page, "fr") if u.segments[0] not in used_fr]
     model = shipped(PAIRS_MODEL) if calibrate else None
@@ -182,6 +194,7 @@ def page_pairs(
         params=AlignParams(),
         calibrate=calibrate,
     )
+    pairs.extend(_related_pairs(vi_page, fr_page, lex, calibrate=calibrate))
     for bead in beads:
         if not bead.src_idx or not bead.tgt_idx:
             continue
@@ -201,6 +214,39 @@ def page_pairs(
 
 _LEAD_SEARCH_LINES = 6
 _MIN_LEAD_SIMILARITY = 0.15
+
+
+def _same_name(vi_seg: Segment, fr_seg: Segment) -> bool:
+    """Two bylines naming the same person: a run of two names or more, diacritics folded."""
+    runs = {a for a in name_anchors(vi_seg.text) if len(a) > 6} & name_anchors(fr_seg.text)
+    return any(a.startswith("w:") for a in runs) and bool(words(vi_seg.text))
+
+
+def _related_pairs(
+    vi_page: Page, fr_page: Page, lex: Lexicon, *, calibrate: bool
+) -> list[AlignedPair]:
+    """The lists of related articles at the foot of both pages, aligned title by title."""
+    vi_rel = [s for s in vi_page.segments if s.kind == "related" and s.lang == "vi"]
+    fr_rel = [s for s in fr_page.segments if s.kind == "related" and s.lang == "fr"]
+    if not vi_rel or not fr_rel:
+        return []
+    beads = align(
+        [s.text for s in vi_rel],
+        [s.text for s in fr_rel],
+        src_lang="vi",
+        tgt_lang="fr",
+        lexicon=lex,
+        params=AlignParams(max_size=1),
+        calibrate=calibrate,
+    )
+    out = []
+    for bead in beads:
+        if bead.src_idx and bead.tgt_idx:
+            vi_seg, fr_seg = vi_rel[bead.src_idx[0]], fr_rel[bead.tgt_idx[0]]
+            if _similarity(vi_seg.text, fr_seg.text, lex) >= _MIN_LEAD_SIMILARITY:
+                pair = _segment_pair(vi_seg, fr_seg, lex, "related")
+                out.append(replace(pair, score=bead.score))
+    return out
 
 
 def _first(page: Page, kind: str, lang: str) -> Segment | None:
