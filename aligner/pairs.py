@@ -168,23 +168,8 @@ def page_pairs(
             pairs.append(_segment_pair(vi_lead, fr_lead, lex, "lead"))
             if fr_lead.kind != "lead":
                 used_fr.add(fr_lead.idx)
-    for vi_seg in (s for s in vi_page.segments if s.kind == "byline"):
-        fr_seg = next(
-            (
-                f
-                for f in fr_page.segments
-                if f.kind == "byline" and f.lang == "fr" and _same_name(vi_seg, f)
-            ),
-            None,
-        )
-        if fr_seg is not None:  # the author, spelled with or without diacritics
-            pairs.append(_segment_pair(vi_seg, fr_seg, lex, "byline"))
-            break
     vi_body = _body_sentences(vi_page, "vi")
     fr_body = [u for u in _body_sentences(fr_page, "fr") if u.segments[0] not in used_fr]
-    model = shipped(PAIRS_MODEL) if calibrate else None
-    if model is not None:
-        pairs = [replace(p, score=round(model.probability(pair_features(p)), 4)) for p in pairs]
     beads = align(
         [u.text for u in vi_body],
         [u.text for u in fr_body],
@@ -194,7 +179,6 @@ def page_pairs(
         params=AlignParams(),
         calibrate=calibrate,
     )
-    pairs.extend(_related_pairs(vi_page, fr_page, lex, calibrate=calibrate))
     for bead in beads:
         if not bead.src_idx or not bead.tgt_idx:
             continue
@@ -209,6 +193,27 @@ def page_pairs(
         pairs.append(
             AlignedPair(vi_unit, fr_unit, bead.score, shared, "cross-page", fr_unit.text, "bead")
         )
+    for vi_seg in (s for s in vi_page.segments if s.kind == "byline"):
+        fr_seg = next(
+            (
+                f
+                for f in fr_page.segments
+                if f.kind == "byline" and f.lang == "fr" and _same_name(vi_seg, f)
+            ),
+            None,
+        )
+        if fr_seg is not None:  # the author, spelled with or without diacritics
+            pairs.append(_segment_pair(vi_seg, fr_seg, lex, "byline"))
+            break
+    model = shipped(PAIRS_MODEL) if calibrate else None
+    if model is not None:  # beads come calibrated from the aligner
+        pairs = [
+            p
+            if p.basis == "bead"
+            else replace(p, score=round(model.probability(pair_features(p)), 4))
+            for p in pairs
+        ]
+    pairs.extend(_related_pairs(vi_page, fr_page, lex, calibrate=calibrate))
     return pairs
 
 
