@@ -114,7 +114,9 @@ def residue_pairs(
     for item in items:
         best = _best_match(item, french, weights, lex)
         if headline is not None and item.unit.segments in titles:
-            best = _prefer_headline(item, best, headline, weights, lex)
+            best = _prefer_headline(
+                item, best, headline, weights, lex, by_slug=titles[item.unit.segments]
+            )
         elif item.unit.kind == "caption":
             best = _neighbour_caption(item, page, best, weights, lex) or best
         if best is not None:
@@ -499,19 +501,20 @@ def _neighbour_caption(
     )
 
 
-def _title_like(page: Page, items: Sequence[_Candidate]) -> set[tuple[int, ...]]:
+def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...], bool]:
     """Vietnamese items that may be the article's title: the slug, a Vietnamese headline, alt
     text repeated under several photos or numbered by the CMS (``- Ảnh 1.``: the CMS fills
-    alt text with the title), or text that the slug spells."""
+    alt text with the title), or text that the slug spells. The value says whether the slug
+    vouches for it (the slug itself, or text it spells): the slug is the original's headline."""
     slug_words = set(page.meta.slug_words)
-    out = set()
+    out = {}
     for item in items:
         unit = item.unit
         folded = words(fold(unit.text))
         spelled = bool(folded) and sum(w in slug_words for w in folded) / len(folded) >= 0.6
         numbered = any(page.segments[i].photo_no is not None for i in unit.segments)
         if unit.kind in ("slug", "headline") or len(unit.segments) > 1 or spelled or numbered:
-            out.add(unit.segments)
+            out[unit.segments] = unit.kind == "slug" or spelled
     return out
 
 
@@ -521,13 +524,27 @@ def _prefer_headline(
     headline: _Candidate,
     weights: dict[str, float],
     lex: Lexicon,
+    *,
+    by_slug: bool = False,
 ) -> AlignedPair | None:
     """A title pairs with the French headline when the two share a content anchor and the
     headline covers a fair part of it, even if a longer sentence (the lead, which restates the
-    title) shares more."""
+    title) shares more. A title the slug vouches for that found no French sentence at all
+    pairs with the headline whatever the lexicon knows: the French headline translates it."""
     if best is not None and best.fr.start == headline.unit.start:
         return best
     evidence = _shared(item, headline, weights, lex)
+    if by_slug and best is None:
+        slug = Evidence("slug", "slug", 1.0, "the original's slug spells this title")
+        return AlignedPair(
+            item.unit,
+            headline.unit,
+            0.0,
+            (*evidence, slug),
+            "residue",
+            headline.unit.text,
+            "slug-title",
+        )
     if not any(e.kind in ("concept", "name") and e.weight > 0 for e in evidence):
         return best
     own = sum(_anchor_weight(a, weights) for a in item.anchors) or 1.0
