@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aligner.beads import align
 from aligner.evaluation import BeadIdx, Scores, perturb, score
-from bench.flores import documents, load_articles
+from bench.flores import HEAVY, documents, load_articles
 
 
 def nltk_beads(src: list[str], tgt: list[str]) -> list[BeadIdx]:
@@ -56,6 +56,18 @@ def _line(name: str, s: Scores, seconds: float) -> str:
         f"{name:<22} strict P {s.strict_p:.3f} R {s.strict_r:.3f} F1 {s.strict_f1:.3f} | "
         f"lax P {s.lax_p:.3f} R {s.lax_r:.3f} F1 {s.lax_f1:.3f} | {seconds:6.2f} s"
     )
+
+
+def by_type(gold: list[list[BeadIdx]], test: list[list[BeadIdx]]) -> str:
+    """Recall of gold beads per type: 1-1, merges (2-1, 1-2, 3-1...), unmatched (1-0, 0-1)."""
+    found: dict[str, list[int]] = {"1-1": [0, 0], "merge": [0, 0], "unmatched": [0, 0]}
+    for gold_doc, test_doc in zip(gold, test, strict=True):
+        predicted = {(tuple(s), tuple(t)) for s, t in test_doc}
+        for s, t in gold_doc:
+            kind = "unmatched" if not s or not t else "1-1" if len(s) == len(t) == 1 else "merge"
+            found[kind][0] += (tuple(s), tuple(t)) in predicted
+            found[kind][1] += 1
+    return ", ".join(f"{k} {ok / n:.3f} ({n})" for k, (ok, n) in found.items() if n)
 
 
 def scale_run(n: int, seed: int) -> None:
@@ -92,12 +104,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--scale-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--heavy",
+        action="store_true",
+        help="heavier perturbation: 18%% merges, 8%% drops, 10%% noise",
+    )
     args = parser.parse_args()
     if args.scale_only:
         scale_run(args.scale, args.seed)
         return
 
-    docs = documents("test", seed=args.seed)
+    docs = documents("test", seed=args.seed, rates=HEAVY if args.heavy else None)
     gold = [d.gold for d in docs]
     n_src = sum(len(d.src) for d in docs)
     n_tgt = sum(len(d.tgt) for d in docs)
@@ -122,6 +139,7 @@ def main() -> None:
         f"strict F1 ratio triglot/nltk: {ours_score.strict_f1 / peer_score.strict_f1:.2f}x, "
         f"time ratio: {ours_s / peer_s:.2f}x"
     )
+    print("gold beads found exactly, by type: " + by_type(gold, ours))
     if args.scale:
         # A fresh process, so that its peak memory is the aligner's alone.
         subprocess.run(

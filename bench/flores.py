@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aligner.evaluation import PerturbedPair, perturb
+from aligner.evaluation import PerturbedPair, Rates, perturb
 
 FLORES = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "flores200-dev"
 
@@ -32,7 +32,13 @@ def load_articles(folder: Path = FLORES) -> list[list[tuple[str, str, str]]]:
     return articles
 
 
-def documents(split: str, *, size: int = 40, seed: int = 13) -> list[PerturbedPair]:
+HEAVY = Rates(merge=0.15, merge3=0.03, drop=0.08, noise=0.10)
+"""Heavier perturbation: 18% merges, 8% drops and 10% noise per side."""
+
+
+def documents(
+    split: str, *, size: int = 40, seed: int = 13, rates: Rates | None = None
+) -> list[PerturbedPair]:
     """Perturbed fr->vi document pairs of about ``size`` sentences from one split."""
     articles = load_articles()
     chosen = articles[0::2] if split == "tune" else articles[1::2]
@@ -41,18 +47,21 @@ def documents(split: str, *, size: int = 40, seed: int = 13) -> list[PerturbedPa
     for article in chosen:
         current.extend(article)
         if len(current) >= size:
-            docs.append(_perturb(current, seed + len(docs)))
+            docs.append(_perturb(current, seed + len(docs), rates))
             current = []
     if current:
-        docs.append(_perturb(current, seed + len(docs)))
+        docs.append(_perturb(current, seed + len(docs), rates))
     return docs
 
 
-def _perturb(sentences: list[tuple[str, str, str]], seed: int) -> PerturbedPair:
+def _perturb(
+    sentences: list[tuple[str, str, str]], seed: int, rates: Rates | None
+) -> PerturbedPair:
     return perturb(
         [s[0] for s in sentences],
         [s[1] for s in sentences],
         src_lang="fr",
         tgt_lang="vi",
         seed=seed,
+        rates=rates,
     )
