@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aligner.beads import align
 from aligner.evaluation import BeadIdx, Scores, perturb, score
-from bench.flores import HEAVY, documents, load_articles
+from train.flores import HEAVY, documents, load_articles
 
 
 def nltk_beads(src: list[str], tgt: list[str]) -> list[BeadIdx]:

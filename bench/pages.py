@@ -7,7 +7,7 @@ bound), and leave-one-site-out (a model trained without the site, then run on it
 does on an outlet it has never seen). Columns: language and kind accuracy per gold segment,
 split accuracy (gold segment boundaries reproduced), same-page Vietnamese-French pairs and
 cross-page pairs (Vietnamese original with its French version) as precision / recall / F1.
-Pairing runs on the pages as analysed in that row. See ``bench/scoring.py`` for the rules.
+Pairing runs on the pages as analysed in that row. See ``train/scoring.py`` for the rules.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aligner.labeller import Labeller, default_labeller
 from aligner.page import Page, analyze
 from aligner.pairs import page_pairs, residue_pairs
-from bench.corpus import GoldPage, pages, seed_pages
-from bench.scoring import (
+from train.corpus import GoldPage, pages, seed_pages
+from train.labeller import SEED_WEIGHT, train
+from train.scoring import (
     Tally,
     gold_cross_pairs,
     gold_pairs,
@@ -33,7 +34,6 @@ from bench.scoring import (
     score_pairs,
     score_segments,
 )
-from train.labeller import SEED_WEIGHT, train
 
 Row = dict[str, Tally]
 MEASURES = ("lang", "kind", "split", "pairs", "cross")

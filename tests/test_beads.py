@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from aligner import InvalidInputError
 from aligner.beads import AlignParams, Bead, align, bead_types
 from aligner.evaluation import Rates, perturb, score
-from bench.flores import FLORES, load_articles
+from train.flores import FLORES, load_articles
 
 
 def _assert_valid(beads: list[Bead], n: int, m: int, max_size: int) -> None:

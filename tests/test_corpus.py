@@ -13,8 +13,8 @@ import pytest
 
 from aligner.labeller import Labeller, default_labeller
 from aligner.page import analyze, draft_page, line_features
-from bench.corpus import GoldPage, check_pair_pages, pages, seed_pages
-from bench.scoring import score_segments
+from train.corpus import GoldPage, check_pair_pages, pages, seed_pages
+from train.scoring import score_segments
 
 MIN_SITES = 8
 MIN_FR_PAGES = 60
@@ -87,8 +87,8 @@ def test_shipped_calibrations_are_fitted_on_the_current_data() -> None:
         fit,
         shipped,
     )
-    from bench.flores import documents  # noqa: PLC0415
     from train.calibration import BEAD_SEEDS, bead_rows, pair_rows  # noqa: PLC0415
+    from train.flores import documents  # noqa: PLC0415
 
     def same(a: Logistic, b: Logistic | None) -> bool:
         assert b is not None

@@ -22,9 +22,9 @@ from aligner.calibration import BEADS_MODEL, PAIRS_MODEL, fit, reliability
 from aligner.evaluation import PerturbedPair
 from aligner.page import analyze
 from aligner.pairs import page_pairs, pair_features, residue_pairs
-from bench.corpus import GoldPage, pages, seed_pages
-from bench.flores import documents
-from bench.scoring import gold_cross_pairs, gold_pairs, vi_key
+from train.corpus import GoldPage, pages, seed_pages
+from train.flores import documents
+from train.scoring import gold_cross_pairs, gold_pairs, vi_key
 
 DATA = Path(__file__).resolve().parent.parent / "aligner"
 BEAD_SEEDS = (13, 14, 15)

@@ -22,8 +22,8 @@ import pycrfsuite
 
 from aligner.labeller import Labeller
 from aligner.page import Draft, analyze, draft_page, line_features
-from bench.corpus import GoldPage, pages, seed_pages
-from bench.scoring import Tally, score_segments
+from train.corpus import GoldPage, pages, seed_pages
+from train.scoring import Tally, score_segments
 
 MODEL = Path(__file__).resolve().parent.parent / "aligner" / "data" / "kinds.crfsuite"
 SEED_WEIGHT = 3

@@ -5,7 +5,7 @@
     .venv/bin/python -m train.lexicon --coverage       # FLORES odd (test) pairs sharing a concept
     .venv/bin/python -m train.lexicon --sample 100     # random learned entries, to judge by hand
 
-Data: the *even* FLORES-200 dev articles (``bench.flores.load_articles()[0::2]``; the odd ones
+Data: the *even* FLORES-200 dev articles (``train.flores.load_articles()[0::2]``; the odd ones
 are the alignment benchmark's test split and are never read for learning) and the Tatoeba test
 sets in ``../shared/eval/tatoeba``. FLORES devtest and NTREX are reserved and never read.
 
@@ -144,14 +144,14 @@ def _lines(path: Path) -> list[str]:
 
 def flores_even() -> list[tuple[str, str, str]]:
     """(fr, vi, en) sentences of the even (tune) FLORES dev articles only."""
-    from bench.flores import load_articles  # noqa: PLC0415  (bench is a script folder)
+    from train.flores import load_articles  # noqa: PLC0415  (bench is a script folder)
 
     return [s for article in load_articles()[0::2] for s in article]
 
 
 def flores_odd() -> list[tuple[str, str, str]]:
     """(fr, vi, en) of the odd (test) articles: for measuring coverage, never for learning."""
-    from bench.flores import load_articles  # noqa: PLC0415
+    from train.flores import load_articles  # noqa: PLC0415
 
     return [s for article in load_articles()[1::2] for s in article]
 

@@ -1,6 +1,6 @@
 """The genre corpus (``corpus/``): load pages with their gold, check them.
 
-``python -m bench.corpus check [DIR ...]`` checks every page against its gold: each gold
+``python -m train.corpus check [DIR ...]`` checks every page against its gold: each gold
 segment's text is found on its line in order, the pieces of a line cover all its non-space
 characters, every non-blank line is annotated, kinds and languages are known, pair and
 cross-pair line numbers exist. It prints one line per problem and exits 1 if there is any.
@@ -190,7 +190,7 @@ def check_pair_pages(found: list[GoldPage]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] != "check":
-        print("usage: python -m bench.corpus check [DIR ...]", file=sys.stderr)
+        print("usage: python -m train.corpus check [DIR ...]", file=sys.stderr)
         return 2
     dirs = [Path(a) for a in argv[1:]]
     found = list(pages(*dirs))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from aligner.page import Page
 from aligner.pairs import AlignedPair
 from aligner.text import fold
-from bench.corpus import GoldPage, GoldSegment
+from train.corpus import GoldPage, GoldSegment
 
 _CREDIT_TAIL_RE = re.compile(r"\s*[-–—.(|]?\s*(?:ảnh|photo|photos)\s*:\s*[^:]{0,60}$", re.I)
 _PHOTO_TAIL_RE = re.compile(r"\s*[-–—]?\s*(?:ảnh|hình|photo)\s*\d{1,3}\s*\.?\s*$", re.I)
