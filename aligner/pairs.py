@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from aligner.anchors import anchor_surfaces, anchors, name_anchors
 from aligner.beads import AlignParams, align
 from aligner.calibration import PAIRS_MODEL, shipped
+from aligner.langid import identify
 from aligner.lexicon import Lexicon, default_lexicon
 from aligner.page import Page, PageMeta, Segment
 from aligner.sentences import split_spans
@@ -80,7 +81,8 @@ class AlignedPair:
     """What found it: ``shared-words`` (the French sentence sharing the most evidence),
     ``headline`` (a title and the French headline), ``neighbour-caption`` (alt text and the
     French caption of the same photo), ``slug-title`` (a slug spelling a title found on the
-    page); cross-page: ``headline``, ``lead``, ``bead``."""
+    page, or a title it vouches for), ``bilingual-label`` (the halves of a label printed in
+    both languages); cross-page: ``headline``, ``lead``, ``bead``, ``byline``, ``related``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +115,22 @@ def residue_pairs(
     pairs: list[AlignedPair] = []
     for item in items:
         best = _best_match(item, french, weights, lex)
-        if headline is not None and item.unit.segments in titles:
-            best = _prefer_headline(
-                item, best, headline, weights, lex, by_slug=titles[item.unit.segments]
-            )
+        title = titles.get(item.unit.segments)
+        if headline is not None and title is not None:
+            found = _prefer_headline(item, best, headline, weights, lex, by_slug=title == "slug")
+            if title == "numbered" and item.unit.kind == "caption":
+                # alt text numbered by the CMS is the title or the photo's own caption: the
+                # French caption beside it decides when it says more of it than the headline
+                beside = _neighbour_caption(item, page, best, weights, lex)
+                if beside is not None and (found is None or beside.score > found.score):
+                    found = beside
+            best = found
         elif item.unit.kind == "caption":
             best = _neighbour_caption(item, page, best, weights, lex) or best
         if best is not None:
             pairs.append(best)
     _inherit_title_pairs(pairs, items)
+    pairs.extend(_bilingual_labels(page))
     pairs.sort(key=lambda p: p.vi.segments[0])
     model = shipped(PAIRS_MODEL) if calibrate else None
     if model is None:
@@ -501,11 +510,31 @@ def _neighbour_caption(
     )
 
 
-def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...], bool]:
+def _bilingual_labels(page: Page) -> list[AlignedPair]:
+    """A label printed in both languages on one line (``Ảnh minh họa / Photo d'illustration``):
+    its halves are each other's translation."""
+    out = []
+    for seg in page.segments:
+        if seg.lang != "mixed" or seg.text.count(" / ") != 1:
+            continue
+        left, right = seg.text.split(" / ")
+        halves = [(left, seg.start), (right, seg.start + len(left) + 3)]
+        langs = [identify(h).lang for h, _ in halves]
+        if sorted(langs) != ["fr", "vi"]:
+            continue
+        (vi_text, vi_at), (fr_text, fr_at) = halves if langs[0] == "vi" else halves[::-1]
+        vi = Unit(vi_text, "vi", seg.kind, (seg.idx,), (seg.line,), vi_at, vi_at + len(vi_text))
+        fr = Unit(fr_text, "fr", seg.kind, (seg.idx,), (seg.line,), fr_at, fr_at + len(fr_text))
+        out.append(AlignedPair(vi, fr, 1.0, (), "residue", fr_text, "bilingual-label"))
+    return out
+
+
+def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...], str]:
     """Vietnamese items that may be the article's title: the slug, a Vietnamese headline, alt
     text repeated under several photos or numbered by the CMS (``- Ảnh 1.``: the CMS fills
-    alt text with the title), or text that the slug spells. The value says whether the slug
-    vouches for it (the slug itself, or text it spells): the slug is the original's headline."""
+    alt text with the title), or text that the slug spells. The value says why: ``slug`` when
+    the slug vouches for it (the slug itself, or text it spells: the slug is the original's
+    headline), ``numbered`` when only the CMS's photo number does, else ``title``."""
     slug_words = set(page.meta.slug_words)
     out = {}
     for item in items:
@@ -513,8 +542,12 @@ def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...]
         folded = words(fold(unit.text))
         spelled = bool(folded) and sum(w in slug_words for w in folded) / len(folded) >= 0.6
         numbered = any(page.segments[i].photo_no is not None for i in unit.segments)
-        if unit.kind in ("slug", "headline") or len(unit.segments) > 1 or spelled or numbered:
-            out[unit.segments] = unit.kind == "slug" or spelled
+        if unit.kind == "slug" or spelled:
+            out[unit.segments] = "slug"
+        elif unit.kind == "headline" or len(unit.segments) > 1:
+            out[unit.segments] = "title"
+        elif numbered:
+            out[unit.segments] = "numbered"
     return out
 
 
