@@ -34,6 +34,7 @@ _SLUG_SAME_TITLE = 0.8
 _TITLE_MIN_COVERAGE = 0.3
 _TITLE_SLUG_SHARE = 0.5
 _CAPTION_REACH = 2
+_SEPARATORS = " |"
 _CAPTION_MARGIN = 0.2
 
 
@@ -328,6 +329,10 @@ def _french_sentences(page: Page, lex: Lexicon) -> list[_Candidate]:
         if seg.lang != "fr" or seg.kind not in _CONTENT_KINDS:
             continue
         for s, e in split_spans(seg.text):
+            s += len(seg.text[s:e]) - len(seg.text[s:e].lstrip(_SEPARATORS))
+            e -= len(seg.text[s:e]) - len(seg.text[s:e].rstrip(_SEPARATORS))
+            if e <= s:
+                continue
             text = seg.text[s:e]
             unit = Unit(text, "fr", seg.kind, (seg.idx,), (seg.line,), seg.start + s, seg.start + e)
             out.append(_Candidate(unit, anchors(text, "fr", lex)))
@@ -492,7 +497,10 @@ def _neighbour_caption(
         return None
     seg = min(near, key=lambda s: (abs(s.idx - at), s.idx < at))
     text = seg.base_text or seg.text
-    unit = Unit(text, "fr", "caption", (seg.idx,), (seg.line,), seg.start, seg.start + len(text))
+    lead = len(text) - len(text.lstrip(_SEPARATORS))  # "|Des soldats ...": a glued separator
+    text = text.strip(_SEPARATORS)
+    start = seg.start + lead
+    unit = Unit(text, "fr", "caption", (seg.idx,), (seg.line,), start, start + len(text))
     cand = _Candidate(unit, anchors(text, "fr", lex))
     evidence = _shared(item, cand, weights, lex)
     if best is not None and best.fr.segments == unit.segments:

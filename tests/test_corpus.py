@@ -120,3 +120,13 @@ def test_calibration_fit_recovers_a_known_logistic() -> None:
     for low, high, share, n in reliability([model.probability(r) for r in rows], labels):
         if n > 100:
             assert low - 0.05 <= share <= high + 0.05
+
+
+def test_pair_units_point_at_their_text_on_every_corpus_page() -> None:
+    from aligner.pairs import residue_pairs  # noqa: PLC0415
+
+    for gp in corpus():
+        for pair in residue_pairs(analyze(gp.text)):
+            for unit in (pair.vi, pair.fr):
+                assert gp.text[unit.start : unit.end] == unit.text, (gp.name, unit.text)
+            assert not pair.fr.text.startswith("|"), "a glued separator is not French text"
