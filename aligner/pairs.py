@@ -328,9 +328,10 @@ def _french_sentences(page: Page, lex: Lexicon) -> list[_Candidate]:
     for seg in page.segments:
         if seg.lang != "fr" or seg.kind not in _CONTENT_KINDS:
             continue
-        for s, e in split_spans(seg.text):
-            s += len(seg.text[s:e]) - len(seg.text[s:e].lstrip(_SEPARATORS))
-            e -= len(seg.text[s:e]) - len(seg.text[s:e].rstrip(_SEPARATORS))
+        for span_start, span_end in split_spans(seg.text):
+            raw = seg.text[span_start:span_end]
+            s = span_start + len(raw) - len(raw.lstrip(_SEPARATORS))
+            e = span_end - (len(raw) - len(raw.rstrip(_SEPARATORS)))
             if e <= s:
                 continue
             text = seg.text[s:e]
