@@ -89,8 +89,14 @@ class EvidenceOut(BaseModel):
 class PairOut(BaseModel):
     vi: str
     fr: str
-    score: float = Field(description="In [0, 1]")
+    score: float = Field(description="Calibrated probability that the pair is right, in [0, 1]")
     method: str = Field(description="`residue` (same page) or `cross-page`")
+    basis: str = Field(
+        "",
+        description="How it was found: `shared-words`, `headline`, `neighbour-caption`, "
+        "`slug-title`, `bilingual-label`; cross-page: `headline`, `lead`, `bead`, `byline`, "
+        "`related`; empty for pairs stored before Triglot recorded it",
+    )
     fr_focus: str = Field(description="The clauses of the French sentence that correspond")
     occurrences: int = Field(description="How many times the Vietnamese text occurs")
     evidence: list[EvidenceOut]
@@ -229,6 +235,7 @@ def pair_out(
         fr=pair.fr.text,
         score=pair.score,
         method=pair.method,
+        basis=pair.basis,
         fr_focus=pair.fr_focus,
         occurrences=len(pair.vi.segments),
         evidence=[EvidenceOut.model_validate(e) for e in pair.evidence],

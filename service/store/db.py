@@ -100,6 +100,7 @@ class PairRow(Base):
     fr: Mapped[dict[str, Any]] = mapped_column(JSON)
     fr_focus: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    basis: Mapped[str] = mapped_column(String(24), default="", server_default="")
 
     document: Mapped[DocumentRow] = relationship(back_populates="pairs")
 

@@ -81,6 +81,7 @@ class DocumentStore:
                     fr=dataclasses.asdict(p.fr),
                     fr_focus=p.fr_focus,
                     evidence=[dataclasses.asdict(e) for e in p.evidence],
+                    basis=p.basis,
                 )
                 for k, p in enumerate(pairs)
             ],
@@ -203,6 +204,7 @@ def _to_stored(row: DocumentRow) -> StoredDocument:
             evidence=tuple(Evidence(**e) for e in p.evidence),
             method=p.method,
             fr_focus=p.fr_focus,
+            basis=p.basis,
         )
         for p in row.pairs
     )
