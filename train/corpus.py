@@ -15,23 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aligner.langid import LANGS as PAGE_LANGS
+from aligner.page import KINDS as PAGE_KINDS
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SEEDS_GOLD = ROOT.parent / "shared" / "gold" / "seeds.json"
 
-KINDS = {
-    "headline",
-    "lead",
-    "paragraph",
-    "caption",
-    "credit",
-    "byline",
-    "banner",
-    "source",
-    "related",
-    "boilerplate",
-}
-LANGS = {"fr", "vi", "vi-ascii", "en", "mixed", "und"}
+KINDS = set(PAGE_KINDS)
+LANGS = set(PAGE_LANGS)
 
 
 @dataclass(frozen=True, slots=True)
