@@ -13,8 +13,9 @@ untouched).
 
 Kinds come from a learned sequence labeller (:mod:`aligner.labeller`, a CRF over line
 features, trained on the genre corpus) whose features include what the genre rules below say;
-the rules alone decide only where they are certain: ``Source:`` lines and numbered photo residue
-(``... - Ảnh 3.``).
+the rules alone decide only where they are certain: ``Source:`` lines, numbered photo residue
+(``... - Ảnh 3.``), exact interface labels and a credit alone on its line; texts under
+:data:`MIN_LABELLER_LINES` lines keep the rules' kinds.
 """
 
 from __future__ import annotations
