@@ -143,12 +143,19 @@ def pair_features(pair: AlignedPair) -> dict[str, float]:
     """What the calibration of an uncalibrated residue pair's score rests on: the raw score,
     how the pair was found, the Vietnamese item's kind, the evidence."""
     content = sum(1 for e in pair.evidence if e.kind in ("concept", "name"))
+    names = sum(1 for e in pair.evidence if e.kind == "name")
+    apart = min(abs(f - v) for f in pair.fr.segments for v in pair.vi.segments)
     return {
         "raw": pair.score,
         f"basis={pair.basis}": 1.0,
         f"raw*{pair.basis}": pair.score,
         f"vi_kind={pair.vi.kind}": 1.0,
+        f"fr_kind={pair.fr.kind}": 1.0,
+        f"vi_kind={pair.vi.kind}&fr_kind={pair.fr.kind}": 1.0,
         "content": min(content, 6) / 6,
+        "names": min(names, 4) / 4,
+        "apart<=1": float(apart <= 1),
+        "apart<=3": float(apart <= 3),
         "slug_evidence": float(any(e.kind == "slug" for e in pair.evidence)),
         "repeated": float(len(pair.vi.segments) > 1),
     }
