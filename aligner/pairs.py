@@ -552,6 +552,7 @@ def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...]
     the slug vouches for it (the slug itself, or text it spells: the slug is the original's
     headline), ``numbered`` when only the CMS's photo number does, else ``title``."""
     slug_words = set(page.meta.slug_words)
+    vi_slug = any(s.kind == "source" and s.lang == "vi-ascii" for s in page.segments)
     out = {}
     for item in items:
         unit = item.unit
@@ -562,7 +563,8 @@ def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...]
             out[unit.segments] = "slug"
         elif unit.kind == "headline" or len(unit.segments) > 1:
             out[unit.segments] = "title"
-        elif numbered:
+        elif numbered and not vi_slug:
+            # with a slug to tell, numbered alt text the slug does not spell is no title
             out[unit.segments] = "numbered"
     return out
 
