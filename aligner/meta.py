@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 SLUG_ID_RE = re.compile(r"-(?:post|article|news|tin|bai|a|d|i|p|c|n)?(\d{5,})$")
-_EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|vnp|ldo|tpo|vov|chn|epi|amp)$", re.IGNORECASE)
+_EXT_RE = re.compile(r"\.(?:s?html?|php|aspx?|vnp|ldo|tpo|vov|tld|chn|epi|amp)$", re.IGNORECASE)
 # Trailing path segments that are not the article: AMP and print views, language folders.
 _NOT_SLUG = {"amp", "print", "index.html", "index.htm"}
 _CMS_ID_RE = re.compile(r"^\d{3}(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\d{3}$")

@@ -77,6 +77,11 @@ def test_lower_case_slug_names_are_evidence() -> None:
             "1598340",
         ),
         ("https://cafef.vn/gia-lua-tang-manh-188251120.chn", "gia-lua-tang-manh", "188251120"),
+        (
+            "https://congdoan.vn/cong-doan-247/cong-doan-ho-tro-17342.tld",
+            "cong-doan-ho-tro",
+            "17342",
+        ),
         ("https://vov.vn/kinh-te/gia-lua-tang-post1241452.vov/amp", "gia-lua-tang", "1241452"),
     ],
 )
