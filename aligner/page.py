@@ -762,6 +762,12 @@ def _own_features(
         "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
         "speech": str(_reports_speech(text)),
         "label": f"{label.role}:{label.lang}" if label else "none",
+        "label_prefix": _label_prefix(text),
+        "nav": str(
+            len(tokens) >= 4  # noqa: PLR2004
+            and caps >= 0.8  # noqa: PLR2004
+            and not TERMINAL_RE.search(text)
+        ),
         "sep": str("|" in text or " / " in text),
         "repeat": _bucket(counts[_norm(ln.base_text or text)], (1, 2, 4)),
         "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),
@@ -769,6 +775,15 @@ def _own_features(
         "block_pos": _block_position(ln, draft.lines),
         "glued": "no" if ln.pieces == 1 else "first" if ln.piece == 0 else "later",
     }
+
+
+def _label_prefix(text: str) -> str:
+    """``Tags : riz, ...``, ``Xem thêm: ...``: an interface label opening the line."""
+    head, colon, _ = text.partition(":")
+    if not colon or len(head) > 30:  # noqa: PLR2004
+        return "none"
+    label = match_label(head)
+    return f"{label.role}:{label.lang}" if label else "none"
 
 
 def _norm(text: str) -> str:
