@@ -764,8 +764,8 @@ def _own_features(
         "label": f"{label.role}:{label.lang}" if label else "none",
         "label_prefix": _label_prefix(text),
         "nav": str(
-            len(tokens) >= 4  # noqa: PLR2004
-            and caps >= 0.8  # noqa: PLR2004
+            len(tokens) >= 4
+            and caps >= 0.8
             and not TERMINAL_RE.search(text)
         ),
         "sep": str("|" in text or " / " in text),
@@ -780,7 +780,7 @@ def _own_features(
 def _label_prefix(text: str) -> str:
     """``Tags : riz, ...``, ``Xem thêm: ...``: an interface label opening the line."""
     head, colon, _ = text.partition(":")
-    if not colon or len(head) > 30:  # noqa: PLR2004
+    if not colon or len(head) > 30:
         return "none"
     label = match_label(head)
     return f"{label.role}:{label.lang}" if label else "none"
