@@ -29,7 +29,7 @@ from aligner.errors import EmptyInputError
 from aligner.glue import pieces
 from aligner.labeller import Features, Labeller, default_labeller
 from aligner.labels import match_label
-from aligner.langid import Lang, LangGuess, identify, slug_lang
+from aligner.langid import Lang, LangGuess, classify_statistical, identify, slug_lang
 from aligner.meta import (
     UrlInfo,
     date_from_article_id,
@@ -249,6 +249,15 @@ def analyze(text: str, *, url: str | None = None, labeller: Labeller | None = No
     segments, repeats = _finish(lines)
     meta = _meta(segments, repeats, draft.page_lang, draft.url_info)
     return Page(text=text, meta=meta, segments=segments, repeats=repeats)
+
+
+def prepare() -> None:
+    """Load what page analysis needs (the language identifier's model, the labeller's) now,
+    so that a server's first page is not the one that waits for them (about a second)."""
+    identify("préparer le modèle de langue", default="fr")
+    identify("chuẩn bị", default="vi")
+    classify_statistical("bonjour")
+    default_labeller()
 
 
 def draft_page(text: str, *, url: str | None = None) -> Draft:
@@ -763,11 +772,7 @@ def _own_features(
         "speech": str(_reports_speech(text)),
         "label": f"{label.role}:{label.lang}" if label else "none",
         "label_prefix": _label_prefix(text),
-        "nav": str(
-            len(tokens) >= 4
-            and caps >= 0.8
-            and not TERMINAL_RE.search(text)
-        ),
+        "nav": str(len(tokens) >= 4 and caps >= 0.8 and not TERMINAL_RE.search(text)),
         "sep": str("|" in text or " / " in text),
         "repeat": _bucket(counts[_norm(ln.base_text or text)], (1, 2, 4)),
         "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
+from aligner.page import prepare as prepare_page_analysis
 from glossary.tsv import shipped
 from service.api.access import guard
 from service.api.limits import RateLimiter
@@ -37,8 +38,9 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    """Create the data folder, open and migrate the database."""
+    """Create the data folder, open and migrate the database, load the page models."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_page_analysis()
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
     glossaries = GlossaryStore(engine)
