@@ -112,6 +112,7 @@ def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
         "kinds": {"vi": pair.vi.kind, "fr": pair.fr.kind},
         "score": pair.score,
         "method": pair.method,
+        "basis": pair.basis,
         "evidence": [
             {"kind": e.kind, "anchor": e.anchor, "label": e.label, "weight": e.weight}
             for e in pair.evidence
