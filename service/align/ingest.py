@@ -8,38 +8,10 @@ from pathlib import Path
 
 from aligner import AlignerError, analyze
 from aligner.pairs import residue_pairs
-from service.errors import BadInputError, NotTextError, ServiceError, TooLargeError
+from service.align.files import decode_page
+from service.errors import BadInputError, ServiceError
 from service.store.documents import DocumentStore, StoredDocument
 from service.textcheck import text_problem
-
-
-def decode_page(data: bytes, *, name: str, max_bytes: int, allow_empty: bool = False) -> str:
-    """UTF-8 text of a page (a leading BOM is dropped).
-
-    Raises :class:`TooLargeError` over ``max_bytes``, :class:`NotTextError` for bytes that are
-    not UTF-8 or hold NUL characters, :class:`BadInputError` for an empty page.
-    """
-    if len(data) > max_bytes:
-        raise TooLargeError(
-            f"{name}: {len(data)} bytes is over the page size limit of {max_bytes} bytes "
-            "(setting TRIGLOT_MAX_PAGE_BYTES)"
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start]
-        raise NotTextError(
-            f"{name}: not UTF-8 text (byte 0x{bad:02x} at offset {exc.start} is invalid); "
-            "convert the page to UTF-8 first"
-        ) from None
-    text = text.removeprefix("\ufeff")
-    if "\x00" in text:
-        raise NotTextError(
-            f"{name}: holds NUL characters at offset {text.index(chr(0))}: not a text page"
-        )
-    if not text.strip() and not allow_empty:
-        raise BadInputError(f"{name}: the page is empty")
-    return text
 
 
 def ingest_text(
@@ -69,22 +41,6 @@ def ingest_bytes(
 ) -> tuple[StoredDocument, bool]:
     text = decode_page(data, name=name, max_bytes=max_bytes)
     return ingest_text(store, text, name=name, url=url)
-
-
-def collect_pages(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the ``*.txt`` files under folders named, in a stable order.
-
-    Raises :class:`BadInputError` for a path that does not exist.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise BadInputError(f"{path}: no such file or folder")
-    return found
 
 
 @dataclass(frozen=True, slots=True)

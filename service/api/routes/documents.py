@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from service.align.ingest import decode_page, ingest_text
+from service.align.files import decode_page
+from service.align.ingest import ingest_text
 from service.api.deps import (
     DocumentsDep,
     EngineDep,

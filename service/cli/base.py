@@ -1,0 +1,69 @@
+"""What every command shares: the ``triglot`` app, exit codes, settings and page reading.
+
+Light on purpose: typer and the standard library only at import time; each command imports
+what it uses when it runs, so ``triglot --help`` and ``triglot analyze`` start fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from service.settings import Settings
+
+EXIT_USAGE = 2
+EXIT_SOME_FAILED = 1
+EXIT_DATAERR = 65
+EXIT_NOINPUT = 66
+EXIT_CONFIG = 78
+
+app = typer.Typer(
+    name="triglot",
+    help="Analyse, align and translate French/Vietnamese news pages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print ``triglot: message`` on stderr and exit with ``code``."""
+    typer.echo(f"triglot: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment (``TRIGLOT_*``) and the command's options; exit 78 when
+    a value is invalid, naming the variable."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from service.settings import Settings  # noqa: PLC0415
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"TRIGLOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"invalid settings: {problems}", EXIT_CONFIG)
+
+
+def read_page(path: Path, max_bytes: int, *, allow_empty: bool = False) -> str:
+    """The UTF-8 text of a page file; exit 66 when it is missing, 65 when it is not text."""
+    from service.align.files import decode_page  # noqa: PLC0415
+    from service.errors import ServiceError  # noqa: PLC0415
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}: no such file", EXIT_NOINPUT)
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror}", EXIT_NOINPUT)
+    try:
+        return decode_page(data, name=str(path), max_bytes=max_bytes, allow_empty=allow_empty)
+    except ServiceError as exc:
+        fail(str(exc), EXIT_DATAERR)

@@ -1,0 +1,182 @@
+"""Commands on page files: analyze, align, ingest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from service.cli.base import (
+    EXIT_DATAERR,
+    EXIT_NOINPUT,
+    EXIT_SOME_FAILED,
+    app,
+    fail,
+    load_settings,
+    read_page,
+)
+from service.errors import BadInputError, ServiceError
+
+
+@app.command("analyze")
+def analyze_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Page text files (UTF-8)")],
+    url: Annotated[str | None, typer.Option(help="Source URL of the page (one file)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Split pages into segments with kind, language, offsets and metadata."""
+    from aligner import AlignerError, analyze  # noqa: PLC0415
+    from aligner.pairs import page_pairs, residue_pairs  # noqa: PLC0415
+    from service.api.schemas import analysis_out, pair_out  # noqa: PLC0415
+
+    if url is not None and len(files) != 1:
+        fail("--url applies to one file; give one file with it", 2)
+    settings = load_settings()
+    pages = []
+    for path in files:
+        text = read_page(path, settings.max_page_bytes)
+        try:
+            pages.append((path, analyze(text, url=url)))
+        except AlignerError as exc:
+            fail(f"{path}: {exc}", EXIT_DATAERR)
+    results = []
+    pairs_out: list[Any] = []
+    for path, page in pages:
+        pairs = tuple(residue_pairs(page))
+        data = analysis_out(page, pairs).model_dump(mode="json")
+        results.append((path, data))
+        pairs_out.extend({**p, "vi_file": str(path), "fr_file": str(path)} for p in data["pairs"])
+    langs = [page.meta.lang for _, page in pages]
+    if len(pages) == 2 and sorted(langs) == ["fr", "vi"]:
+        (vi_path, vi_page), (fr_path, fr_page) = sorted(
+            pages, key=lambda p: p[1].meta.lang, reverse=True
+        )
+        pairs_out.extend(
+            pair_out(p, vi_file=str(vi_path), fr_file=str(fr_path)).model_dump(mode="json")
+            for p in page_pairs(vi_page, fr_page)
+        )
+
+    if as_json:
+        if len(results) == 1:
+            path, data = results[0]
+            out: dict[str, Any] = {"file": str(path), **data}
+        else:
+            out = {
+                "documents": [
+                    {"file": str(p), **{k: v for k, v in d.items() if k != "pairs"}}
+                    for p, d in results
+                ],
+                "pairs": pairs_out,
+            }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for path, data in results:
+        meta = data["meta"]
+        typer.echo(
+            f"# {path}  lang={meta['lang']} outlet={meta['outlet']} date={meta['date']} "
+            f"author={meta['author']}"
+        )
+        typer.echo(f"# source: {meta['source_url']}")
+        for seg in data["segments"]:
+            text = seg["text"] if len(seg["text"]) <= 70 else seg["text"][:69] + "…"
+            typer.echo(f"{seg['line']:>4} {seg['kind']:<11} {seg['lang']:<8} {text}")
+    for pair in pairs_out:
+        typer.echo(
+            f"pair {pair['score']:.2f} {pair['method']}: {pair['vi'][:60]!r} "
+            f"-> {pair['fr_focus'][:60]!r}"
+        )
+
+
+@app.command("align")
+def align_cmd(
+    src_file: Annotated[Path, typer.Argument(help="Source text, one sentence per line")],
+    tgt_file: Annotated[Path, typer.Argument(help="Target text, one sentence per line")],
+    src_lang: Annotated[str, typer.Option(help="Source language: fr, vi or en")] = "fr",
+    tgt_lang: Annotated[str, typer.Option(help="Target language: fr, vi or en")] = "vi",
+    max_size: Annotated[int, typer.Option(help="Most sentences on one side of a bead")] = 3,
+    lang_check: Annotated[
+        bool, typer.Option(help="Refuse files whose text is not in the declared language")
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Align two documents sentence by sentence; print one bead per line, Vecalign style:
+    [0,1]:[0]:0.873 (source lines 0 and 1 with target line 0; [5]:[] is unmatched)."""
+    from service.align.alignment import align_sentences  # noqa: PLC0415
+
+    settings = load_settings()
+    src, tgt = (  # one sentence per line
+        read_page(path, settings.max_document_bytes, allow_empty=True).splitlines()
+        for path in (src_file, tgt_file)
+    )
+    try:
+        beads = align_sentences(
+            src,
+            tgt,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            max_size=max_size,
+            check_langs=lang_check,
+            src_name=str(src_file),
+            tgt_name=str(tgt_file),
+        )
+    except ServiceError as exc:
+        fail(str(exc), EXIT_DATAERR)
+    for name, lines in ((src_file, src), (tgt_file, tgt)):
+        if not lines:
+            typer.echo(
+                f"triglot: {name} is empty: every line of the other file is unmatched", err=True
+            )
+    if as_json:
+        out = [
+            {"src_idx": list(b.src_idx), "tgt_idx": list(b.tgt_idx), "score": b.score}
+            for b in beads
+        ]
+        typer.echo(json.dumps(out))
+        return
+    typer.echo("\n".join(str(b) for b in beads))
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Page files, or folders of *.txt pages")],
+    url: Annotated[str | None, typer.Option(help="Source URL (one file)")] = None,
+) -> None:
+    """Analyse pages and store them in the database (each page whole or not at all)."""
+    from tqdm import tqdm  # noqa: PLC0415
+
+    from service.align.files import collect_pages  # noqa: PLC0415
+    from service.align.ingest import ingest_files  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
+
+    settings = load_settings()
+    try:
+        files = collect_pages(paths)
+    except BadInputError as exc:
+        fail(str(exc), EXIT_NOINPUT)
+    if url is not None and len(files) != 1:
+        fail("--url applies to one file; give one file with it", 2)
+    services = build_services(settings)
+    failed = created = 0
+    try:
+        bar = tqdm(files, unit="page", desc="ingest", file=sys.stderr, disable=len(files) < 2)
+        for result in ingest_files(
+            services.documents, bar, max_bytes=settings.max_page_bytes, url=url
+        ):
+            if result.error is not None:
+                failed += 1
+                tqdm.write(f"triglot: {result.error}", file=sys.stderr)
+            elif result.document is not None:
+                created += int(result.created)
+                state = "stored" if result.created else "already stored"
+                typer.echo(f"{result.path}\tdocument {result.document.id}\t{state}")
+    finally:
+        services.db.dispose()
+    typer.echo(
+        f"{created} stored, {len(files) - created - failed} already stored, {failed} failed",
+        err=True,
+    )
+    if failed:
+        raise typer.Exit(EXIT_DATAERR if failed == len(files) else EXIT_SOME_FAILED)
