@@ -30,7 +30,7 @@ def analyze_cmd(
     """Split pages into segments with kind, language, offsets and metadata."""
     from aligner import AlignerError, analyze  # noqa: PLC0415
     from aligner.pairs import page_pairs, residue_pairs  # noqa: PLC0415
-    from service.api.schemas import analysis_out, pair_out  # noqa: PLC0415
+    from service.align.shapes import analysis_out, pair_out  # noqa: PLC0415
 
     if url is not None and len(files) != 1:
         fail("--url applies to one file; give one file with it", 2)

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.align.files import decode_page
 from service.align.ingest import ingest_text
+from service.align.shapes import pair_out
 from service.api.deps import (
     DocumentsDep,
     EngineDep,
@@ -31,7 +32,6 @@ from service.api.schemas import (
     OffsetQuery,
     SegmentTranslationOut,
     document_out,
-    pair_out,
     segment_translation_out,
     summary_out,
 )
