@@ -52,12 +52,33 @@ class LangGuess:
     evidence: str
 
 
+IDENTIFIER_LANGS = ("fr", "vi", "en")
+"""The languages the statistical identifier chooses among."""
+
+_installed: list[LanguageIdentifier] = []
+
+
+def use_identifier(ident: LanguageIdentifier) -> None:
+    """Use ``ident`` (py3langid's, restricted to :data:`IDENTIFIER_LANGS`) instead of loading
+    the model packaged with py3langid, which takes most of a second to decompress: for a
+    caller that keeps the model decompressed (``service.align.langid_cache``)."""
+    _installed[:] = [ident]
+    _identifier.cache_clear()
+
+
+def installed_identifier() -> LanguageIdentifier | None:
+    """The identifier given to :func:`use_identifier`, if any."""
+    return _installed[0] if _installed else None
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
+    if _installed:
+        return _installed[0]
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415 (lazy: 1 s)
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(["fr", "vi", "en"])
+    ident.set_languages(list(IDENTIFIER_LANGS))
     return ident
 
 

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     seeds_dir: Path | None = Field(
         default=None, description="Pages ingested by `triglot serve` when the database is empty."
     )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where decompressed models are kept for fast starts (default: "
+        "<data_dir>/cache; about 40 MB).",
+    )
     packages_dir: Path | None = Field(
         default=None, description="Installed Argos packages; default: data_dir/packages."
     )
@@ -107,6 +112,9 @@ class Settings(BaseSettings):
         if self.translate_requires_key and not self.api_keys:
             raise ValueError("TRIGLOT_TRANSLATE_REQUIRES_KEY=true needs TRIGLOT_API_KEYS=true")
         return self
+
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
 
     def resolved_packages_dir(self) -> Path:
         return self.packages_dir or self.data_dir / "packages"

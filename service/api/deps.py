@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from aligner.page import prepare as prepare_page_analysis
 from glossary.tsv import shipped
+from service.align.langid_cache import install as install_cached_langid
 from service.api.access import guard
 from service.api.limits import RateLimiter
 from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_params
@@ -40,6 +41,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Create the data folder, open and migrate the database, load the page models."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    install_cached_langid(settings.resolved_cache_dir())
     prepare_page_analysis()
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)

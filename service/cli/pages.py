@@ -35,6 +35,7 @@ def analyze_cmd(
     if url is not None and len(files) != 1:
         fail("--url applies to one file; give one file with it", 2)
     settings = load_settings()
+    _fast_langid(settings.resolved_cache_dir())
     pages = []
     for path in files:
         text = read_page(path, settings.max_page_bytes)
@@ -107,6 +108,7 @@ def align_cmd(
     from service.align.alignment import align_sentences  # noqa: PLC0415
 
     settings = load_settings()
+    _fast_langid(settings.resolved_cache_dir())
     src, tgt = (  # one sentence per line
         read_page(path, settings.max_document_bytes, allow_empty=True).splitlines()
         for path in (src_file, tgt_file)
@@ -180,3 +182,10 @@ def ingest_cmd(
     )
     if failed:
         raise typer.Exit(EXIT_DATAERR if failed == len(files) else EXIT_SOME_FAILED)
+
+
+def _fast_langid(cache_dir: Path) -> None:
+    """The language model from the cache (a second saved at every start after the first)."""
+    from service.align.langid_cache import install  # noqa: PLC0415
+
+    install(cache_dir)
