@@ -34,6 +34,28 @@ class Settings(BaseSettings):
     seeds_dir: Path | None = Field(
         default=None, description="Pages ingested by `triglot serve` when the database is empty."
     )
+    max_html_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        le=200_000_000,
+        description="Largest HTML page accepted (file, body or fetched), in bytes.",
+    )
+    fetch_timeout_s: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds to wait for a site to connect or send."
+    )
+    fetch_host_interval_s: float = Field(
+        default=1.0, ge=0, le=3600, description="Least time between two fetches from one host."
+    )
+    fetch_allow_loopback: bool = Field(
+        default=False, description="Fetch URLs on loopback addresses (tests, a local mirror)."
+    )
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="Fetch URLs on private and link-local addresses (an intranet's pages).",
+    )
+    fetch_respect_robots: bool = Field(
+        default=True, description="Honour each site's robots.txt when fetching pages."
+    )
     cache_dir: Path | None = Field(
         default=None,
         description="Where decompressed models are kept for fast starts (default: "

@@ -32,12 +32,13 @@ SERVICE = ROOT / "service"
 BASE = {"settings", "errors", "textcheck"}
 ALLOWED: dict[str, set[str]] = {
     "store": set(),
+    "fetch": set(),
     "mt": {"store"},
     "export": {"store"},
-    "align": {"store"},
+    "align": {"store", "fetch"},
     "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web"},
-    "cli": {"store", "mt", "export", "align", "api"},
+    "api": {"store", "mt", "export", "align", "web", "fetch"},
+    "cli": {"store", "mt", "export", "align", "api", "fetch"},
 }
 
 

@@ -37,6 +37,14 @@ class DocumentOut(AnalysisOut):
     sha256: str
     created_at: dt.datetime
     created: bool | None = Field(None, description="On POST: whether this call stored it")
+    original_id: int | None = Field(
+        None, description="On POST with a fetched `url`: the stored Vietnamese original"
+    )
+    cross_pairs: list[PairOut] = Field(
+        default_factory=list,
+        description="On POST with a fetched `url`: pairs between the original and this page",
+    )
+    warnings: list[str] = Field(default_factory=list, description="What could not be done")
 
 
 class DocumentSummaryOut(BaseModel):
@@ -59,9 +67,21 @@ class DocumentListOut(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    text: str = Field(description="The page text, one block per line")
-    url: str | None = Field(None, description="Source URL, if the page does not carry one")
+    text: str | None = Field(
+        None, description="The page text, one block per line; without it, `url` is fetched"
+    )
+    url: str | None = Field(
+        None,
+        max_length=2000,
+        description="With `text`: its source URL, if the page does not carry one. Alone: the "
+        "page to fetch (HTML or text)",
+    )
     name: str | None = Field(None, max_length=500, description="A name to list it by")
+    follow_source: bool = Field(
+        True,
+        description="When `url` is fetched and the page is French: also fetch and store the "
+        "Vietnamese original its `Source:` line names, and pair the two pages",
+    )
 
 
 class AlignIn(BaseModel):

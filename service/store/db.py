@@ -61,6 +61,20 @@ class DocumentRow(Base):
     )
 
 
+class DocumentHtmlRow(Base):
+    """The HTML a document was extracted from: the markup, its charset, and per text line the
+    element's tree path and offsets in the document's text."""
+
+    __tablename__ = "document_html"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    html: Mapped[str] = mapped_column(Text)
+    charset: Mapped[str] = mapped_column(String(40))
+    lines: Mapped[list[Any]] = mapped_column(JSON)
+
+
 class SegmentRow(Base):
     __tablename__ = "segments"
     __table_args__ = (UniqueConstraint("document_id", "idx"),)
