@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from aligner.pairs import AlignedPair, page_pairs
+from aligner.text import fold, words
 from service.align.ingest import decode_page, ingest_text
 from service.errors import ServiceError
 from service.mt.translations import translate_document
@@ -31,7 +32,7 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 SEARCH_SCAN = 5000
 """A search reads at most this many document summaries (newest first)."""
-SCORES = (0.0, 0.5, 0.7, 0.9)
+SCORES = (0.0, 0.5, 0.7, 0.9, 0.95)
 
 DocId = Annotated[int, Query(ge=1, le=2**62)]
 MinScore = Annotated[float, Query(ge=0.0, le=1.0)]
@@ -57,9 +58,11 @@ def _summaries_newest_first(store: DocumentStore, limit: int) -> list[DocumentSu
     return found[:limit]
 
 
-def _matches(item: DocumentSummary, words: list[str]) -> bool:
-    hay = " ".join(x for x in (item.title, item.name, item.source_url) if x).casefold()
-    return all(w in hay for w in words)
+def _matches(item: DocumentSummary, query: list[str]) -> bool:
+    """Whether every word of ``query`` (folded) is in the title, name or address, folded:
+    accents and case do not matter."""
+    hay = fold(" ".join(x for x in (item.title, item.name, item.source_url) if x))
+    return all(w in hay for w in query)
 
 
 @router.get("/ui/documents", response_class=HTMLResponse)
@@ -71,10 +74,10 @@ def documents_page(
 ) -> HTMLResponse:
     """All stored pages, newest first, or those whose title, name or URL hold every word of
     ``q``. An htmx request gets the list only."""
-    words = q.casefold().split()
+    query = fold(q).split()
     total = documents.count()
-    if words:
-        hits = [d for d in _summaries_newest_first(documents, SEARCH_SCAN) if _matches(d, words)]
+    if query:
+        hits = [d for d in _summaries_newest_first(documents, SEARCH_SCAN) if _matches(d, query)]
         items, shown_total = hits[:PAGE_SIZE], len(hits)
     else:
         end = max(0, total - offset)
@@ -90,8 +93,8 @@ def documents_page(
         "shown_total": shown_total,
         "offset": offset,
         "page_size": PAGE_SIZE,
-        "searched": bool(words),
-        "scan_limited": bool(words) and total > SEARCH_SCAN,
+        "searched": bool(query),
+        "scan_limited": bool(query) and total > SEARCH_SCAN,
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "doc-list":
         return page(request, "_doc_list.html", context)
@@ -167,14 +170,49 @@ def _pair_rows(
     return rows
 
 
-def _others(documents: DocumentStore, doc: StoredDocument) -> list[DocumentSummary]:
-    """Stored pages in the other language, which may be this one's original or version."""
+def _slug_words(text: str | None) -> set[str]:
+    return {w for w in words(fold(text or "")) if len(w) > 1}
+
+
+def likeness(doc: StoredDocument, other: DocumentSummary) -> float:
+    """How likely ``other`` (a page in the other language) is ``doc``'s original or version,
+    0-1: the same source address, or the share of the French page's URL slug words that the
+    Vietnamese title spells (diacritics folded)."""
+    meta = doc.page.meta
+    if meta.source_url and meta.source_url == other.source_url:
+        return 1.0
+    if meta.lang.startswith("vi"):  # the other is French: its slug spells our title
+        slug, title = _slug_words(" ".join(_url_words(other.source_url))), meta.titles.get("vi")
+    else:
+        slug, title = set(meta.slug_words), other.title
+    spelled = _slug_words(title)
+    if not slug or not spelled:
+        return 0.0
+    return len(slug & spelled) / len(slug)
+
+
+def _url_words(url: str | None) -> list[str]:
+    path = (url or "").rstrip("/").rsplit("/", 1)[-1]
+    return path.replace("-", " ").replace("_", " ").split()
+
+
+LIKELY = 0.6
+"""A page at least this alike is offered as the original (or version) of a document."""
+
+
+def _others(
+    documents: DocumentStore, doc: StoredDocument
+) -> tuple[list[DocumentSummary], list[DocumentSummary]]:
+    """Stored pages in the other language: those likely to be this one's original (or French
+    version), most alike first, and the rest."""
     want = "fr" if doc.page.meta.lang.startswith("vi") else "vi"
-    return [
-        d
+    scored = [
+        (likeness(doc, d), d)
         for d in _summaries_newest_first(documents, SEARCH_SCAN)
         if d.id != doc.id and d.lang.startswith(want)
     ]
+    scored.sort(key=lambda x: -x[0])
+    return [d for s, d in scored if s >= LIKELY], [d for s, d in scored if s < LIKELY]
 
 
 @router.get("/ui/documents/{doc_id}", response_class=HTMLResponse)
@@ -197,6 +235,7 @@ def document_page(
             exc.status,
         )
     rows = _pair_rows(doc, translations, min_score)
+    likely, others = _others(documents, doc)
     title = doc.page.meta.titles.get(doc.page.meta.lang) or doc.name or f"Document {doc.id}"
     return page(
         request,
@@ -210,7 +249,8 @@ def document_page(
             "n_pairs": len(doc.pairs),
             "min_score": min_score,
             "scores": SCORES,
-            "others": _others(documents, doc),
+            "likely": likely,
+            "others": others,
             "has_english": bool(translations.get(doc.id, "en")),
             "glossaries": glossaries.all(),
         },

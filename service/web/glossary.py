@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from aligner.text import fold
 from glossary import Glossary, GlossaryError
 from glossary.jsonform import apply_edits, concept_to_dict
 from glossary.model import Concept, Term
@@ -27,7 +28,7 @@ SHOWN = 300
 
 
 def _fold(text: str) -> str:
-    return text.casefold()
+    return fold(text).casefold()
 
 
 def _matching(glossary: Glossary, q: str) -> list[Concept]:

@@ -178,7 +178,9 @@ async def approve(request: Request, name: str, pid: int, glossaries: GlossariesD
     try:
         p = glossaries.proposal(name, pid)
         current, _ = glossaries.current(name)
-        if p.status == "open" and p.base_version != current:
+        if p.status != "open":
+            return message(request, _FOR_DECIDED.format(p.status), status=409)
+        if p.base_version != current:
             return message(request, _superseded(p.base_version, current), status=412)
         version = _with_optional(
             glossaries.approve,
@@ -207,6 +209,9 @@ async def reject(request: Request, name: str, pid: int, glossaries: GlossariesDe
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
     return _decided(request, name, pid, f"Rejected: {reason}", None)
+
+
+_FOR_DECIDED = "This proposal has already been decided ({}). Reload the page to see it."
 
 
 def _superseded(base: int, current: int) -> str:
