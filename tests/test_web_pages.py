@@ -138,6 +138,8 @@ def test_api_docs_point_at_the_served_assets(web: TestClient) -> None:
     assert "/openapi.json" in docs
     assert '"/static/apidocs/redoc.standalone.js"' in redoc
     assert "fonts.googleapis" not in redoc
+    assert docs.startswith('<!DOCTYPE html>\n    <html lang="en">') or '<html lang="en">' in docs
+    assert '<html lang="en">' in redoc
     paths = web.get("/openapi.json").json()["paths"]
     assert "/translate" in paths
     assert not any(p.startswith("/ui/") for p in paths)

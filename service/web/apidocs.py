@@ -15,23 +15,33 @@ ASSETS = Path(fastapi_offline.__file__).parent / "static"
 PREFIX = "/static/apidocs"
 
 
+def _with_lang(page: HTMLResponse) -> HTMLResponse:
+    """FastAPI's docs pages do not say their language; screen readers need it."""
+    body = bytes(page.body).replace(b"<html>", b'<html lang="en">', 1)
+    return HTMLResponse(body)
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def swagger_ui(request: Request) -> HTMLResponse:
-    return get_swagger_ui_html(
-        openapi_url=request.app.openapi_url,
-        title=f"{request.app.title} API",
-        swagger_js_url=f"{PREFIX}/swagger-ui-bundle.js",
-        swagger_css_url=f"{PREFIX}/swagger-ui.css",
-        swagger_favicon_url=f"{PREFIX}/favicon.png",
+    return _with_lang(
+        get_swagger_ui_html(
+            openapi_url=request.app.openapi_url,
+            title=f"{request.app.title} API",
+            swagger_js_url=f"{PREFIX}/swagger-ui-bundle.js",
+            swagger_css_url=f"{PREFIX}/swagger-ui.css",
+            swagger_favicon_url=f"{PREFIX}/favicon.png",
+        )
     )
 
 
 @router.get("/redoc", response_class=HTMLResponse)
 def redoc(request: Request) -> HTMLResponse:
-    return get_redoc_html(
-        openapi_url=request.app.openapi_url,
-        title=f"{request.app.title} API reference",
-        redoc_js_url=f"{PREFIX}/redoc.standalone.js",
-        redoc_favicon_url=f"{PREFIX}/favicon.png",
-        with_google_fonts=False,
+    return _with_lang(
+        get_redoc_html(
+            openapi_url=request.app.openapi_url,
+            title=f"{request.app.title} API reference",
+            redoc_js_url=f"{PREFIX}/redoc.standalone.js",
+            redoc_favicon_url=f"{PREFIX}/favicon.png",
+            with_google_fonts=False,
+        )
     )
