@@ -39,6 +39,7 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("POST", "/detect"): Access.READ,
     ("POST", "/align"): Access.READ,
     ("POST", "/translate"): Access.TRANSLATE,
+    ("POST", "/ui/translate"): Access.TRANSLATE,  # the translate page: the same rule
 }
 _PARAM_KEY_ROUTES = {"/translate", "/detect"}  # LibreTranslate clients send api_key there
 

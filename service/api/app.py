@@ -48,6 +48,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         lifespan=lifespan,
         dependencies=[Depends(guard)],
         responses=ACCESS_ERRORS,
+        docs_url=None,  # /docs and /redoc come from service.web, with local assets
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(
@@ -58,8 +60,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+            ("/ui/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
+            ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
         ),
     )
     for module in (translate, glossaries, export, health, documents, align, pages):
         app.include_router(module.router)
+    pages.mount_static(app)
     return app
