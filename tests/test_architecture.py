@@ -35,8 +35,9 @@ ALLOWED: dict[str, set[str]] = {
     "mt": {"store"},
     "export": {"store"},
     "align": {"store"},
+    "files": {"mt"},
     "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web"},
+    "api": {"store", "mt", "export", "align", "web", "files"},
     "cli": {"store", "mt", "export", "align", "api"},
 }
 
