@@ -112,6 +112,9 @@ class Settings(BaseSettings):
         le=30 * 24 * 3600,
         description="How long a translated file can be downloaded before it is deleted.",
     )
+    max_stored_files: int = Field(
+        default=1000, gt=0, description="Most translated files kept for download at once."
+    )
     suggestions: bool = Field(
         default=False,
         description="Accept POST /suggest (LibreTranslate's --suggestions): suggestions are "

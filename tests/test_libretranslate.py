@@ -292,6 +292,8 @@ XXE = (
         ("empty.txt", b"", 422, "bad_input", "empty file"),
         ("bomb.docx", _zip({"word/document.xml": b"<a>" + b" " * 3_000_000 + b"</a>"}), 413,
          "too_large", "unpacks to"),
+        ("long.docx", _zip({"word/document.xml": b"<a>" + b" " * 150_000 + b"</a>"}), 413,
+         "too_large", "text parts unpack to 150007 bytes of XML, over the limit of 100000"),
     ],
 )  # fmt: skip
 def test_bad_files_are_refused_with_the_reason(
@@ -340,6 +342,13 @@ def test_keys_required_for_files_when_translation_needs_one(data_dir: Path) -> N
         got, body = post_file(client, "a.txt", b"Bonjour.", api_key=key)  # LT's way
         assert got == 200, body
         assert download(client, body)[0] == b"Bonjour."
+        # /translate as a multipart form (its api_key read the same way, the part closed)
+        res = client.post(
+            "/translate",
+            data={"q": "Bonjour.", "source": "fr", "target": "en", "api_key": key},
+            files={"unused": ("x.txt", b"x")},
+        )
+        assert (res.status_code, res.json()["translatedText"]) == (200, "Bonjour.")
 
 
 def test_downloads_only_by_name_and_until_they_expire(data_dir: Path, tmp_path: Path) -> None:
@@ -360,6 +369,12 @@ def test_downloads_only_by_name_and_until_they_expire(data_dir: Path, tmp_path: 
         assert "deleted after 60 s" in res.json()["error"]
         post_file(client, "b.txt", b"Salut.")  # each save deletes expired files
         assert not path.exists()
+    _install(tmp_path / "full")
+    with _client(tmp_path / "full", max_stored_files=1) as client:
+        assert post_file(client, "a.txt", b"Bonjour.")[0] == 200
+        status, body = post_file(client, "b.txt", b"Salut.")
+        assert (status, body["code"]) == (503, "files_full")
+        assert "TRIGLOT_MAX_STORED_FILES=1" in body["error"]
 
 
 # --- /suggest and the review of suggestions ------------------------------------------------------

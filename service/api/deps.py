@@ -56,7 +56,11 @@ def build_services(settings: Settings) -> Services:
         inter_threads=settings.inter_threads,
         intra_threads=settings.intra_threads,
     )
-    files = FileStore(settings.data_dir / "files", ttl_seconds=settings.file_ttl_seconds)
+    files = FileStore(
+        settings.data_dir / "files",
+        ttl_seconds=settings.file_ttl_seconds,
+        max_files=settings.max_stored_files,
+    )
     files.purge()
     return Services(
         settings=settings,

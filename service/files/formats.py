@@ -8,8 +8,10 @@ back their translations. HTML goes through the same text-node splitter as
 ``/translate?format=html`` (:mod:`service.mt.markup`); plain text is translated line by line.
 
 Before the library opens a package, the package is checked whole: a ZIP archive within the
-unpacked size and member limits, the part the format needs present, every XML part the
-library reads well formed and without a DTD (so no entity can expand or read a local file).
+unpacked size and member limits (the XML the library parses within the file size limit: a
+parsed tree takes many times its bytes), the part the format needs present, every XML part the
+library reads well formed and without a DTD (office files never carry one: no entity
+declaration reaches the library's parser).
 """
 
 from __future__ import annotations
@@ -167,6 +169,12 @@ def _check_package(data: bytes, suffix: str, *, max_unpacked: int) -> None:
                     raise FileFormatError(
                         f"file: {what}: its mimetype is {declared!r}, not {fmt.mimetype!r}"
                     )
+            xml_bytes = sum(i.file_size for i in infos if fmt.rewritten(i.filename))
+            if xml_bytes > max_unpacked // UNPACKED_RATIO:
+                raise TooLargeError(
+                    f"file: its text parts unpack to {xml_bytes} bytes of XML, over the limit "
+                    f"of {max_unpacked // UNPACKED_RATIO} (TRIGLOT_MAX_FILE_BYTES)"
+                )
             bad = zf.testzip()  # every member's CRC, so the library meets no broken one
             if bad is not None:
                 raise CorruptFileError(f"file: {what}: part {bad} is damaged")

@@ -16,12 +16,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.errors import NotFoundError
+from service.errors import NotFoundError, ServiceError
 
 log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]{32}\.([A-Za-z0-9][A-Za-z0-9._-]{0,119})$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class StoreFullError(ServiceError):
+    """As many translated files wait to be downloaded as the store keeps."""
+
+    status = 503
+    code = "files_full"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,16 +47,24 @@ def download_name(filename: str, tgt_lang: str) -> str:
 
 
 class FileStore:
-    """Translated files under ``root``, each downloadable for ``ttl_seconds``."""
+    """Translated files under ``root``, each downloadable for ``ttl_seconds``; at most
+    ``max_files`` at once (a new one is refused until old ones expire)."""
 
-    def __init__(self, root: Path, *, ttl_seconds: int) -> None:
+    def __init__(self, root: Path, *, ttl_seconds: int, max_files: int) -> None:
         self.root = root
         self.ttl_seconds = ttl_seconds
+        self.max_files = max_files
 
     def save(self, data: bytes, name: str) -> str:
         """Store ``data`` to be downloaded as ``name``; returns the stored file's name."""
         self.purge()
         self.root.mkdir(parents=True, exist_ok=True)
+        held = sum(1 for _ in self.root.iterdir())
+        if held >= self.max_files:
+            raise StoreFullError(
+                f"{held} translated files wait to be downloaded (TRIGLOT_MAX_STORED_FILES="
+                f"{self.max_files}); try again once some expire (TRIGLOT_FILE_TTL_SECONDS)"
+            )
         stored = f"{secrets.token_urlsafe(24)}.{name}"
         if not _NAME.match(stored):
             raise ValueError(f"not a storable download name: {name!r}")

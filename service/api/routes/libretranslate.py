@@ -25,7 +25,7 @@ from service.api.schemas import ErrorOut, IdPath, OffsetQuery
 from service.errors import ServiceError
 from service.files.formats import MEDIA_TYPES, SUPPORTED, check_file, file_format
 from service.files.store import download_name
-from service.files.translation import translate_upload
+from service.files.translation import FileTranslated, translate_upload
 from service.mt.engine import LANGUAGE_NAMES
 from service.store.suggestions import Suggestion
 from service.textcheck import text_problem
@@ -143,7 +143,14 @@ def _glossary_summary(name: str, version: int | None, reports: list[Enforced]) -
     }
 
 
-@router.post("/translate_file", response_model=TranslateFileOut, responses=_ERRORS)
+@router.post(
+    "/translate_file",
+    response_model=TranslateFileOut,
+    responses={
+        **_ERRORS,
+        503: {"model": ErrorOut, "description": "Too many translated files wait for download"},
+    },
+)
 async def translate_file(
     *,
     request: Request,
@@ -177,9 +184,10 @@ async def translate_file(
         raise unsupported_language(engine, target, source, target)
     chosen, version = resolve_glossary(glossaries, glossary or None)
     data = await file.read()  # bounded by the body limit of /translate_file
-    check_file(suffix, data, max_bytes=settings.max_file_bytes)
-    done = await to_thread.run_sync(
-        lambda: translate_upload(
+
+    def work() -> FileTranslated:  # unzipping, parsing, translating: off the event loop
+        check_file(suffix, data, max_bytes=settings.max_file_bytes)
+        return translate_upload(
             engine,
             suffix,
             data,
@@ -188,7 +196,8 @@ async def translate_file(
             glossary=chosen,
             max_chars=settings.file_max_chars,
         )
-    )
+
+    done = await to_thread.run_sync(work)
     stored = svc.files.save(done.data, download_name(file.filename, target))
     return TranslateFileOut(
         translatedFileUrl=str(request.url_for("download_file", name=stored)),
