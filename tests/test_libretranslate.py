@@ -321,6 +321,11 @@ def test_limits_size_characters_and_parameters(data_dir: Path) -> None:
         assert res.json()["error"] == "Invalid request: missing file parameter"
         res = client.post("/translate_file", data={"target": "en"}, files={"file": ("a.txt", b"a")})
         assert res.json()["error"] == "Invalid request: missing source parameter"
+        got, body = post_file(client, "a.txt", b"Bonjour.", source="x" * 500)
+        assert (got, body["error"]) == (
+            400,
+            f"Invalid request: source {'x' * 20!r} is not a language code (e.g. fr, vi, en)",
+        )
         got, body = post_file(client, "a.txt", b"Bonjour.", target="de")
         assert got == 400
         assert body["error"].startswith("de is not supported")

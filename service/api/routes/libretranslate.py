@@ -9,6 +9,7 @@ has one: 400 for a bad request, 403 for a feature this server has switched off.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from anyio import to_thread
@@ -32,6 +33,7 @@ from service.textcheck import text_problem
 
 router = APIRouter(tags=["libretranslate"])
 
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 MAX_SUGGESTION_CHARS = 10_000
 """Longest ``q`` or ``s`` accepted by /suggest."""
 
@@ -174,6 +176,11 @@ async def translate_file(
         raise TranslateRequestError("Invalid request: missing source parameter")
     if not target:
         raise TranslateRequestError("Invalid request: missing target parameter")
+    for name, code in (("source", source), ("target", target)):
+        if not _LANG_CODE.match(code) and not (name == "source" and code == "auto"):
+            raise TranslateRequestError(
+                f"Invalid request: {name} {code[:20]!r} is not a language code (e.g. fr, vi, en)"
+            )
     if not file.filename:
         raise TranslateRequestError("Invalid request: empty file")
     suffix = file_format(file.filename)
@@ -271,7 +278,7 @@ def _suggest_param(params: dict[str, Any], name: str) -> str:
     if not isinstance(value, str):
         raise TranslateRequestError(f"Invalid request: {name} must be a string")
     if name in ("source", "target"):
-        if not (2 <= len(value) <= 16 and value.replace("-", "").isalpha()) or value == "auto":
+        if not _LANG_CODE.match(value):
             raise TranslateRequestError(
                 f"Invalid request: {name} {value[:20]!r} is not a language code (e.g. fr, vi, en)"
             )
