@@ -148,6 +148,7 @@ def _glossary_summary(name: str, version: int | None, reports: list[Enforced]) -
 @router.post(
     "/translate_file",
     response_model=TranslateFileOut,
+    response_model_exclude_none=True,  # LibreTranslate's shape: no detectedLanguage unless auto
     responses={
         **_ERRORS,
         503: {"model": ErrorOut, "description": "Too many translated files wait for download"},
