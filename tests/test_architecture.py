@@ -36,8 +36,9 @@ ALLOWED: dict[str, set[str]] = {
     "mt": {"store"},
     "export": {"store"},
     "align": {"store", "fetch"},
+    "files": {"mt"},
     "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web", "fetch"},
+    "api": {"store", "mt", "export", "align", "web", "files", "fetch"},
     "cli": {"store", "mt", "export", "align", "api", "fetch"},
 }
 

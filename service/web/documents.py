@@ -14,7 +14,8 @@ from starlette.concurrency import run_in_threadpool
 
 from aligner.pairs import AlignedPair, page_pairs
 from aligner.text import fold, words
-from service.align.ingest import decode_page, ingest_text
+from service.align.files import decode_page
+from service.align.ingest import ingest_text
 from service.errors import ServiceError
 from service.mt.translations import translate_document
 from service.store.documents import DocumentStore, DocumentSummary, StoredDocument

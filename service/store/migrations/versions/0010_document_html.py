@@ -1,7 +1,7 @@
 """Documents ingested as HTML keep their markup (``document_html``).
 
 Revision ID: 0010_document_html
-Revises: 0006
+Revises: 0008_suggestions
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_document_html"
-down_revision = "0006"
+down_revision = "0008_suggestions"
 branch_labels = None
 depends_on = None
 
