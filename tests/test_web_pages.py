@@ -295,12 +295,26 @@ def test_add_a_page_by_pasting_or_uploading(web: TestClient) -> None:
     )
     assert "Stored as document 4" in other.text
     assert web.get("/documents/4").json()["name"] == "vi.txt"
+    saved = (
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'></head><body>"
+        "<h1>Le riz du delta remonte</h1><figure><img alt='Giá lúa tăng - Ảnh 1.'>"
+        "<figcaption>Le riz du delta. Photo : VNA</figcaption></figure>"
+        "<p>Les prix du riz ont augmenté cette semaine dans le delta du Mékong.</p>"
+        "</body></html>"
+    )
+    html_page = web.post(
+        "/ui/documents", files={"file": ("saved.html", saved.encode(), "text/html")}
+    )
+    assert "Stored as document 5" in html_page.text
+    texts = [s["text"] for s in web.get("/documents/5").json()["segments"]]
+    assert "Giá lúa tăng - Ảnh 1." in texts
 
 
 @pytest.mark.parametrize(
     ("form", "files", "status", "says"),
     [
-        ({"text": "  "}, None, 422, "Paste the page's text or choose a .txt file."),
+        ({"text": "  "}, None, 422, "Paste the page's text or choose a .txt or .html file."),
+        ({}, {"file": ("x.html", b"no markup at all", "text/html")}, 422, "not an HTML"),
         ({}, {"file": ("x.txt", b"\xff\xfe bad", "text/plain")}, 400, "not UTF-8 text"),
         ({}, {"file": ("x.txt", b"a\x00b", "text/plain")}, 400, "NUL"),
         ({"text": "x" * 3000}, None, 413, "stores pages up to 2000 bytes"),

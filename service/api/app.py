@@ -69,7 +69,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
-            ("/ui/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
+            (
+                "/ui/documents",
+                max(settings.max_page_bytes * 2, settings.max_html_bytes) + 65_536,
+                "TRIGLOT_MAX_PAGE_BYTES",
+            ),
             ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
             # the file and a few form fields
             ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),

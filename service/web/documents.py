@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from aligner.pairs import AlignedPair, page_pairs
 from aligner.text import fold, words
 from service.align.files import decode_page
-from service.align.ingest import ingest_text
+from service.align.ingest import ingest_html, ingest_text
 from service.errors import ServiceError
 from service.mt.translations import translate_document
 from service.store.documents import DocumentStore, DocumentSummary, StoredDocument
@@ -106,8 +106,8 @@ def documents_page(
 async def add_document(
     request: Request, documents: DocumentsDep, settings: SettingsDep
 ) -> HTMLResponse:
-    """Store a page pasted into the form or uploaded as a UTF-8 .txt file."""
-    limit = settings.max_page_bytes
+    """Store a page pasted into the form or uploaded as a UTF-8 .txt file or an HTML page."""
+    limit = max(settings.max_page_bytes, settings.max_html_bytes)
     async with request.form() as form:
         pasted = str(form.get("text") or "")
         name = str(form.get("name") or "").strip() or None
@@ -119,25 +119,44 @@ async def add_document(
             filename = upload.filename
             data = await upload.read(limit + 1)
     try:
+        if data and filename.lower().endswith((".html", ".htm", ".xhtml")):
+            doc, created = await run_in_threadpool(
+                partial(
+                    ingest_html,
+                    documents,
+                    data,
+                    name=name or filename,
+                    url=url,
+                    max_bytes=settings.max_html_bytes,
+                )
+            )
+            return _stored(request, doc, created=created)
         if data:
-            text = decode_page(data, name=filename, max_bytes=limit)
+            text = decode_page(data, name=filename, max_bytes=settings.max_page_bytes)
             name = name or filename
         elif pasted.strip():
             size = len(pasted.encode("utf-8", "surrogatepass"))
-            if size > limit:
+            if size > settings.max_page_bytes:
                 return message(
                     request,
-                    f"The page is {size} bytes; this service stores pages up to {limit} bytes.",
+                    f"The page is {size} bytes; this service stores pages up to "
+                    f"{settings.max_page_bytes} bytes.",
                     status=413,
                 )
             text = pasted
         else:
-            return message(request, "Paste the page's text or choose a .txt file.", status=422)
+            return message(
+                request, "Paste the page's text or choose a .txt or .html file.", status=422
+            )
         doc, created = await run_in_threadpool(
             partial(ingest_text, documents, text, name=name, url=url)
         )
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
+    return _stored(request, doc, created=created)
+
+
+def _stored(request: Request, doc: StoredDocument, *, created: bool) -> HTMLResponse:
     title = doc.page.meta.titles.get(doc.page.meta.lang) or doc.name or f"document {doc.id}"
     if not created:
         return message(
