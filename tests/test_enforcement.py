@@ -4,7 +4,11 @@ test_translation.py)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
+import pytest
+
+from glossary import Concept, Glossary, Term
 from glossary.enforcement import enforce, protect
 from glossary.matching import find_terms
 from glossary.tsv import shipped
@@ -128,3 +132,104 @@ def test_forced_decoding_places_a_term_the_engine_will_not_produce() -> None:
     assert calls == [("La Convention de Hanoï a été saluée.", "The Hanoi Convention")]
     assert out.text == "The Hanoi Convention of the capital."
     assert [(t.method, t.present) for t in out.terms] == [("forced", True)]
+
+
+# --- boundaries, longest match first, leftovers ---------------------------------------------
+
+VI_G = Glossary(
+    "vi",
+    (
+        Concept(
+            "signing-ceremony",
+            (
+                Term("Lễ mở ký", "vi"),
+                Term("lễ ký", "vi", "admitted"),
+                Term("signing ceremony", "en"),
+            ),
+        ),
+        Concept(
+            "signing",
+            (Term("lễ ký kết", "vi"), Term("signing", "en")),
+        ),
+        Concept("hanoi", (Term("Hà Nội", "vi"), Term("Hà", "vi", "admitted"), Term("Hanoi", "en"))),
+        Concept("korea", (Term("Hàn Quốc", "vi"), Term("South Korea", "en"))),
+        Concept(
+            "un",
+            (
+                Term("Liên Hợp Quốc", "vi"),
+                Term("United Nations", "en"),
+                Term("UN", "en", "admitted"),
+            ),
+        ),
+        Concept("un-sg", (Term("Tổng Thư ký", "vi"), Term("UN Secretary-General", "en"))),
+    ),
+)
+NFD = unicodedata.normalize("NFD", "Lễ ký kết tại Hà Nội")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "why"),
+    [
+        (
+            "Lễ ký kết diễn ra hôm qua.",
+            [("signing", "Lễ ký kết")],
+            "the shorter admitted 'lễ ký' inside the longer 'lễ ký kết' is not matched alone",
+        ),
+        ("Lễ ký diễn ra hôm qua.", [("signing-ceremony", "Lễ ký")], "alone, it matches"),
+        ("Đoàn Hàn Quốc tới Hà Nội.", [("korea", "Hàn Quốc"), ("hanoi", "Hà Nội")], "syllables"),
+        ("Hàng hóa", [], "'Hà' is not a syllable of 'Hàng'"),
+        ("Hà-Nội", [("hanoi", "Hà-Nội")], "a hyphen separates syllables as a space does"),
+        (
+            NFD,
+            [("signing", NFD[:14]), ("hanoi", NFD[-9:])],
+            "combining diacritics (NFD) match as precomposed text, offsets into the text given",
+        ),
+        (
+            unicodedata.normalize("NFD", "Hàn"),
+            [],
+            "in NFD too, 'Ha' + grave is one syllable with the 'n' after it",
+        ),
+        ("ha noi va han quoc", [("hanoi", "ha noi"), ("korea", "han quoc")], "folded slugs"),
+    ],
+)
+def test_vietnamese_matches_whole_syllables_longest_first(
+    text: str, expected: list[tuple[str, str]], why: str
+) -> None:
+    assert [(m.concept_id, m.surface) for m in find_terms(VI_G, text, "vi")] == expected, why
+
+
+def test_post_editing_leaves_a_variant_inside_a_longer_term_alone() -> None:
+    def loses_placeholders(texts: list[str]) -> list[str]:
+        return ["The UN Secretary-General spoke; the UN agreed." for _ in texts]
+
+    [out] = enforce(
+        VI_G,
+        ["Tổng Thư ký phát biểu; Liên Hợp Quốc đồng ý."],
+        src_lang="vi",
+        tgt_lang="en",
+        translate=loses_placeholders,
+    )
+    assert out.text == "The UN Secretary-General spoke; the United Nations agreed."
+    assert [(t.concept_id, t.method) for t in out.terms] == [
+        ("un-sg", "model"),
+        ("un", "post-edit"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("engine_out", "leftovers"),
+    [
+        ("ZXT1 took place.", ()),
+        ("ZXT1 took place ZXT.", ("ZXT",)),
+        ("ZXT1 took place, z x t 1.", ("z x t 1",)),
+        ("ZXT1 took place Z X T.", ("Z X T",)),
+        ("ZXT1 took place at ZXTower.", ()),
+    ],
+    ids=["clean", "number-lost", "mangled-case", "spaced-letters", "inside-a-word"],
+)
+def test_leftover_placeholders_are_reported(engine_out: str, leftovers: tuple[str, ...]) -> None:
+    [out] = enforce(
+        VI_G, ["Lễ ký diễn ra."], src_lang="vi", tgt_lang="en", translate=lambda t: [engine_out]
+    )
+    assert out.leftovers == leftovers
+    assert out.compliant == (not leftovers)
