@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from glossary import Concept, Glossary, Term
 from glossary.enforcement import enforce, protect
 from glossary.matching import find_terms
 from glossary.tsv import shipped
+from tests.conftest import ROOT
+from tests.test_translation import FIXTURES
 
 FR = "Le Secrétaire général de l'ONU a salué la Convention de Hanoï."
 
@@ -233,3 +238,67 @@ def test_leftover_placeholders_are_reported(engine_out: str, leftovers: tuple[st
     )
     assert out.leftovers == leftovers
     assert out.compliant == (not leftovers)
+
+
+# --- the domain glossary on the real Argos path (copy-model fixture packages) -----------------
+
+DOMAIN_CSV = ROOT / "glossary" / "data" / "vn_government_news_domain.csv"
+
+
+def _approve_domain(client: TestClient) -> None:
+    """Import the shipped domain glossary as a proposal and approve it, as a reviewer would."""
+    res = client.post(
+        "/glossaries/vn-government-news/proposals",
+        files={"file": (DOMAIN_CSV.name, DOMAIN_CSV.read_bytes())},
+        data={"note": "domain glossary"},
+        headers={"If-Match": '"v1"'},
+    )
+    assert res.status_code == 201, res.text
+    ok = client.post(
+        f"/glossaries/vn-government-news/proposals/{res.json()['id']}/approve",
+        headers={"If-Match": '"v1"'},
+    )
+    assert ok.status_code == 200, ok.text
+
+
+@pytest.fixture
+def argos_client(tmp_path: Path) -> Iterator[TestClient]:
+    """The real app with the copy-model fixture packages installed."""
+    from service.api.app import create_app  # noqa: PLC0415
+    from service.mt.packages import install_file  # noqa: PLC0415
+    from service.settings import Settings  # noqa: PLC0415
+
+    for fixture in FIXTURES.values():
+        install_file(fixture, tmp_path / "data" / "packages")
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data"))) as client:
+        yield client
+
+
+@pytest.mark.slow
+def test_syllable_boundaries_and_longest_match_through_argos(argos_client: TestClient) -> None:
+    tclient = argos_client
+    _approve_domain(tclient)
+    texts = [
+        "Lễ ký kết diễn ra tại Hà Nội.",  # "lễ ký" (admitted) inside "lễ ký kết"
+        unicodedata.normalize("NFD", "Lễ ký kết diễn ra tại Hà Nội."),  # combining diacritics
+        "Đoàn công tác tỉnh Lào Cai thăm Lào.",  # the province, then the country
+        "Tàu đi qua Thái Bình Dương.",  # the ocean, not the former province inside it
+    ]
+    res = tclient.post(
+        "/translate",
+        json={"q": texts, "source": "vi", "target": "en", "glossary": "vn-government-news"},
+    )
+    assert res.status_code == 200, res.text
+    out = res.json()["translatedText"]
+    reports = res.json()["glossary_report"]
+    assert out[0] == "signing ceremony diễn ra tại Hanoi."  # nothing dangling ("kết")
+    assert unicodedata.normalize("NFC", out[1]) == out[0]
+    assert out[2] == "Đoàn công tác tỉnh Lao Cai thăm Laos."
+    assert out[3] == "Tàu đi qua Pacific Ocean."
+    assert [[t["concept"] for t in r["terms"]] for r in reports] == [
+        ["signing-ceremony", "hanoi"],
+        ["signing-ceremony", "hanoi"],
+        ["prov-lao-cai", "laos"],
+        ["pacific"],
+    ]
+    assert all(r["compliant"] and r["leftover_placeholders"] == [] for r in reports)

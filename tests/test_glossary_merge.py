@@ -354,3 +354,45 @@ def test_cli_import_merges_replaces_and_warns(tmp_path: Path) -> None:
     res = run("glossary", "import", str(pair), "--pair", "fr", data_dir=data)
     assert res.returncode == 65
     assert "pair: give two language codes" in res.stderr
+
+
+# The shipped domain glossary: built by train/glossary.py, imported and reviewed as a proposal.
+
+
+def test_the_domain_glossary_csv_is_what_its_source_builds() -> None:
+    from train.glossary import OUT, build  # noqa: PLC0415
+
+    text, plan = build()
+    assert OUT.read_bytes() == text.encode("utf-8"), "run python -m train.glossary"
+    assert plan.counts() == {
+        "created": 402,
+        "updated": 1,  # signing-ceremony gains "lễ ký kết"
+        "unchanged": 0,
+        "removed": 0,
+        "untouched": 51,
+    }
+    assert len(plan.glossary.concepts) >= 300
+    domain = read_table_import(text, name="x").glossary
+    for concept in domain.concepts:
+        assert all(concept.preferred(lang) is not None for lang in ("fr", "vi", "en")), concept.id
+        assert "source: " in concept.note, concept.id
+    provinces = [c for c in domain.concepts if c.id.startswith(("prov-", "city-"))]
+    assert len(provinces) + 3 == 34  # with Hanoi, Ho Chi Minh City and Da Nang (shipped)
+
+
+def test_api_domain_glossary_import_is_reviewed_like_any_proposal(client: TestClient) -> None:
+    from train.glossary import OUT  # noqa: PLC0415
+
+    res = _upload(client, OUT.name, OUT.read_bytes())
+    assert res.status_code == 201, res.text
+    assert res.json()["import"] == {
+        "mode": "merge",
+        "counts": {"created": 402, "updated": 1, "unchanged": 0, "removed": 0, "untouched": 51},
+        "warning": None,
+    }
+    assert client.get(f"/glossaries/{NAME}").json()["version"] == 1  # not live until approved
+    ok = client.post(
+        f"/glossaries/{NAME}/proposals/{res.json()['id']}/approve", headers={"If-Match": '"v1"'}
+    )
+    assert ok.status_code == 200, ok.text
+    assert len(client.get(f"/glossaries/{NAME}").json()["concepts"]) == 454
