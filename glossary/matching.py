@@ -143,6 +143,16 @@ def _longest_first(found: list[TermMatch]) -> list[TermMatch]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+@lru_cache(maxsize=64)
+def _compiled_forbidden(glossary: Glossary, lang: str) -> tuple[_Compiled, ...]:
+    return tuple(
+        _compile(term, concept.id, folded_text=True)
+        for concept in glossary.concepts
+        for term in concept.in_lang(lang)
+        if term.status == "forbidden"
+    )
+
+
 def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     """Glossary terms of ``lang`` in ``text`` (not forbidden ones), non-overlapping, the
     longest first, in text order."""
@@ -153,12 +163,7 @@ def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
 def find_forbidden(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     """Forbidden terms of ``lang`` that appear in ``text``, non-overlapping and in text order,
     except where they sit inside a longer term of the glossary that is not forbidden."""
-    comps = tuple(
-        _compile(term, concept.id, folded_text=True)
-        for concept in glossary.concepts
-        for term in concept.in_lang(lang)
-        if term.status == "forbidden"
-    )
+    comps = _compiled_forbidden(glossary, lang)
     if not comps:
         return []
     allowed = find_terms(glossary, text, lang)

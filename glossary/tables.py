@@ -39,7 +39,8 @@ from glossary.errors import GlossaryError, InvalidGlossaryError, ParseError
 from glossary.merge import Incoming
 from glossary.model import LANGS, Concept, Glossary, Status, Term
 
-MAX_BYTES = 5_000_000
+MAX_BYTES = 20_000_000
+"""Hard cap of the pure reader (as TBX); the service applies TRIGLOT_MAX_GLOSSARY_BYTES first."""
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _STATUS_SUFFIX: dict[str, Status] = {"_admitted": "admitted", "_forbidden": "forbidden"}
 _LINES = re.compile(r"\r\n|\r|\n")

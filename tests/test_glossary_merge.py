@@ -396,3 +396,42 @@ def test_api_domain_glossary_import_is_reviewed_like_any_proposal(client: TestCl
     )
     assert ok.status_code == 200, ok.text
     assert len(client.get(f"/glossaries/{NAME}").json()["concepts"]) == 454
+
+
+@pytest.mark.slow
+def test_cli_export_round_trip_and_pair(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    out = tmp_path / "g.tsv"
+    res = run("glossary", "export", "--format", "tsv", "--out", str(out), data_dir=data)
+    assert res.returncode == 0, res.stderr
+    res = run("glossary", "import", str(out), data_dir=data)
+    assert res.stdout.splitlines()[0] == (
+        "merge: 0 created, 0 updated, 52 unchanged, 0 removed (0 untouched)"
+    )
+    pair = tmp_path / "p.csv"
+    res = run(
+        "glossary",
+        "export",
+        "--format",
+        "csv",
+        "--pair",
+        "fr,en",
+        "--out",
+        str(pair),
+        data_dir=data,
+    )
+    assert res.returncode == 0, res.stderr
+    assert pair.read_text(encoding="utf-8").splitlines()[0] == "Nations Unies,United Nations"
+    res = run(
+        "glossary",
+        "export",
+        "--format",
+        "tbx",
+        "--pair",
+        "fr,en",
+        "--out",
+        str(pair),
+        data_dir=data,
+    )
+    assert res.returncode == 2
+    assert "--pair: give two language codes" in res.stderr

@@ -147,7 +147,7 @@ def test_hand_written_cells_with_several_terms_and_case() -> None:
         ("fr,en\nON\x07U,UN\n", "line 2: .*control character U\\+0007"),
         ("fr,en\n,\n", "the file holds no terms"),
         ("", "the file holds no terms"),
-        ("fr,en\n" + "a" * 6_000_000 + ",b\n", "over the glossary size limit"),
+        ("fr,en\n" + "a" * 20_000_001 + ",b\n", "over the glossary size limit"),
         ('fr,en\n"a\nb",c\n', "line 2: 2 preferred fr terms in column fr"),
         ("fr,en,case_sensitive\nONU,UN,fr:UN\n", "line 2: case_sensitive: 'fr:UN' is not"),
         ("id,fr\nx,a\nx,b\n", "line 3: duplicate concept id 'x'"),

@@ -118,14 +118,22 @@ def glossary_export(
     fmt: Annotated[str, typer.Option("--format", help="csv, tsv or tbx")] = "tbx",
     name: Annotated[str, typer.Option(help="Glossary")] = GLOSSARY,
     version: Annotated[int | None, typer.Option(help="Version (default: current)")] = None,
+    pair: Annotated[
+        str | None,
+        typer.Option(help="csv/tsv: two columns of preferred terms for one pair, e.g. fr,en"),
+    ] = None,
 ) -> None:
-    """Write a glossary version as CSV, TSV or TBX-Basic."""
+    """Write a glossary version as CSV, TSV (every term, status, case and note) or TBX-Basic."""
+    from glossary.errors import GlossaryError  # noqa: PLC0415
     from glossary.tables import write_table  # noqa: PLC0415
     from glossary.tbx import write_tbx  # noqa: PLC0415
     from service.api.deps import build_services  # noqa: PLC0415
 
     if fmt not in ("csv", "tsv", "tbx"):
         fail(f"--format {fmt!r}: use csv, tsv or tbx", 2)
+    langs = [lang.strip() for lang in pair.split(",")] if pair else None
+    if langs is not None and (len(langs) != 2 or fmt == "tbx"):
+        fail("--pair: give two language codes, e.g. fr,en, with --format csv or tsv", 2)
     services = build_services(load_settings())
     try:
         number, glossary = (
@@ -137,11 +145,18 @@ def glossary_export(
         fail(str(exc), EXIT_DATAERR)
     finally:
         services.db.dispose()
-    data = (
-        write_tbx(glossary)
-        if fmt == "tbx"
-        else write_table(glossary, delimiter="," if fmt == "csv" else "\t").encode("utf-8")
-    )
+    try:
+        data = (
+            write_tbx(glossary)
+            if fmt == "tbx"
+            else write_table(
+                glossary,
+                delimiter="," if fmt == "csv" else "\t",
+                pair=(langs[0], langs[1]) if langs else None,
+            ).encode("utf-8")
+        )
+    except GlossaryError as exc:
+        fail(f"{name} version {number}: {exc}", EXIT_DATAERR)
     tmp = out.with_name(out.name + ".part")  # a reader never sees half a file
     tmp.write_bytes(data)
     tmp.replace(out)
