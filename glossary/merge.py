@@ -1,7 +1,8 @@
 """Imports as proposals: merge a file into the current glossary, or replace it explicitly.
 
 A file read for import is an :class:`Incoming`: its glossary plus what the file speaks for
-(its languages, whether its concept ids, notes and term statuses are its own). :func:`merge`
+(its languages, which term statuses of each language it gives, whether its concept ids, notes
+and case sensitivity are its own). :func:`merge`
 turns it into an :class:`ImportPlan`: the proposed glossary and, per concept, whether it is
 created, updated, unchanged, removed or untouched.
 
@@ -9,14 +10,18 @@ Matching an incoming concept to a current one: by concept id when the file carri
 by a shared preferred term (in the file's language order), else by any shared non-forbidden
 term (two concepts may not share one, so leaving it unmatched could only fail).
 
-Merging (the default) removes nothing. A matched concept changes only in the file's
-languages:
+Merging (the default) removes nothing. A matched concept changes only in what the file
+speaks for, language by language (a language the file leaves empty for the concept is kept):
 
-- *status-aware* files (the multi-column layout with status columns, TBX) speak for every
-  term of their languages: the concept's terms in those languages become the file's;
-- other files (two-column pairs, preferred-only columns) set the preferred term: a term
-  already in the concept is promoted (keeping its case sensitivity), the former preferred term
-  stays as admitted, admitted and forbidden terms are kept.
+- the statuses the file has columns for (TBX: all three) other than preferred: the concept's
+  terms of that status become the file's (an admitted term left out of an ``en_admitted``
+  cell is dropped);
+- preferred: the file's preferred term becomes the preferred term; a term already in the
+  concept is promoted; the former preferred term stays as admitted unless the file gives the
+  admitted terms itself. A file with only preferred terms (DeepL pairs, Google's header) thus
+  keeps every admitted and forbidden term;
+- case sensitivity comes from the file when it carries it (a ``case_sensitive`` column, TBX),
+  else a term keeps its current case sensitivity.
 
 Notes change only when the file carries notes. ``replace=True`` makes the file the whole
 glossary; matched concepts keep their current ids when the file has none, so the diff shows
@@ -28,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from glossary.errors import InvalidGlossaryError
-from glossary.model import Concept, Glossary, Term
+from glossary.model import Concept, Glossary, Status, Term
 
 DEFAULT_REMOVAL_WARNING_SHARE = 0.10
 """A proposal removing more than this share of the current concepts carries a warning."""
@@ -38,17 +43,19 @@ DEFAULT_REMOVAL_WARNING_SHARE = 0.10
 class Incoming:
     """A glossary file as read for import.
 
-    ``langs``: the languages the file covers (only these change in matched concepts);
-    ``ids``: concept ids come from the file (else they were made up from terms);
-    ``notes``: the file has a note per concept; ``statuses``: the file gives every term's
-    status (else it gives preferred terms only).
+    ``langs``: the languages the file covers, in its order (only these change in matched
+    concepts); ``statuses``: the (language, status) pairs it has terms for (a two-column file:
+    preferred only); ``ids``: concept ids come from the file (else they were made up from
+    terms); ``notes``: the file has a note per concept; ``cases``: the file says which terms
+    are case-sensitive.
     """
 
     glossary: Glossary
     langs: tuple[str, ...]
     ids: bool
     notes: bool
-    statuses: bool
+    statuses: frozenset[tuple[str, Status]]
+    cases: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,20 +140,47 @@ def _match(current: Glossary, incoming: Incoming) -> list[Concept | None]:
     return out
 
 
-def _set_preferred(terms: list[Term], new: Term) -> list[Term]:
+def _set_preferred(terms: list[Term], new: Term, *, cases: bool, demote: bool) -> list[Term]:
     """``terms`` (one language) with ``new`` as the preferred term, the former preferred
-    term kept as admitted."""
+    term kept as admitted (``demote``) or dropped."""
     out = []
     found = False
     for term in terms:
         if term.text.casefold() == new.text.casefold():
-            out.append(Term(new.text, term.lang, "preferred", term.case_sensitive))
+            sensitive = new.case_sensitive if cases else term.case_sensitive
+            out.append(Term(new.text, term.lang, "preferred", sensitive))
             found = True
         elif term.status == "preferred":
-            out.append(replace(term, status="admitted"))
+            if demote:
+                out.append(replace(term, status="admitted"))
         else:
             out.append(term)
     return out if found else [*out, new]
+
+
+def _merge_lang(
+    mine: list[Term], theirs: list[Term], spoken: set[Status], *, cases: bool
+) -> list[Term]:
+    """One language of a matched concept (see the module docstring)."""
+    if not cases:  # the file does not say: keep the current case sensitivity
+        known = {t.text.casefold(): t.case_sensitive for t in mine}
+        theirs = [
+            Term(t.text, t.lang, t.status, known.get(t.text.casefold(), t.case_sensitive))
+            for t in theirs
+        ]
+    given = [t for t in theirs if t.status != "preferred"]
+    given_keys = {t.text.casefold() for t in given}
+    out = [
+        t
+        for t in mine
+        if (t.status == "preferred" or t.status not in spoken)
+        and t.text.casefold() not in given_keys
+    ]
+    preferred = next((t for t in theirs if t.status == "preferred"), None)
+    out += given
+    if "preferred" in spoken and preferred is not None:
+        out = _set_preferred(out, preferred, cases=cases, demote="admitted" not in spoken)
+    return out
 
 
 def _merged(old: Concept, new: Concept, incoming: Incoming, *, keep_id: str) -> Concept:
@@ -154,13 +188,12 @@ def _merged(old: Concept, new: Concept, incoming: Incoming, *, keep_id: str) -> 
     langs = list(dict.fromkeys([*(t.lang for t in old.terms), *incoming.langs]))
     for lang in langs:
         mine = list(old.in_lang(lang))
-        if lang not in incoming.langs:
-            terms += mine
-        elif incoming.statuses:
-            terms += new.in_lang(lang)
+        theirs = list(new.in_lang(lang))
+        spoken = {status for spoken_lang, status in incoming.statuses if spoken_lang == lang}
+        if not theirs or not spoken:
+            terms += mine  # a language the file leaves empty for this concept is kept
         else:
-            preferred = new.preferred(lang)
-            terms += _set_preferred(mine, preferred) if preferred is not None else mine
+            terms += _merge_lang(mine, theirs, spoken, cases=incoming.cases)
     if not terms:
         raise InvalidGlossaryError(f"concept {old.id!r} would be left without terms")
     note = new.note if incoming.notes else old.note

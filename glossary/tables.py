@@ -127,13 +127,15 @@ def _header(header_line: int, header: list[str]) -> list[str]:
     return columns
 
 
-def _row_terms(cells: dict[str, str], line: int) -> list[Term]:
+def _row_terms(
+    cells: dict[str, str], specs: list[tuple[str, str, Status]], line: int
+) -> list[Term]:
+    """The terms of one row; ``specs``: (column, language, status) of the term columns."""
     terms: list[Term] = []
-    for name, cell in cells.items():
-        col = _column(name)
-        if col is None:
+    for name, lang, status in specs:
+        cell = cells[name]
+        if not cell.strip():
             continue
-        lang, status = col
         texts = _split(cell)
         if status == "preferred" and len(texts) > 1:
             raise ParseError(
@@ -141,7 +143,7 @@ def _row_terms(cells: dict[str, str], line: int) -> list[Term]:
                 f"others in {lang}_admitted",
                 line=line,
             )
-        terms += [Term(text, lang, status or "preferred") for text in texts]
+        terms += [Term(text, lang, status) for text in texts]
     sensitive = _split(cells.get("case_sensitive", ""))
     for entry in sensitive:
         lang, _, text = entry.partition(":")
@@ -185,6 +187,11 @@ def read_table_import(
     else:
         columns = _header(*rows[0])
         body = rows[1:]
+    specs = [
+        (name, col[0], col[1] or "preferred")
+        for name in columns
+        if (col := _column(name)) is not None
+    ]
     concepts: list[Concept] = []
     taken: set[str] = set()
     owner: dict[tuple[str, str], int] = {}
@@ -193,7 +200,7 @@ def read_table_import(
             raise ParseError(f"expected {len(columns)} cells, found {len(row)}", line=line)
         cells = dict(zip(columns, (restore(cell) for cell in row), strict=True))
         try:
-            terms = _row_terms(cells, line)
+            terms = _row_terms(cells, specs, line)
             if not terms:
                 raise ParseError("a row with no term", line=line)
             for term in terms:
@@ -231,8 +238,8 @@ def read_table_import(
         langs=tuple(dict.fromkeys(lang for lang, _status in cols)),
         ids="id" in columns,
         notes="note" in columns,
-        statuses=any(status != "preferred" for _lang, status in cols)
-        or "case_sensitive" in columns,
+        statuses=frozenset((lang, status or "preferred") for lang, status in cols),
+        cases="case_sensitive" in columns,
     )
 
 

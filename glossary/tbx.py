@@ -33,7 +33,7 @@ from lxml import etree
 
 from glossary.errors import GlossaryError, InvalidGlossaryError, ParseError
 from glossary.merge import Incoming
-from glossary.model import Concept, Glossary, Status, Term
+from glossary.model import STATUSES, Concept, Glossary, Status, Term
 
 NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -232,7 +232,14 @@ def read_tbx_import(data: bytes, *, name: str) -> Incoming:
         glossary = Glossary(name, tuple(concepts))
     except GlossaryError as exc:
         raise ParseError(str(exc)) from None
-    return Incoming(glossary, langs=tuple(langs), ids=True, notes=True, statuses=True)
+    return Incoming(
+        glossary,
+        langs=tuple(langs),
+        ids=True,
+        notes=True,
+        statuses=frozenset((lang, status) for lang in langs for status in STATUSES),
+        cases=True,
+    )
 
 
 def _lang_terms(lang_sec: etree._Element, lang: str) -> list[Term]:

@@ -129,10 +129,29 @@ CASES = [
                 Term("ONU", "fr", "admitted", case_sensitive=True),
                 Term("Liên Hợp Quốc", "vi"),
                 Term("UN", "en"),
+                Term("Unified Nations", "en", "forbidden"),
             ),
             "new note",
         ),
-        "a status-aware file speaks for every term of its languages (and the note)",
+        "a status-aware file speaks for the columns it has: an empty en_admitted drops the "
+        "admitted terms (the former preferred one too), forbidden terms (no column) stay",
+    ),
+    (
+        _table("id,fr,fr_admitted,en,en_admitted\nun,,,UN,\n"),
+        False,
+        {"created": 0, "updated": 1, "unchanged": 0, "removed": 0, "untouched": 2},
+        Concept(
+            "un",
+            (
+                Term("Nations Unies", "fr"),
+                Term("ONU", "fr", "admitted", case_sensitive=True),
+                Term("Liên Hợp Quốc", "vi"),
+                Term("UN", "en"),
+                Term("Unified Nations", "en", "forbidden"),
+            ),
+            "the organisation",
+        ),
+        "a language the file leaves empty for the concept is kept: merging removes nothing",
     ),
     (
         _pair("Nations Unies,United Nations\n"),
@@ -232,9 +251,13 @@ def test_merge_never_removes_and_counts_add_up(g: Glossary, other: Glossary, pai
     assert counts["created"] + counts["updated"] + counts["unchanged"] == len(
         incoming.glossary.concepts
     )
+    preferred_only = all(status == "preferred" for _lang, status in incoming.statuses)
     for before, after in zip(g.concepts, plan.glossary.concepts, strict=False):
         for lang in {t.lang for t in before.terms} - set(incoming.langs):
             assert set(before.in_lang(lang)) == set(after.in_lang(lang))  # other languages kept
+        if preferred_only:  # a file of preferred terms drops no term
+            keys = {(t.lang, t.text.casefold()) for t in after.terms}
+            assert {(t.lang, t.text.casefold()) for t in before.terms} <= keys
 
 
 @settings(max_examples=60, deadline=None)

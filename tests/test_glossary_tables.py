@@ -89,21 +89,21 @@ def test_layout_header_and_one_row() -> None:
 
 def test_what_the_file_speaks_for() -> None:
     full = read_table_import(write_table(shipped()), name="x")
-    assert (full.langs, full.ids, full.notes, full.statuses) == (
-        ("fr", "vi", "en"),
-        True,
-        True,
-        True,
-    )
+    assert (full.langs, full.ids, full.notes, full.cases) == (("fr", "vi", "en"), True, True, True)
+    assert len(full.statuses) == 9
     google = read_table_import("fr,en\nONU,UN\n", name="x")
-    assert (google.langs, google.ids, google.notes, google.statuses) == (
+    assert (google.langs, google.ids, google.notes, google.cases) == (
         ("fr", "en"),
         False,
         False,
         False,
     )
+    assert google.statuses == {("fr", "preferred"), ("en", "preferred")}
+    partial = read_table_import("id,en,en_forbidden\nun,UN,\n", name="x")
+    assert partial.statuses == {("en", "preferred"), ("en", "forbidden")}
     deepl = read_table_import("ONU,UN\n", name="x", pair=("fr", "en"))
-    assert (deepl.langs, deepl.statuses) == (("fr", "en"), False)
+    assert (deepl.langs, deepl.cases) == (("fr", "en"), False)
+    assert deepl.statuses == google.statuses
 
 
 def test_two_column_pair_as_deepl_reads_it() -> None:

@@ -52,7 +52,8 @@ def test_case_sensitivity_travels_as_a_term_level_note() -> None:
     assert b"<note>case-sensitive</note>" in data
     incoming = read_tbx_import(data, name="g")
     assert incoming.glossary == g
-    assert (incoming.langs, incoming.ids, incoming.statuses) == (("fr",), True, True)
+    assert (incoming.langs, incoming.ids, incoming.cases) == (("fr",), True, True)
+    assert incoming.statuses == {("fr", "preferred"), ("fr", "admitted"), ("fr", "forbidden")}
 
 
 def test_unmarked_terms_from_other_tools() -> None:
