@@ -267,14 +267,19 @@ async def propose(
             replace = str(form.get("replace") or "false").strip().lower()
         if replace not in ("true", "false", "1", "0"):
             raise BadInputError(f"replace: {replace!r} is not true or false")
-        incoming = parse_import(
-            data,
-            name=name,
-            fmt=fmt,
-            pair=pair if isinstance(pair, str) else None,
-            max_bytes=settings.max_glossary_bytes,
+        plan = await run_in_threadpool(  # parsing and merging a large file: off the event loop
+            lambda: plan_import(
+                current,
+                parse_import(
+                    data,
+                    name=name,
+                    fmt=fmt,
+                    pair=pair if isinstance(pair, str) else None,
+                    max_bytes=settings.max_glossary_bytes,
+                ),
+                replace=replace in ("true", "1"),
+            )
         )
-        plan = plan_import(current, incoming, replace=replace in ("true", "1"))
         content = plan.glossary
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")
