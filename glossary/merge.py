@@ -184,6 +184,12 @@ def _merge_lang(
 
 
 def _merged(old: Concept, new: Concept, incoming: Incoming, *, keep_id: str) -> Concept:
+    if (
+        incoming.cases
+        and (not incoming.notes or old.note == new.note)
+        and _terms_key(old) == _terms_key(new)
+    ):
+        return old  # the file gives the concept as it is (a re-imported export)
     terms: list[Term] = []
     langs = list(dict.fromkeys([*(t.lang for t in old.terms), *incoming.langs]))
     for lang in langs:

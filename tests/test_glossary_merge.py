@@ -182,6 +182,19 @@ def test_merge_table(
     assert len(d.changed) == counts["updated"], why
 
 
+def test_a_full_export_with_a_new_note_updates_only_that_concept() -> None:
+    un = CURRENT.concept("un")
+    edited = Glossary("g", (Concept("un", un.terms, "renamed note"), *CURRENT.concepts[1:]))
+    for incoming in (
+        read_table_import(write_table(edited), name="g"),
+        read_tbx_import(write_tbx(edited), name="g"),
+    ):
+        plan = merge(CURRENT, incoming)
+        assert plan.counts()["updated"] == 1
+        assert plan.counts()["unchanged"] == 2
+        assert plan.glossary.concept("un").note == "renamed note"
+
+
 def test_the_two_row_file_of_the_issue_no_longer_removes_51_concepts() -> None:
     g = shipped()
     incoming = _table("fr,en\nNations Unies,United Nations\nPremier ministre,Prime Minister\n")
