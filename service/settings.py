@@ -92,6 +92,13 @@ class Settings(BaseSettings):
         le=2_000_000_000,
         description="Largest glossary upload or proposal body, in bytes.",
     )
+    import_removal_warning_share: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="A glossary import proposing to remove more than this share of the "
+        "concepts carries a warning.",
+    )
     api_keys: bool = Field(
         default=False,
         description="Require an API key (`triglot keys add`) for every change: documents, "

@@ -333,16 +333,16 @@ def test_sigkill_during_glossary_import_and_approval_leaves_it_whole(
         return time.monotonic() - start
 
     subprocess.run([TRIGLOT, "glossary", "list"], env=env, check=True, capture_output=True)
-    full = run("import", str(tbx))  # how long a whole import takes here
+    full = run("import", "--replace", str(tbx))  # how long a whole import takes here
     assert _glossary_is_consistent(db_url, n) == (1, 1)
     for k in range(6):
-        run("import", str(tbx), kill_after=full * (0.3 + 0.13 * k))
+        run("import", "--replace", str(tbx), kill_after=full * (0.3 + 0.13 * k))
         _glossary_is_consistent(db_url, n)
     proposals, version = _glossary_is_consistent(db_url, n)
     full = run("approve", "1")
     assert _glossary_is_consistent(db_url, n)[1] == version + 1
     for k in range(3):  # approvals of proposals made from the current version, killed
-        run("import", str(tbx))
+        run("import", "--replace", str(tbx))
         proposals, version = _glossary_is_consistent(db_url, n)
         run("approve", str(proposals), kill_after=full * (0.5 + 0.2 * k))
         _, after = _glossary_is_consistent(db_url, n)

@@ -12,14 +12,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from glossary import Glossary, GlossaryError
+from glossary import GlossaryError
 from glossary.jsonform import apply_edits, concept_to_dict, to_dict
-from glossary.tables import read_table, write_table
-from glossary.tbx import read_tbx, write_tbx
+from glossary.tables import write_table
+from glossary.tbx import write_tbx
 from glossary.versions import GlossaryDiff, diff
 from service.api.deps import DocumentsDep, EngineDep, GlossariesDep, SettingsDep
+from service.api.imports import parse_import, plan_import, plan_json
 from service.api.schemas import ErrorOut, GlossaryName, IdPath, VersionQuery
-from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
+from service.errors import BadInputError, UnsupportedMediaError
 from service.mt.impact import impact
 from service.store.db import MAX_ID
 from service.store.glossaries import GlossaryStore, Proposal, etag
@@ -179,32 +180,6 @@ def export(
     )
 
 
-def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_bytes: int) -> Glossary:
-    """A glossary file (csv, tsv or tbx) as a glossary named ``name``."""
-    if len(data) > max_bytes:
-        raise TooLargeError(
-            f"file: {len(data)} bytes is over the glossary size limit of {max_bytes} bytes "
-            "(TRIGLOT_MAX_GLOSSARY_BYTES)"
-        )
-    try:
-        if fmt == "tbx":
-            return read_tbx(data, name=name)
-        text = data.decode("utf-8")
-        langs = pair.split(",") if pair else None
-        if langs is not None and len(langs) != 2:
-            raise BadInputError("pair: give two language codes, e.g. fr,en")
-        return read_table(
-            text,
-            name=name,
-            delimiter="," if fmt == "csv" else "\t",
-            pair=(langs[0], langs[1]) if langs else None,
-        )
-    except UnicodeDecodeError as exc:
-        raise BadInputError(f"file: not UTF-8 (byte {exc.start})") from None
-    except GlossaryError as exc:
-        raise BadInputError(f"file: {exc}") from None
-
-
 @router.post(
     "/glossaries/{name}/proposals",
     status_code=201,
@@ -238,6 +213,7 @@ def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_byte
                             "file": {"type": "string", "format": "binary"},
                             "format": {"type": "string", "enum": ["csv", "tsv", "tbx"]},
                             "pair": {"type": "string"},
+                            "replace": {"type": "boolean", "default": False},
                             "note": {"type": "string"},
                             "author": {"type": "string"},
                         },
@@ -256,9 +232,14 @@ async def propose(
 ) -> dict[str, Any]:
     """Propose a change: JSON ``{"edits": {"upsert": [...], "remove": [...]}, "note",
     "author"}``, or a multipart upload (``file``, ``format`` csv|tsv|tbx, ``pair``, ``note``,
-    ``author``) whose content replaces the glossary. Nothing goes live until approved."""
+    ``author``, ``replace``) merged into the glossary (``replace=true``: the file becomes
+    the glossary); an upload's answer says what it does (``import``: mode, created / updated
+    / unchanged / removed / untouched counts, and a warning when it removes more than
+    ``TRIGLOT_IMPORT_REMOVAL_WARNING_SHARE`` of the concepts). Nothing goes live until
+    approved."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     _number, current = store.current(name)
+    plan = None
     if media == "application/json":
         try:
             body = json.loads(await request.body())
@@ -283,17 +264,30 @@ async def propose(
             pair = form.get("pair")
             note = str(form.get("note") or f"import {upload.filename}")
             author = str(form.get("author") or "")
-        content = parse_upload(
-            data,
-            name=name,
-            fmt=fmt,
-            pair=pair if isinstance(pair, str) else None,
-            max_bytes=settings.max_glossary_bytes,
+            replace = str(form.get("replace") or "false").strip().lower()
+        if replace not in ("true", "false", "1", "0"):
+            raise BadInputError(f"replace: {replace!r} is not true or false")
+        plan = await run_in_threadpool(  # parsing and merging a large file: off the event loop
+            lambda: plan_import(
+                current,
+                parse_import(
+                    data,
+                    name=name,
+                    fmt=fmt,
+                    pair=pair if isinstance(pair, str) else None,
+                    max_bytes=settings.max_glossary_bytes,
+                ),
+                replace=replace in ("true", "1"),
+            )
         )
+        content = plan.glossary
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")
     proposal = store.propose(name, content, if_match=if_match, note=note, author=author)
-    return _proposal_json(store, proposal)
+    out = _proposal_json(store, proposal)
+    if plan is not None:
+        out["import"] = plan_json(plan, warning_share=settings.import_removal_warning_share)
+    return out
 
 
 @router.get("/glossaries/{name}/proposals")

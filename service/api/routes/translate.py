@@ -236,6 +236,7 @@ def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) 
             {"concept": f.concept_id, "found": f.found, "replaced_by": f.replaced_by}
             for f in enforced.forbidden
         ],
+        "leftover_placeholders": list(enforced.leftovers),
     }
 
 
