@@ -146,7 +146,10 @@ class DocumentListOut(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    text: str = Field(description="The page text, one block per line")
+    text: str = Field(
+        description="The page text, one block per line",
+        json_schema_extra={"pattern": r"\S"},  # a blank page is refused (422)
+    )
     url: str | None = Field(None, description="Source URL, if the page does not carry one")
     name: str | None = Field(None, max_length=500, description="A name to list it by")
 

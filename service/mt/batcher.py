@@ -68,6 +68,8 @@ class Batcher:
                 jobs.append(job)
             by_n: dict[int, list[DecodeJob]] = {}
             for job in jobs:
+                if not job.future.set_running_or_notify_cancel():
+                    continue  # its caller is gone (a client disconnected): not decoded
                 by_n.setdefault(job.num_hypotheses, []).append(job)
             for n, group in by_n.items():
                 try:

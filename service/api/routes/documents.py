@@ -18,6 +18,8 @@ from service.api.deps import (
     TranslationsDep,
 )
 from service.api.handlers import validation_message
+from service.api.jsonbody import cached_json, parse_json
+from service.api.routes import health
 from service.api.schemas import (
     INPUT_ERRORS,
     AlignmentsOut,
@@ -57,7 +59,8 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
             "required": True,
             "content": {
                 "application/json": {"schema": DocumentIn.model_json_schema()},
-                "text/plain": {"schema": {"type": "string"}},
+                # any body with a non-space character is a page (``false`` is the word)
+                "text/plain": {"schema": {"pattern": r"\S", "description": "The page text"}},
             },
         }
     },
@@ -76,6 +79,8 @@ async def post_document(
     (200 the second time)."""
     text, url, name = await _page(request, settings.max_page_bytes, url=url, name=name)
     doc, created = ingest_text(documents, text, name=name, url=url)
+    if created:
+        health.invalidate(request)
     response.status_code = 201 if created else 200
     return document_out(doc, created=created)
 
@@ -90,8 +95,9 @@ async def _page(
     body = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
+        parsed, value = cached_json(request.scope)  # parsed by the edge middleware
         try:
-            doc_in = DocumentIn.model_validate_json(body)
+            doc_in = DocumentIn.model_validate(value if parsed else parse_json(body))
         except ValidationError as exc:
             raise BadInputError(validation_message(exc.errors())) from None
         size = len(doc_in.text.encode("utf-8", "surrogatepass"))

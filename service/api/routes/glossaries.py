@@ -5,7 +5,6 @@ Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one ge
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +17,7 @@ from glossary.tables import read_table, write_table
 from glossary.tbx import read_tbx, write_tbx
 from glossary.versions import GlossaryDiff, diff
 from service.api.deps import DocumentsDep, EngineDep, GlossariesDep, SettingsDep
+from service.api.jsonbody import checked_text, json_body
 from service.api.schemas import ErrorOut, GlossaryName, IdPath, VersionQuery
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.mt.impact import impact
@@ -260,10 +260,7 @@ async def propose(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     _number, current = store.current(name)
     if media == "application/json":
-        try:
-            body = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BadInputError(f"body: not valid JSON ({exc})") from None
+        body = await json_body(request)
         if not isinstance(body, dict) or "edits" not in body:
             raise BadInputError('body: {"edits": {"upsert": [...], "remove": [...]}}')
         try:
@@ -281,8 +278,8 @@ async def propose(
                 raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
             data = await upload.read()  # bounded by the body limit of /glossaries
             pair = form.get("pair")
-            note = str(form.get("note") or f"import {upload.filename}")
-            author = str(form.get("author") or "")
+            note = checked_text(str(form.get("note") or f"import {upload.filename}"), "note")
+            author = checked_text(str(form.get("author") or ""), "author")
         content = parse_upload(
             data,
             name=name,
