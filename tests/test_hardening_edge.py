@@ -25,8 +25,7 @@ FR_EN = ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel"
 
 def _connect(base: str) -> socket.socket:
     host, port = base.removeprefix("http://").split(":")
-    sock = socket.create_connection((host, int(port)), timeout=10)
-    return sock
+    return socket.create_connection((host, int(port)), timeout=10)
 
 
 def _answer(sock: socket.socket, timeout: float = 10) -> tuple[bytes, float]:
@@ -117,7 +116,7 @@ def test_a_client_that_disconnects_leaves_no_traceback(tmp_path: Path) -> None:
                 "q": [f"le ministre a reçu {i} délégués à Hanoï" for i in range(100)],
                 "source": "fr",
                 "target": "en",
-            }  # fmt: skip
+            }
         ).encode()
         for _ in range(4):  # gone while its body is read, and while it is translated
             sock = _connect(base)
