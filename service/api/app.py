@@ -92,4 +92,12 @@ def _document(schema: dict[str, Any]) -> dict[str, Any]:
                 if param.get("in") == "header" and param.get("name", "").lower() == "if-match":
                     param["required"] = True
                     param["schema"] = {"type": "string", "examples": ['"v1"']}
+                    operation["responses"]["428"] = {
+                        "description": "If-Match missing",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                            }
+                        },
+                    }
     return schema

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.access import Credentials, authorize
 from service.api.handlers import error_parts, route_table
-from service.api.jsonbody import MalformedJSONError, cache_json, parse_json
+from service.api.jsonbody import cache_json, parse_json
 from service.errors import BadInputError, ServiceError, TooLargeError
 from service.textcheck import text_problem
 
@@ -50,6 +50,18 @@ class BodyTooLargeError(HTTPException):
         super().__init__(status_code=413, detail=detail)
 
 
+class BadRequestError(ServiceError):
+    status = 400
+    code = "bad_request"
+
+
+class PreconditionRequiredError(ServiceError):
+    """A change sent without If-Match (RFC 6585): a stale one is 412."""
+
+    status = 428
+    code = "if_match_required"
+
+
 class _GoneError(Exception):
     """The client went away while its body was being read."""
 
@@ -69,6 +81,7 @@ class EdgeMiddleware:
         self.default = default
         self.limits = limits
         self._templates: dict[tuple[str, str], str | None] = {}
+        self._if_match: set[tuple[str, str]] = set()
 
     def _limit(self, path: str) -> tuple[int, str]:
         for prefix, limit, setting in self.limits:
@@ -84,9 +97,11 @@ class EdgeMiddleware:
             return found
         template = None
         method, path = cache_key
-        for regex, methods, route_path in route_table(scope["app"]):
+        for regex, methods, route_path, if_match in route_table(scope["app"]):
             if method in methods and regex.match(path):
                 template = route_path
+                if if_match:
+                    self._if_match.add((method, route_path))
                 break
         if len(self._templates) < 10_000 and (template is None or "{" not in template):
             self._templates[cache_key] = template  # fixed paths only: ids would fill it
@@ -112,7 +127,7 @@ class EdgeMiddleware:
             if declared is not None:
                 size = int(declared) if declared.isdigit() else -1
                 if size < 0:
-                    raise MalformedJSONError("Content-Length is not a number")
+                    raise BadRequestError("Content-Length is not a number")
                 if size > limit:
                     raise TooLargeError(
                         f"request body over the limit of {limit} bytes for {path} ({setting}): "
@@ -141,6 +156,13 @@ class EdgeMiddleware:
                     ),
                     address=client[0] if client else "unknown",
                 )
+            if (method, template) in self._if_match and not any(
+                name == b"if-match" for name, _v in scope["headers"]
+            ):
+                raise PreconditionRequiredError(
+                    f"{method} {template} needs If-Match: the version the change is based on, "
+                    'e.g. If-Match: "v3" (GET the glossary for its ETag)'
+                )
             state = scope.setdefault("state", {})
             state[_STATE_KEY] = grant.key if grant is not None else None
             state[_STATE_CLIENT] = (
@@ -156,7 +178,7 @@ class EdgeMiddleware:
             return
         except ServiceError as exc:
             if lt_route and isinstance(exc, BadInputError) and exc.status == 422:
-                exc = MalformedJSONError(str(exc))  # LibreTranslate answers 400
+                exc = BadRequestError(str(exc))  # LibreTranslate answers 400
             await _reply(send, exc)
             return
 

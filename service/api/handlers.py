@@ -65,12 +65,13 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
-def route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str], str]]:
-    """(path regex, methods, path template) of every route of ``app``, included routers
-    flattened; built once per app."""
-    table: list[tuple[re.Pattern[str], frozenset[str], str]] | None = getattr(
-        app.state, "route_table", None
-    )
+RouteEntry = tuple[re.Pattern[str], frozenset[str], str, bool]
+"""(path regex, methods, path template, whether it needs If-Match)."""
+
+
+def route_table(app: Any) -> list[RouteEntry]:
+    """Every route of ``app``, included routers flattened; built once per app."""
+    table: list[RouteEntry] | None = getattr(app.state, "route_table", None)
     if table is None:
         table = []
 
@@ -81,7 +82,10 @@ def route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str], str]]:
                     walk(inner.routes)
                 elif getattr(route, "path_regex", None) is not None:
                     methods = frozenset(getattr(route, "methods", None) or ())
-                    table.append((route.path_regex, methods, route.path))
+                    dependant = getattr(route, "dependant", None)
+                    headers = getattr(dependant, "header_params", ())
+                    if_match = any(h.alias.lower() == "if-match" for h in headers)
+                    table.append((route.path_regex, methods, route.path, if_match))
 
         walk(app.router.routes)
         app.state.route_table = table
@@ -91,5 +95,5 @@ def route_table(app: Any) -> list[tuple[re.Pattern[str], frozenset[str], str]]:
 def _methods_of(request: Request) -> list[str]:
     """The methods of every route whose path matches the request's path."""
     path = request.url.path
-    methods = {m for regex, ms, _t in route_table(request.app) if regex.match(path) for m in ms}
+    methods = {m for regex, ms, *_ in route_table(request.app) if regex.match(path) for m in ms}
     return sorted(methods)

@@ -17,7 +17,7 @@ import orjson
 from starlette.requests import Request
 from starlette.types import Scope
 
-from service.errors import BadInputError, ServiceError
+from service.errors import BadInputError
 from service.textcheck import text_problem
 
 MAX_DEPTH = 32
@@ -26,11 +26,9 @@ MAX_DEPTH = 32
 _CACHE = "triglot_json"
 
 
-class MalformedJSONError(ServiceError):
-    """A body that is not JSON, or JSON beyond the limits (depth, numbers)."""
-
-    status = 400
-    code = "bad_request"
+class MalformedJSONError(BadInputError):
+    """A body that is not JSON, or JSON beyond the limits (depth, numbers): 422 as any bad
+    input (LibreTranslate's routes answer 400, see ``service.api.edge``)."""
 
 
 def parse_json(data: bytes) -> Any:
@@ -44,7 +42,7 @@ def parse_json(data: bytes) -> Any:
             message = f"nested deeper than {MAX_DEPTH} levels"
         elif "surrogate" in message:
             message = f"a lone surrogate (not text): {message}"
-        raise MalformedJSONError(f"body is not JSON within the limits: {message}") from None
+        raise MalformedJSONError(f"body: not valid JSON within the limits ({message})") from None
     _check(value, "", 0)
     return value
 
@@ -97,7 +95,7 @@ async def json_body(request: Request) -> Any:
     data = await request.body()
     value = parse_json(data) if data.strip() else None
     if value is None:
-        raise MalformedJSONError("body is not JSON within the limits: the body is empty")
+        raise MalformedJSONError("body: not valid JSON (the body is empty)")
     cache_json(request.scope, value)
     return value
 
