@@ -191,3 +191,39 @@ def test_data_folder_and_database_are_private(tmp_path: Path) -> None:
         assert client.get("/health").status_code == 200
     assert stat.S_IMODE((data / "triglot.db").stat().st_mode) == 0o600
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_a_long_job_is_decoded_in_chunks_and_a_short_one_overtakes_it() -> None:
+    """The batcher's fairness, with a decode function that records its batches (a unit test
+    of the scheduling; the end-to-end path is exercised by the live-server tests)."""
+    import threading  # noqa: PLC0415
+
+    from service.mt.batcher import Batcher, DecodeJob  # noqa: PLC0415
+
+    calls: list[list[str]] = []
+    gate = threading.Event()
+
+    def decode(batch: list[list[str]], _prefixes: object, _n: int) -> list[object]:
+        gate.wait(5)
+        calls.append([t[0] for t in batch])
+        return [f"out {t[0]}" for t in batch]
+
+    batcher = Batcher(decode, workers=1, chunk=4, max_batch=8)
+    long_job = DecodeJob([[f"l{i}"] for i in range(20)], [None] * 20, 1)
+    long_future = batcher.enqueue(long_job)
+    short_future = batcher.enqueue(DecodeJob([["s"]], [None], 1))
+    gate.set()
+    assert short_future.result(5) == ["out s"]
+    assert long_future.result(5) == [f"out l{i}" for i in range(20)]
+    assert max(len(c) for c in calls) <= 8
+    assert next(i for i, c in enumerate(calls) if "s" in c) < len(calls) - 1  # overtook it
+
+    calls.clear()
+    gate.clear()
+    dropped = batcher.enqueue(DecodeJob([[f"d{i}"] for i in range(40)], [None] * 40, 1))
+    dropped.cancel()  # the caller went away: its chunks not yet decoded are dropped
+    gate.set()
+    after = batcher.enqueue(DecodeJob([["x"]], [None], 1))
+    assert after.result(5) == ["out x"]
+    assert sum(len(c) for c in calls) <= 4 + 1
+    batcher.close()

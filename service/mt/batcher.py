@@ -34,16 +34,76 @@ class Batcher:
     the next batch.
     """
 
-    def __init__(self, decode: DecodeFn, *, workers: int = 1) -> None:
+    def __init__(
+        self, decode: DecodeFn, *, workers: int = 1, chunk: int = 8, max_batch: int = 32
+    ) -> None:
         self._decode = decode
         self._workers = workers
+        self._chunk = chunk
+        self._max_batch = max_batch
         self._jobs: queue.SimpleQueue[DecodeJob | None] = queue.SimpleQueue()
         for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
             threading.Thread(target=self._loop, name=f"triglot-batcher-{n}", daemon=True).start()
 
     def enqueue(self, job: DecodeJob) -> Future[list[Any]]:
-        """Queue ``job``; its future holds the results, in the job's order."""
-        self._jobs.put(job)
+        """Queue ``job``; its future holds the results, in the job's order.
+
+        A job of more than ``chunk`` sentences is decoded as chunks of ``chunk``, one per worker
+        at a time, each queued when the previous one is done (behind whatever arrived
+        meanwhile); a worker takes at most ``max_batch`` sentences a round. So a short request
+        that arrives during a long one waits for one chunk, not for the whole long job.
+        Cancelling the job's future drops its chunks not yet decoded."""
+        if len(job.batch) <= self._chunk:
+            self._jobs.put(job)
+            return job.future
+        step = self._chunk
+        parts = [
+            DecodeJob(job.batch[i : i + step], job.prefixes[i : i + step], job.num_hypotheses)
+            for i in range(0, len(job.batch), step)
+        ]
+        left = [len(parts)]
+        queued = [0]
+        lock = threading.Lock()
+
+        def queue_next() -> None:  # a chunk goes in behind whatever arrived meanwhile
+            with lock:
+                if queued[0] == len(parts) or job.future.cancelled():
+                    return
+                part = parts[queued[0]]
+                queued[0] += 1
+            self._jobs.put(part)
+
+        def part_done(_part: Future[list[Any]]) -> None:
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if not last:
+                queue_next()
+                return
+            if not job.future.set_running_or_notify_cancel():
+                return
+            results: list[Any] = []
+            for part in parts:
+                if part.future.cancelled():
+                    job.future.set_exception(RuntimeError("a chunk of the job was cancelled"))
+                    return
+                error = part.future.exception()
+                if error is not None:
+                    job.future.set_exception(error)
+                    return
+                results.extend(part.future.result())
+            job.future.set_result(results)
+
+        def job_done(done: Future[list[Any]]) -> None:
+            if done.cancelled():
+                for part in parts:
+                    part.future.cancel()
+
+        job.future.add_done_callback(job_done)
+        for part in parts:
+            part.future.add_done_callback(part_done)
+        for _ in range(min(self._workers, len(parts))):
+            queue_next()
         return job.future
 
     def close(self) -> None:
@@ -57,7 +117,8 @@ class Batcher:
             if first is None:
                 return
             jobs = [first]
-            while True:
+            size = len(first.batch)
+            while size < self._max_batch:  # the rest waits for the next round
                 try:
                     job = self._jobs.get_nowait()
                 except queue.Empty:
@@ -66,6 +127,7 @@ class Batcher:
                     self._jobs.put(None)  # another worker's stop, or ours after this round
                     break
                 jobs.append(job)
+                size += len(job.batch)
             by_n: dict[int, list[DecodeJob]] = {}
             for job in jobs:
                 if not job.future.set_running_or_notify_cancel():
