@@ -35,11 +35,18 @@ class Batcher:
     """
 
     def __init__(
-        self, decode: DecodeFn, *, workers: int = 1, chunk: int = 8, max_batch: int = 32
+        self,
+        decode: DecodeFn,
+        *,
+        workers: int = 1,
+        chunk: int = 8,
+        chunk_tokens: int = 256,
+        max_batch: int = 32,
     ) -> None:
         self._decode = decode
         self._workers = workers
         self._chunk = chunk
+        self._tokens = chunk_tokens
         self._max_batch = max_batch
         self._jobs: queue.SimpleQueue[DecodeJob | None] = queue.SimpleQueue()
         for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
@@ -48,18 +55,18 @@ class Batcher:
     def enqueue(self, job: DecodeJob) -> Future[list[Any]]:
         """Queue ``job``; its future holds the results, in the job's order.
 
-        A job of more than ``chunk`` sentences is decoded as chunks of ``chunk``, one per worker
+        A job of more than ``chunk`` sentences or ``chunk_tokens`` tokens is decoded in chunks
+        of at most that (one long sentence piece is up to 200 tokens), one per worker
         at a time, each queued when the previous one is done (behind whatever arrived
         meanwhile); a worker takes at most ``max_batch`` sentences a round. So a short request
         that arrives during a long one waits for one chunk, not for the whole long job.
         Cancelling the job's future drops its chunks not yet decoded."""
-        if len(job.batch) <= self._chunk:
+        bounds = self._chunks(job.batch)
+        if len(bounds) == 1:
             self._jobs.put(job)
             return job.future
-        step = self._chunk
         parts = [
-            DecodeJob(job.batch[i : i + step], job.prefixes[i : i + step], job.num_hypotheses)
-            for i in range(0, len(job.batch), step)
+            DecodeJob(job.batch[a:b], job.prefixes[a:b], job.num_hypotheses) for a, b in bounds
         ]
         left = [len(parts)]
         queued = [0]
@@ -105,6 +112,19 @@ class Batcher:
         for _ in range(min(self._workers, len(parts))):
             queue_next()
         return job.future
+
+    def _chunks(self, batch: list[list[str]]) -> list[tuple[int, int]]:
+        """(start, end) of consecutive chunks of at most ``chunk`` sentences and
+        ``chunk_tokens`` tokens (a chunk holds one sentence at least)."""
+        bounds: list[tuple[int, int]] = []
+        start, tokens = 0, 0
+        for i, sentence in enumerate(batch):
+            if i > start and (i - start >= self._chunk or tokens + len(sentence) > self._tokens):
+                bounds.append((start, i))
+                start, tokens = i, 0
+            tokens += len(sentence)
+        bounds.append((start, len(batch)))
+        return bounds
 
     def close(self) -> None:
         """Stop the workers once the jobs already queued are done."""
