@@ -110,17 +110,6 @@ def _texts(value: object, info: ValidationInfo) -> str | list[str]:
             raise _fail(f"Invalid request: {problem}")
     limits: TranslateLimits | None = info.context.get("limits") if info.context else None
     if limits is not None:
-        if limits.max_word_chars:
-            too_long = _long_word(limits.max_word_chars)
-            for i, t in enumerate(texts):
-                found = too_long.search(t)
-                if found is not None:
-                    where = f"q[{i}]" if batch else "q"
-                    raise _fail(
-                        f"Invalid request: {where}: a word of {len(found.group())} characters "
-                        f"at character {found.start()} is over the limit of "
-                        f"{limits.max_word_chars} (TRIGLOT_TRANSLATE_MAX_WORD_CHARS)"
-                    )
         if batch and len(texts) > limits.max_batch:
             raise _fail(
                 f"Invalid request: request ({len(texts)}) exceeds text limit ({limits.max_batch})"
@@ -130,6 +119,17 @@ def _texts(value: object, info: ValidationInfo) -> str | list[str]:
             raise _fail(
                 f"Invalid request: request ({chars}) exceeds text limit ({limits.max_chars})"
             )
+    if limits is not None and limits.max_word_chars:
+        too_long = _long_word(limits.max_word_chars)
+        for i, t in enumerate(texts):
+            found = too_long.search(t)
+            if found is not None:
+                where = f"q[{i}]" if batch else "q"
+                raise _fail(
+                    f"Invalid request: {where}: a word of {len(found.group())} characters "
+                    f"at character {found.start()} is over the limit of "
+                    f"{limits.max_word_chars} (TRIGLOT_TRANSLATE_MAX_WORD_CHARS)"
+                )
     return texts if batch else texts[0]
 
 
