@@ -79,6 +79,40 @@ class Settings(BaseSettings):
         default=20_000, gt=0, description="Most characters in one /translate request (0: none)."
     )
     translate_max_batch: int = Field(default=100, gt=0, description="Most texts in one `q`.")
+    translate_max_word_chars: int = Field(
+        default=300,
+        ge=0,
+        description="Longest word (characters without a space) in /translate's `q`: one "
+        "20,000-character word costs seconds of decoding (0: no limit).",
+    )
+    translate_chars_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Characters per minute each client (key or address) may send to "
+        "/translate, beside the request limits (LibreTranslate's --req-time-cost idea; 0: none).",
+    )
+    max_header_bytes: int = Field(
+        default=65_536,
+        ge=1024,
+        le=16_777_216,
+        description="Largest request line and headers, in bytes (431 past it).",
+    )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a request's line and headers (408 after).",
+    )
+    body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a request's body once its headers are in "
+        "(408 after).",
+    )
+    keep_alive_timeout: int = Field(
+        default=5, ge=1, le=3600, description="Seconds an idle connection is kept open."
+    )
     max_body_bytes: int = Field(
         default=1_000_000,
         gt=0,
@@ -117,10 +151,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Requests per minute per API key, unless the key has its own (0: no limit).",
     )
-    forwarded_allow_ips: str | None = Field(
-        default=None,
-        description="Proxies trusted to set X-Forwarded-For (uvicorn's forwarded_allow_ips), so "
-        "that per-client limits see the real client behind a reverse proxy.",
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses of the reverse proxies trusted to set "
+        "X-Forwarded-For (uvicorn's forwarded_allow_ips), so that per-client limits see the "
+        "real client behind them. Empty (the default): the header is ignored from everyone.",
     )
     access_log: bool = Field(
         default=False,

@@ -86,8 +86,8 @@ def test_concurrent_changes_never_lose_an_update(client: TestClient) -> None:
 
 def test_changes_need_if_match(client: TestClient) -> None:
     res = client.post(f"/glossaries/{NAME}/proposals", json={"edits": MEKONG_EDIT})
-    assert res.status_code == 412
-    assert 'If-Match: "v1"' in res.json()["error"]
+    assert res.status_code == 428  # missing (RFC 6585); a stale one is 412
+    assert "needs If-Match" in res.json()["error"]
 
 
 def test_reject_and_rollback(client: TestClient) -> None:

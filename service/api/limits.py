@@ -1,6 +1,9 @@
 """Request rate limits: a token bucket per client (an API key or an address).
 
 A limit of N per minute lets a client send N requests at once, then one every 60/N seconds.
+A request may cost more than one (the character budget of /translate counts characters, as
+LibreTranslate's ``--req-time-cost`` counts time): a cost over the whole budget is charged as
+the whole budget, so a lone large request waits for a full bucket rather than forever.
 Buckets live in this process (``triglot serve`` runs one), so a restart forgets them; idle
 buckets (refilled to full) are dropped so that memory stays bounded by the active clients.
 """
@@ -33,21 +36,23 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, updated)
         self._lock = threading.Lock()
 
-    def hit(self, client: str, per_minute: int) -> Decision:
-        """Count one request of ``client`` against ``per_minute`` (0 or less: no limit)."""
+    def hit(self, client: str, per_minute: int, *, cost: int = 1) -> Decision:
+        """Count a request of ``cost`` units of ``client`` against ``per_minute`` units
+        (0 or less: no limit)."""
         if per_minute <= 0:
             return Decision(True, 0, 0, 0)
         rate = per_minute / 60.0
+        need = float(min(max(cost, 1), per_minute))
         with self._lock:
             now = self._clock()
             tokens, updated = self._buckets.get(client, (float(per_minute), now))
             tokens = min(float(per_minute), tokens + (now - updated) * rate)
-            if tokens >= 1.0:
-                tokens -= 1.0
+            if tokens >= need:
+                tokens -= need
                 self._store(client, tokens, now)
                 return Decision(True, per_minute, int(tokens), 0)
             self._store(client, tokens, now)
-            wait = math.ceil((1.0 - tokens) / rate)
+            wait = math.ceil((need - tokens) / rate)
             return Decision(False, per_minute, 0, max(1, wait))
 
     def _store(self, client: str, tokens: float, now: float) -> None:

@@ -68,7 +68,9 @@ class DocumentListOut(BaseModel):
 
 class DocumentIn(BaseModel):
     text: str | None = Field(
-        None, description="The page text, one block per line; without it, `url` is fetched"
+        None,
+        json_schema_extra={"pattern": r"\S"},  # a blank page is refused (422)
+        description="The page text, one block per line; without it, `url` is fetched",
     )
     url: str | None = Field(
         None,

@@ -25,6 +25,7 @@ def serve_cmd(
     from service.align.ingest import ingest_files  # noqa: PLC0415
     from service.api.app import create_app  # noqa: PLC0415
     from service.api.deps import build_services  # noqa: PLC0415
+    from service.api.server import bounded_protocol  # noqa: PLC0415
 
     settings = load_settings(host=host, port=port, seeds_dir=seeds)
     services = build_services(settings)
@@ -50,5 +51,13 @@ def serve_cmd(
         port=settings.port,
         log_level="info",
         access_log=settings.access_log,
-        forwarded_allow_ips=settings.forwarded_allow_ips,  # None: uvicorn's default, loopback
+        # X-Forwarded-For only from the proxies named (none by default, not even loopback)
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
+        http=bounded_protocol(
+            max_header_bytes=settings.max_header_bytes,
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+        ),
+        timeout_keep_alive=settings.keep_alive_timeout,
     )

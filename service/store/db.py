@@ -8,6 +8,7 @@ any database to the latest revision, and tests check that the models and migrati
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    make_url,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -218,11 +220,38 @@ def utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and its parents) if needed and make it private to this user (0700):
+    it holds the database, key digests and models."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` if needed, readable and writable by this user only (0600); SQLite gives
+    its -wal and -shm files the database file's permissions."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists() and extra.stat().st_mode & 0o077:
+            extra.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; on SQLite, WAL journal, foreign keys, a busy timeout, and
     transactions that SQLAlchemy begins (not the driver), so that :func:`writer` can make them
-    take the write lock at once."""
+    take the write lock at once. A SQLite file is created private to this user (0600)."""
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            file = Path(database)
+            if file.parent.is_dir():
+                private_file(file)
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
 
         @event.listens_for(engine, "connect")

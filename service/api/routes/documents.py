@@ -20,6 +20,8 @@ from service.api.deps import (
     TranslationsDep,
 )
 from service.api.handlers import validation_message
+from service.api.jsonbody import cached_json, parse_json
+from service.api.routes import health
 from service.api.schemas import (
     INPUT_ERRORS,
     AlignmentsOut,
@@ -59,8 +61,9 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
             "required": True,
             "content": {
                 "application/json": {"schema": DocumentIn.model_json_schema()},
-                "text/plain": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
+                # any body with a non-space character is a page (``false`` is the word)
+                "text/plain": {"schema": {"pattern": r"\S", "description": "The page text"}},
+                "text/html": {"schema": {"type": "string", "description": "An HTML page"}},
             },
         }
     },
@@ -96,7 +99,7 @@ async def post_document(
             )
         )
     elif media == "application/json":
-        doc_in = _document_in(body, settings.max_page_bytes)
+        doc_in = _document_in(request, body, settings.max_page_bytes)
         if doc_in.text is None:
             assert doc_in.url is not None  # checked by _document_in
             fetched = await run_in_threadpool(
@@ -115,6 +118,7 @@ async def post_document(
             out.original_id = fetched.original.id if fetched.original else None
             out.cross_pairs = [pair_out(p) for p in fetched.cross_pairs]
             out.warnings = list(fetched.warnings)
+            health.invalidate(request)
             return out
         doc, created = ingest_text(
             documents, doc_in.text, name=doc_in.name or name, url=doc_in.url or url
@@ -127,6 +131,8 @@ async def post_document(
             f"content type {media!r} is not read here: send application/json, text/plain "
             "or text/html"
         )
+    if created:
+        health.invalidate(request)
     response.status_code = 201 if created else 200
     return document_out(doc, created=created)
 
@@ -146,10 +152,11 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def _document_in(body: bytes, limit: int) -> DocumentIn:
+def _document_in(request: Request, body: bytes, limit: int) -> DocumentIn:
     """A JSON body: text within the page size limit, or a URL to fetch."""
+    parsed, value = cached_json(request.scope)  # parsed by the edge middleware
     try:
-        doc_in = DocumentIn.model_validate_json(body)
+        doc_in = DocumentIn.model_validate(value if parsed else parse_json(body))
     except ValidationError as exc:
         raise BadInputError(validation_message(exc.errors())) from None
     if doc_in.text is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -31,11 +32,14 @@ Kinds = Annotated[
     str | None,
     Query(description="Comma-separated segment kinds (or slug)", pattern=f"^{_KIND}(?:,{_KIND})*$"),
 ]
+_DISTINCT_LANGS = "^(?:{})$".format(  # every order of two or three different languages
+    "|".join(",".join(p) for n in (2, 3) for p in itertools.permutations(("fr", "vi", "en"), n))
+)
 Langs = Annotated[
     str,
     Query(
-        description="Two or more of fr,vi,en, comma-separated",
-        pattern="^(?:fr|vi|en)(?:,(?:fr|vi|en))+$",
+        description="Two or three different ones of fr,vi,en, comma-separated",
+        pattern=_DISTINCT_LANGS,
     ),
 ]
 Documents = Annotated[

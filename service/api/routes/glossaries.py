@@ -5,7 +5,6 @@ Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one ge
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +18,7 @@ from glossary.tbx import write_tbx
 from glossary.versions import GlossaryDiff, diff
 from service.api.deps import DocumentsDep, EngineDep, GlossariesDep, SettingsDep
 from service.api.imports import parse_import, plan_import, plan_json
+from service.api.jsonbody import checked_text, json_body
 from service.api.schemas import ErrorOut, GlossaryName, IdPath, VersionQuery
 from service.errors import BadInputError, UnsupportedMediaError
 from service.mt.impact import impact
@@ -241,10 +241,7 @@ async def propose(
     _number, current = store.current(name)
     plan = None
     if media == "application/json":
-        try:
-            body = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BadInputError(f"body: not valid JSON ({exc})") from None
+        body = await json_body(request)
         if not isinstance(body, dict) or "edits" not in body:
             raise BadInputError('body: {"edits": {"upsert": [...], "remove": [...]}}')
         try:
@@ -262,8 +259,8 @@ async def propose(
                 raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
             data = await upload.read()  # bounded by the body limit of /glossaries
             pair = form.get("pair")
-            note = str(form.get("note") or f"import {upload.filename}")
-            author = str(form.get("author") or "")
+            note = checked_text(str(form.get("note") or f"import {upload.filename}"), "note")
+            author = checked_text(str(form.get("author") or ""), "author")
             replace = str(form.get("replace") or "false").strip().lower()
         if replace not in ("true", "false", "1", "0"):
             raise BadInputError(f"replace: {replace!r} is not true or false")

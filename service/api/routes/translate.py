@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+import orjson
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from glossary import Glossary
@@ -38,7 +39,32 @@ class DetectOut(BaseModel):
 
 router = APIRouter(tags=["translation"])
 
-_Q = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+# An empty q (or an empty list) is LibreTranslate's "missing q parameter" (400)
+_Q = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ]
+}
+_ONE_OR_MANY = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_TRANSLATED: dict[str, Any] = {
+    "description": "The translation (lists where `q` was a list)",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["translatedText", "provenance"],
+                "properties": {
+                    "translatedText": _ONE_OR_MANY,
+                    "detectedLanguage": {},
+                    "alternatives": {"type": "array"},
+                    "provenance": {},
+                    "glossary_report": {},
+                },
+            }
+        }
+    },
+}
 _TRANSLATE_BODY = {
     "type": "object",
     "required": ["q", "source", "target"],
@@ -55,7 +81,7 @@ _TRANSLATE_BODY = {
 _DETECT_BODY = {
     "type": "object",
     "required": ["q"],
-    "properties": {"q": {"type": "string"}, "api_key": {"type": "string"}},
+    "properties": {"q": {"type": "string", "minLength": 1}, "api_key": {"type": "string"}},
 }
 
 
@@ -113,10 +139,15 @@ def detect(body: DetectParams) -> list[DetectOut]:
     return [DetectOut(confidence=confidence, language=lang)]
 
 
-@router.post("/translate", responses=_BAD_REQUEST, openapi_extra=_body(_TRANSLATE_BODY))
+@router.post(
+    "/translate",
+    response_model=None,
+    responses={**_BAD_REQUEST, 200: _TRANSLATED},
+    openapi_extra=_body(_TRANSLATE_BODY),
+)
 async def translate(
     body: TranslateParams, engine: EngineDep, glossaries: GlossariesDep
-) -> dict[str, Any]:
+) -> Response:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
     Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
@@ -163,7 +194,7 @@ async def translate(
         out["glossary_report"] = one_or_all(
             [_report(glossary, glossary_version, r) for r in done.reports]
         )
-    return out
+    return Response(orjson.dumps(out), media_type="application/json")  # no re-validation
 
 
 def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> ServiceError:
