@@ -32,12 +32,13 @@ SERVICE = ROOT / "service"
 BASE = {"settings", "errors", "textcheck"}
 ALLOWED: dict[str, set[str]] = {
     "store": set(),
-    "mt": {"store"},
+    "tm": {"store", "align"},
+    "mt": {"store", "tm"},
     "export": {"store"},
     "align": {"store"},
-    "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web"},
-    "cli": {"store", "mt", "export", "align", "api"},
+    "web": {"store", "mt", "export", "align", "tm"},
+    "api": {"store", "mt", "export", "align", "tm", "web"},
+    "cli": {"store", "mt", "export", "align", "tm", "api"},
 }
 
 

@@ -16,11 +16,13 @@ from service.api.limits import RateLimiter
 from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_params
 from service.mt.argos import ArgosEngine
 from service.settings import Settings
+from service.store.alignments import AlignmentStore
 from service.store.db import make_engine, migrate
 from service.store.documents import DocumentStore
 from service.store.glossaries import GlossaryStore
 from service.store.keys import ApiKey, KeyStore
 from service.store.translations import TranslationStore
+from service.tm.memory import TranslationMemory
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class Services:
     glossaries: GlossaryStore
     keys: KeyStore
     limiter: RateLimiter
+    alignments: AlignmentStore
+    memory: TranslationMemory
 
 
 def build_services(settings: Settings) -> Services:
@@ -52,15 +56,21 @@ def build_services(settings: Settings) -> Services:
         inter_threads=settings.inter_threads,
         intra_threads=settings.intra_threads,
     )
+    documents = DocumentStore(engine)
+    alignments = AlignmentStore(engine)
     return Services(
         settings=settings,
         db=engine,
-        documents=DocumentStore(engine),
+        documents=documents,
         translator=translator,
         translations=TranslationStore(engine),
         glossaries=glossaries,
         keys=KeyStore(engine),
         limiter=RateLimiter(),
+        alignments=alignments,
+        memory=TranslationMemory(
+            documents, alignments, threshold=settings.tm_fuzzy_threshold, enabled=settings.tm
+        ),
     )
 
 
@@ -92,7 +102,19 @@ def get_engine(svc: ServicesDep) -> ArgosEngine:
     return svc.translator
 
 
+def get_alignments(svc: ServicesDep) -> AlignmentStore:
+    return svc.alignments
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+AlignmentsDep = Annotated[AlignmentStore, Depends(get_alignments)]
+
+
+def get_memory(svc: ServicesDep) -> TranslationMemory:
+    return svc.memory
+
+
+MemoryDep = Annotated[TranslationMemory, Depends(get_memory)]
 DocumentsDep = Annotated[DocumentStore, Depends(get_documents)]
 TranslationsDep = Annotated[TranslationStore, Depends(get_translations)]
 GlossariesDep = Annotated[GlossaryStore, Depends(get_glossaries)]

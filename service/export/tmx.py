@@ -54,6 +54,8 @@ class TmxUnit:
     tuid: str
     variants: tuple[TmxVariant, ...]
     props: tuple[tuple[str, str], ...] = ()
+    segtype: str | None = None
+    """``block``, ``paragraph``, ``sentence`` or ``phrase`` where it differs from the header's."""
 
 
 @dataclass
@@ -93,7 +95,11 @@ class TmxWriter:
         if notes:
             props.append(("x-replaced-characters", "; ".join(notes)))
         prop_xml = "".join(f"      <prop type={_quoted(k)}>{escape(v)}</prop>\n" for k, v in props)
-        return f"    <tu tuid={quoteattr(unit.tuid)}>\n{prop_xml}{''.join(variants)}    </tu>\n"
+        segtype = f' segtype="{unit.segtype}"' if unit.segtype else ""
+        return (
+            f"    <tu tuid={quoteattr(unit.tuid)}{segtype}>\n{prop_xml}{''.join(variants)}"
+            "    </tu>\n"
+        )
 
     def footer(self) -> str:
         report = ""
