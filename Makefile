@@ -5,13 +5,15 @@ BIN := $(VENV)/bin
 
 .PHONY: setup system test lint serve bench
 
-# Debian packages the tests use: chromium and its driver (the review page's browser test) and
-# PostgreSQL (the storage contract tests start a throwaway server on loopback).
+# Debian packages the tests use: chromium and its driver (the review page's browser test),
+# PostgreSQL (the storage contract tests start a throwaway server on loopback) and OmegaT (a
+# real CAT tool pre-translates from Triglot's TMX in console mode).
 system:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
+	  command -v omegat >/dev/null && \
 	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium chromium-driver postgresql >/dev/null; }
+	      chromium chromium-driver postgresql omegat >/dev/null; }
 
 setup: system
 	$(PYTHON) -m venv $(VENV)
