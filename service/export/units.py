@@ -48,7 +48,8 @@ class UnitFilter:
         return self.include_slugs or (self.kinds is not None and "slug" in self.kinds)
 
 
-_TAG = re.compile(r"^([a-z]{2})(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?$")
+_TAG = re.compile(r"^([a-z]{2})(-[a-z]{4})?(-(?:[a-z]{2}|[0-9]{3}))?$", re.IGNORECASE)
+_EXAMPLE = {"fr": "fr-FR", "vi": "vi-VN", "en": "en-GB"}
 
 
 def parse_lang_tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -70,7 +71,7 @@ def parse_lang_tags(values: Iterable[str]) -> tuple[tuple[str, str], ...]:
         if match is None or match.group(1).lower() != code:
             raise BadInputError(
                 f"lang_tags: {tag!r} is not a language tag of {code!r} "
-                f"(a tag such as {code}-{'VN' if code == 'vi' else code.upper()})"
+                f"(a tag such as {_EXAMPLE[code]})"
             )
         parts = tag.split("-")
         out[code] = "-".join(
