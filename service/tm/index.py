@@ -25,6 +25,8 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 _SEP = "\x00"
+_MIN_MAX_DF = 5000
+"""A trigram is skipped as too common only when over ``max_df`` of the units and this many."""
 
 
 def normalize(text: str) -> str:
@@ -66,7 +68,7 @@ class TmIndex:
         shortlist: int = 40,
     ) -> None:
         self.entries = list(entries)
-        self._max_df = max(1, int(max_df * max(len(self.entries), 1)))
+        self._max_df = max(_MIN_MAX_DF, int(max_df * len(self.entries)))
         self._budget = budget
         self._shortlist = shortlist
         self._norm = [normalize(e.source) for e in self.entries]

@@ -1,7 +1,8 @@
 """Import a TMX file into the aligned corpus (an alignment of kind ``tmx``), whole or not at
 all, so that the translation memory and TMX exports use it.
 
-The file is parsed without DTDs, entity expansion or network access. Each ``<tu>`` gives one
+The file is parsed without DTDs, entity expansion or network access; a document type with an
+internal subset (entity declarations) is refused. Each ``<tu>`` gives one
 unit per pair of its languages (from the header's ``srclang`` to each other language when the
 unit has it; otherwise every pair in the unit's order). Language tags are reduced to their
 language (``fr-FR`` -> ``fr``); a private-use tag (``x-vi-slug``, ``vi-x-slug``) is kept whole,
@@ -64,6 +65,12 @@ def parse_tmx(data: bytes, *, name: str) -> tuple[str, list[AlignedUnit], int]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise BadInputError(f"{name}: not well-formed XML: {exc}") from None
+    internal = root.getroottree().docinfo.internalDTD
+    if internal is not None and list(internal.iterentities()):
+        raise BadInputError(
+            f"{name}: a DOCTYPE with declarations (entities) is refused; "
+            '<!DOCTYPE tmx SYSTEM "tmx14.dtd"> is fine'
+        )
     if root.tag != "tmx":
         raise BadInputError(f"{name}: not a TMX file (root element {root.tag!r}, not 'tmx')")
     header = root.find("header")
