@@ -16,6 +16,7 @@ look-up reads a few thousand ids.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -147,28 +148,30 @@ class TmIndex:
         return ids.astype(np.int32, copy=False)
 
 
-_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D))
+_MIX = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77), np.uint32(0xC2B2AE3D))
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
-def _hash(codes: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """32-bit keys of the trigrams starting at each position but the last two (a rare
-    collision only adds a candidate: rapidfuzz scores every one)."""
-    mixed = (codes[:-2] * _MIX[0]) ^ (codes[1:-1] * _MIX[1]) ^ (codes[2:] * _MIX[2])
-    keys: npt.NDArray[np.uint64] = (mixed ^ (mixed >> np.uint64(32))) & _LOW32
+def _hash(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    """32-bit keys (multiplicative hashing, wrapping) of the trigrams starting at each
+    position but the last two; a rare collision only adds a candidate: rapidfuzz scores
+    every one."""
+    keys: npt.NDArray[np.uint32] = codes[:-2] * _MIX[0]
+    keys ^= codes[1:-1] * _MIX[1]
+    keys ^= codes[2:] * _MIX[2]
+    keys ^= keys >> np.uint32(15)
     return keys
 
 
-def _grams(text: str) -> npt.NDArray[np.uint64]:
+def _grams(text: str) -> npt.NDArray[np.uint32]:
     """The trigram keys of `` text `` (padded with a space at each end)."""
     padded = f" {text} "
-    codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    return _hash(codes)
+    return _hash(np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32))
 
 
 def _build(
-    texts: Sequence[str], chunk: int = 200_000
-) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    texts: Sequence[str], chunk: int = 25_000
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
     """CSR postings of the casefolded texts' trigrams: sorted unique keys, offsets into
     ``postings`` (``len(keys) + 1``), and unit ids ascending within each key. Each
     (key, unit) is packed into one 64-bit value, so one plain sort orders and deduplicates."""
@@ -176,22 +179,29 @@ def _build(
     for start in range(0, len(texts), chunk):
         part = [f" {t.casefold()} " for t in texts[start : start + chunk]]
         joined = _SEP.join(part) + _SEP
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         lengths = np.fromiter((len(t) + 1 for t in part), np.int64, len(part))
-        unit = np.repeat(np.arange(start, start + len(part), dtype=np.uint64), lengths)
+        unit = np.repeat(np.arange(start, start + len(part), dtype=np.uint32), lengths)
         valid = (unit[:-2] == unit[2:]) & (codes[2:] != 0)
-        packed.append(((_hash(codes) << np.uint64(32)) | unit[:-2])[valid])
+        keys = _hash(codes)[valid].astype(np.uint64)
+        keys <<= np.uint64(32)
+        keys |= unit[:-2][valid]
+        packed.append(keys)
     if not packed:
-        return np.empty(0, np.uint64), np.zeros(1, np.int64), np.empty(0, np.int32)
+        return np.empty(0, np.uint32), np.zeros(1, np.int64), np.empty(0, np.int32)
     values = np.concatenate(packed)
     del packed
     values.sort()
     fresh = np.ones(values.size, dtype=bool)  # a trigram twice in one unit counts once
-    fresh[1:] = values[1:] != values[:-1]
+    np.not_equal(values[1:], values[:-1], out=fresh[1:])
     values = values[fresh]
-    keys = values >> np.uint64(32)
-    ids = (values & _LOW32).astype(np.int32)
-    del values
+    del fresh
+    halves = values.view(np.uint32)  # little-endian: (unit id, key) per value
+    if sys.byteorder != "little":
+        halves = halves.reshape(-1, 2)[:, ::-1].reshape(-1)
+    keys = np.ascontiguousarray(halves[1::2])
+    ids = np.ascontiguousarray(halves[0::2]).view(np.int32)
+    del values, halves
     boundary = np.ones(keys.size, dtype=bool)  # keys are sorted: each run is one trigram
     boundary[1:] = keys[1:] != keys[:-1]
     first = np.flatnonzero(boundary)
