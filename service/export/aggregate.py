@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from service.export.tmx import TmxUnit, TmxVariant
@@ -72,52 +72,47 @@ def aggregate(
     if not real and slugs:
         srclang = "fr"
 
-    def source(entry: Entry) -> str:
-        lang = srclang if srclang != ALL_LANGS else next(x for x in langs if x in entry.texts)
-        return f"{lang}\x00{entry.texts[lang]}"
-
-    groups: dict[str, dict[tuple[tuple[str, str], ...], list[Entry]]] = {}
+    every = tuple(dict.fromkeys((*langs, "fr", "vi", "en")))
+    # one entry per source until a second one comes: most sources are seen once
+    groups: dict[tuple[str, str], Entry | dict[tuple[str | None, ...], list[Entry]]] = {}
     for entry in real:
-        key = tuple(sorted(entry.texts.items()))
-        groups.setdefault(source(entry), {}).setdefault(key, []).append(entry)
-    slug_groups: dict[str, list[Entry]] = {}
+        texts = entry.texts
+        lang = srclang if srclang != ALL_LANGS else next(x for x in langs if x in texts)
+        src = (lang, texts[lang])
+        found = groups.get(src)
+        if found is None:
+            groups[src] = entry
+            continue
+        if isinstance(found, Entry):
+            found = groups[src] = {tuple(map(found.texts.get, every)): [found]}
+        found.setdefault(tuple(map(texts.get, every)), []).append(entry)
+    slug_groups: dict[tuple[str, str], list[Entry]] = {}
     for entry in slugs:
-        slug_groups.setdefault(f"fr\x00{entry.texts['fr']}", []).append(entry)
+        slug_groups.setdefault(("fr", entry.texts["fr"]), []).append(entry)
 
-    units: list[TmxUnit] = []
-    for src, distinct in groups.items():
-        ranked = sorted(distinct.values(), key=lambda same: -_best(same))
-        slug_texts = _distinct_slugs(slug_groups.pop(src, []))
-        for rank, same in enumerate(ranked, start=1):
-            extra: list[tuple[str, str]] = []
-            if len(ranked) > 1:
-                extra.append(("x-conflict", f"{rank} of {len(ranked)}"))
-            units.append(
-                _unit(
-                    same,
-                    langs,
-                    tags=tags,
-                    extra=extra,
-                    slug_texts=slug_texts if rank == 1 else (),
-                    srclang=srclang,
-                )
-            )
-    for same in slug_groups.values():  # slugs with no real translation of their French
-        units.append(
-            _unit(
-                same,
-                langs,
-                tags=tags,
-                extra=[("x-slug-only", "true")],
-                slug_texts=_distinct_slugs(same),
-                srclang=srclang,
-            )
-        )
-    counts = Counter(u.segtype for u in units)
+    counts: Counter[str] = Counter()
+    for found in groups.values():
+        if isinstance(found, Entry):
+            counts[found.segtype] += 1
+        else:
+            counts.update(_top(same).segtype for same in found.values())
+    counts.update(_top(same).segtype for key, same in slug_groups.items() if key not in groups)
     segtype = counts.most_common(1)[0][0] if counts else "sentence"
-    units = [
-        u if u.segtype != segtype else TmxUnit(u.tuid, u.variants, u.props, None) for u in units
-    ]
+    order = tuple(dict.fromkeys((srclang, "fr", "vi", "en", *langs)))
+    units: list[TmxUnit] = []
+    for src, found in groups.items():
+        slug_texts = _distinct_slugs(slug_groups.pop(src)) if src in slug_groups else ()
+        if isinstance(found, Entry):
+            units.append(_unit(found, (found,), order, tags, [], slug_texts, segtype))
+            continue
+        ranked = sorted(found.values(), key=lambda same: -_best(same))
+        for rank, same in enumerate(ranked, start=1):
+            conflict = [("x-conflict", f"{rank} of {len(ranked)}")] if len(ranked) > 1 else []
+            slugs_here = slug_texts if rank == 1 else ()
+            units.append(_unit(_top(same), same, order, tags, conflict, slugs_here, segtype))
+    for same in slug_groups.values():  # slugs with no real translation of their French
+        extra = [("x-slug-only", "true")]
+        units.append(_unit(_top(same), same, order, tags, extra, _distinct_slugs(same), segtype))
     return TmxExport(
         srclang=tags.get(srclang, srclang),
         segtype=segtype or "sentence",
@@ -133,29 +128,44 @@ def _distinct_slugs(same: list[Entry]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(e.slug for e in same if e.slug))
 
 
-def _unit(
-    same: list[Entry],
-    langs: tuple[str, ...],
-    *,
+def _top(same: Sequence[Entry]) -> Entry:
+    return same[0] if len(same) == 1 else max(same, key=_score)
+
+
+def _unit(  # noqa: PLR0917 (positional for speed: once per unit)
+    best: Entry,
+    same: Sequence[Entry],
+    order: tuple[str, ...],
     tags: Mapping[str, str],
     extra: list[tuple[str, str]],
     slug_texts: tuple[str, ...],
-    srclang: str,
+    header: str,
 ) -> TmxUnit:
-    best = max(same, key=lambda e: -1.0 if e.score is None else e.score)
-    first = [srclang] if srclang in best.texts else []
-    order = [x for x in dict.fromkeys((*first, "fr", "vi", "en", *langs)) if x in best.texts]
+    """``best`` of ``same`` (equal texts) as a unit; ``order``: the languages in the order
+    their variants are written (source first); ``header``: the header's segment type."""
+    texts, vprops = best.texts, best.variant_props
     variants = [
-        TmxVariant(tags.get(x, x), best.texts[x], best.variant_props.get(x, ())) for x in order
+        TmxVariant(tags.get(x, x), texts[x], vprops.get(x, ())) for x in order if x in texts
     ]
     variants += [TmxVariant(SLUG_TAG, s, (("x-origin", "url-slug"),)) for s in slug_texts]
-    docs = list(dict.fromkeys(e.document_id for e in same if e.document_id is not None))
-    props = [(k, v) for k, v in best.props if k != "x-document-id"]
-    if docs:
-        props.insert(
-            1 if props and props[0][0] == "x-source-url" else 0,
-            ("x-document-id", ",".join(map(str, docs))),
+    if len(same) == 1:
+        docs = str(best.document_id) if best.document_id is not None else ""
+    else:
+        docs = ",".join(
+            str(d) for d in dict.fromkeys(e.document_id for e in same if e.document_id is not None)
         )
-    props.append(("x-occurrences", str(len(same))))
-    props += extra
-    return TmxUnit(best.tuid, tuple(variants), tuple(props), best.segtype)
+    props = best.props
+    if docs:
+        props = [(k, v) for k, v in props if k != "x-document-id"]
+        at = 1 if props and props[0][0] == "x-source-url" else 0
+        props = [*props[:at], ("x-document-id", docs), *props[at:]]
+    return TmxUnit(
+        best.tuid,
+        tuple(variants),
+        (*props, ("x-occurrences", str(len(same))), *extra),
+        None if best.segtype == header else best.segtype,
+    )
+
+
+def _score(entry: Entry) -> float:
+    return -1.0 if entry.score is None else entry.score
