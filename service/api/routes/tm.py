@@ -41,7 +41,10 @@ class TmLookupOut(BaseModel):
     "/tm/import",
     status_code=201,
     response_model=TmImportOut,
-    responses=INPUT_ERRORS,
+    responses={
+        **INPUT_ERRORS,
+        200: {"model": TmImportOut, "description": "The same file was imported before"},
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
