@@ -65,12 +65,12 @@ class TmIndex:
         entries: Sequence[TmEntry],
         *,
         max_df: float = 0.05,
-        budget: int = 20_000,
+        budget: int | None = None,
         shortlist: int = 40,
     ) -> None:
         self.entries = list(entries)
         self._max_df = max(_MIN_MAX_DF, int(max_df * len(self.entries)))
-        self._budget = budget
+        self._budget = budget or max(50_000, len(self.entries) // 10)
         self._shortlist = shortlist
         self._norm = [normalize(e.source) for e in self.entries]
         exact: dict[str, list[int]] = {}
