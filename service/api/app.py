@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import Depends, FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from service.api.access import ACCESS_ERRORS, guard
 from service.api.bodylimit import BodyLimitMiddleware
@@ -25,6 +26,7 @@ from service.api.routes import (
     export,
     glossaries,
     health,
+    libretranslate,
     tm,
     translate,
 )
@@ -57,6 +59,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         lifespan=lifespan,
         dependencies=[Depends(guard)],
         responses=ACCESS_ERRORS,
+        docs_url=None,  # /docs and /redoc come from service.web, with local assets
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(
@@ -67,11 +71,30 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+            (
+                "/ui/documents",
+                max(settings.max_page_bytes * 2, settings.max_html_bytes) + 65_536,
+                "TRIGLOT_MAX_PAGE_BYTES",
+            ),
+            ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+            # the file and a few form fields
+            ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
             ("/tm/import", settings.max_tmx_bytes, "TRIGLOT_MAX_TMX_BYTES"),
         ),
     )
+    origins = settings.cors_origin_list()
+    if origins:  # added last: outermost, so that refusals (413, 429...) carry CORS headers too
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "If-Match"],
+            expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
+            max_age=600,
+        )
     for module in (
         translate,
+        libretranslate,
         glossaries,
         export,
         health,
@@ -82,4 +105,5 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         pages,
     ):
         app.include_router(module.router)
+    pages.mount_static(app)
     return app

@@ -241,3 +241,9 @@ def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) 
             for f in enforced.forbidden
         ],
     }
+
+
+resolve_glossary = _glossary
+"""The glossary a request names (``name`` or ``name@N``), for the other LibreTranslate routes."""
+unsupported_language = _unsupported
+"""LibreTranslate's "is not supported" error with the reason, for the other routes."""
