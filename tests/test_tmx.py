@@ -109,14 +109,19 @@ def test_corpus_tmx_filters(loaded: tuple[TestClient, list[int]]) -> None:
     _valid(slugs.content)
     assert len(tmxfile(slugs.content).getunits()) == 2
     # the filter keeps the units scoring at least min_score: take the middle of the three
-    scores = sorted(u["score"] for u in client.get("/pairs").json()["items"])
+    items = client.get("/pairs").json()["items"]
+    scores = sorted(u["score"] for u in items)
     assert len(scores) == 3
     assert scores[0] < scores[1]
-    strong = client.get("/tmx", params={"min_score": scores[1], "include_slugs": "true"})
-    assert len(tmxfile(strong.content).getunits()) == 2  # the two slugs, each alone
-    weak_out = client.get("/tmx", params={"min_score": scores[1]}).content
-    _valid(weak_out)
-    assert not tmxfile(weak_out).getunits()  # the caption scores below the slugs
+    kept = [u for u in items if u["score"] >= scores[1]]
+    for include_slugs in (True, False):
+        res = client.get(
+            "/tmx", params={"min_score": scores[1], "include_slugs": str(include_slugs).lower()}
+        )
+        _valid(res.content)
+        # one unit per French text kept (a slug joins its French's unit or stands alone)
+        french = {u["texts"]["fr"] for u in kept if include_slugs or u["kinds"]["vi"] != "slug"}
+        assert len(tmxfile(res.content).getunits()) == len(french)
     no_en = _valid(client.get("/tmx", params={"langs": "fr,vi"}).content)
     assert not [
         t for t in no_en.iter("tuv") if t.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
