@@ -213,6 +213,24 @@ class Settings(BaseSettings):
         description="Origins allowed to call the API from a browser (CORS), comma-separated, "
         "e.g. https://a.example,https://b.example, or * for any; empty: CORS off.",
     )
+    max_tmx_bytes: int = Field(
+        default=50_000_000,
+        gt=0,
+        le=2_000_000_000,
+        description="Largest TMX file imported into the translation memory, in bytes.",
+    )
+    tm: bool = Field(
+        default=True,
+        description="Look texts up in the translation memory (stored aligned corpus and "
+        "imported TMX files) before the engine translates them.",
+    )
+    tm_fuzzy_threshold: float = Field(
+        default=0.85,
+        ge=0.5,
+        le=1.0,
+        description="Lowest similarity (rapidfuzz ratio, 0-1) of a fuzzy memory match used as "
+        "the translation; 1.0: exact matches only.",
+    )
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=0, le=65535)
 

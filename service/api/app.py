@@ -23,11 +23,13 @@ from service.api.edge import EdgeMiddleware
 from service.api.handlers import install_error_handlers
 from service.api.routes import (
     align,
+    alignments,
     documents,
     export,
     glossaries,
     health,
     libretranslate,
+    tm,
     translate,
 )
 from service.settings import Settings
@@ -78,6 +80,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
             # the file and a few form fields
             ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
+            ("/tm/import", settings.max_tmx_bytes, "TRIGLOT_MAX_TMX_BYTES"),
         ),
     )
     origins = settings.cors_origin_list()
@@ -90,7 +93,18 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
             max_age=600,
         )
-    for module in (translate, libretranslate, glossaries, export, health, documents, align, pages):
+    for module in (
+        translate,
+        libretranslate,
+        glossaries,
+        export,
+        health,
+        documents,
+        align,
+        alignments,
+        tm,
+        pages,
+    ):
         app.include_router(module.router)
     pages.mount_static(app)
 

@@ -18,12 +18,14 @@ from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_p
 from service.files.store import FileStore
 from service.mt.argos import ArgosEngine
 from service.settings import Settings
+from service.store.alignments import AlignmentStore
 from service.store.db import make_engine, migrate, private_dir
 from service.store.documents import DocumentStore
 from service.store.glossaries import GlossaryStore
 from service.store.keys import ApiKey, KeyStore
 from service.store.suggestions import SuggestionStore
 from service.store.translations import TranslationStore
+from service.tm.memory import TranslationMemory
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,8 @@ class Services:
     limiter: RateLimiter
     suggestions: SuggestionStore
     files: FileStore
+    alignments: AlignmentStore
+    memory: TranslationMemory
 
 
 def build_services(settings: Settings) -> Services:
@@ -65,10 +69,12 @@ def build_services(settings: Settings) -> Services:
         max_files=settings.max_stored_files,
     )
     files.purge()
+    documents = DocumentStore(engine)
+    alignments = AlignmentStore(engine)
     return Services(
         settings=settings,
         db=engine,
-        documents=DocumentStore(engine),
+        documents=documents,
         translator=translator,
         translations=TranslationStore(engine),
         glossaries=glossaries,
@@ -76,6 +82,10 @@ def build_services(settings: Settings) -> Services:
         limiter=RateLimiter(),
         suggestions=SuggestionStore(engine),
         files=files,
+        alignments=alignments,
+        memory=TranslationMemory(
+            documents, alignments, threshold=settings.tm_fuzzy_threshold, enabled=settings.tm
+        ),
     )
 
 
@@ -110,7 +120,19 @@ async def get_engine(svc: ServicesDep) -> ArgosEngine:
     return svc.translator
 
 
+def get_alignments(svc: ServicesDep) -> AlignmentStore:
+    return svc.alignments
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+AlignmentsDep = Annotated[AlignmentStore, Depends(get_alignments)]
+
+
+def get_memory(svc: ServicesDep) -> TranslationMemory:
+    return svc.memory
+
+
+MemoryDep = Annotated[TranslationMemory, Depends(get_memory)]
 DocumentsDep = Annotated[DocumentStore, Depends(get_documents)]
 TranslationsDep = Annotated[TranslationStore, Depends(get_translations)]
 GlossariesDep = Annotated[GlossaryStore, Depends(get_glossaries)]

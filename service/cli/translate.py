@@ -56,6 +56,7 @@ def translate_cmd(
                     doc_id,
                     tgt_lang=target,
                     progress=bar.update,
+                    memory=services.memory,
                 )
             total_segments += len(done)
             typer.echo(f"document {doc_id}\t{len(done)} segments translated to {target}")

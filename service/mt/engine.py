@@ -45,11 +45,15 @@ class PackageInfo:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Which engine and packages produced a translation (``pivot``: the middle language)."""
+    """Which engine and packages produced a translation (``pivot``: the middle language).
+    ``origin``: ``mt``, or ``tm-exact``/``tm-fuzzy`` when the translation memory answered
+    (``score``: the fuzzy match's similarity, 0-1)."""
 
     engine: str
     packages: tuple[str, ...]
     pivot: str | None = None
+    origin: str = "mt"
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

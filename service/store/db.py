@@ -214,6 +214,53 @@ class SuggestionRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class AlignmentRow(Base):
+    """A stored alignment: beads of two texts (``beads``), the cross-page pairs of a
+    Vietnamese original and its French version (``cross-page``), or an imported TMX file
+    (``tmx``). Documents, when known, are linked; deleting one keeps the alignment."""
+
+    __tablename__ = "alignments"
+    __table_args__ = (UniqueConstraint("kind", "src_document_id", "tgt_document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(500))
+    src_lang: Mapped[str] = mapped_column(String(35))
+    tgt_lang: Mapped[str] = mapped_column(String(35))
+    src_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    tgt_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    n_units: Mapped[int] = mapped_column(Integer)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlignmentUnitRow(Base):
+    """One bead or pair of an alignment (``src_idx``/``tgt_idx``: sentence or segment indices;
+    ``score``: calibrated probability, None when the source gave none)."""
+
+    __tablename__ = "alignment_units"
+    __table_args__ = (UniqueConstraint("alignment_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alignment_id: Mapped[int] = mapped_column(
+        ForeignKey("alignments.id", ondelete="CASCADE"), index=True
+    )
+    idx: Mapped[int] = mapped_column(Integer)
+    src_lang: Mapped[str] = mapped_column(String(35))
+    tgt_lang: Mapped[str] = mapped_column(String(35))
+    src_text: Mapped[str] = mapped_column(Text)
+    tgt_text: Mapped[str] = mapped_column(Text)
+    src_idx: Mapped[list[int]] = mapped_column(JSON)
+    tgt_idx: Mapped[list[int]] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(24))
+    segtype: Mapped[str] = mapped_column(String(16))
+
+
 def utc(value: dt.datetime) -> dt.datetime:
     """A stored timestamp as an aware UTC datetime (SQLite drops the zone; every value was
     written in UTC)."""

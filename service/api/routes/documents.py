@@ -16,6 +16,7 @@ from service.api.deps import (
     DocumentsDep,
     EngineDep,
     GlossariesDep,
+    MemoryDep,
     SettingsDep,
     TranslationsDep,
 )
@@ -216,6 +217,7 @@ async def post_translations(
     translations: TranslationsDep,
     engine: EngineDep,
     glossaries: GlossariesDep,
+    memory: MemoryDep,
     target: Annotated[str, Query(description="Target language")] = "en",
     glossary: Annotated[
         str | None, Query(description="Glossary whose current version is enforced")
@@ -236,6 +238,7 @@ async def post_translations(
             doc_id,
             tgt_lang=target,
             glossary=chosen,
+            memory=memory,
         )
     )
     return DocumentTranslationsOut(

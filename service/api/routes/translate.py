@@ -16,12 +16,13 @@ from pydantic import BaseModel, Field
 
 from glossary import Glossary
 from glossary.enforcement import Enforced
-from service.api.deps import DetectParams, EngineDep, GlossariesDep, TranslateParams
+from service.api.deps import DetectParams, EngineDep, GlossariesDep, MemoryDep, TranslateParams
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
 from service.mt.engine import LANGUAGE_NAMES, NoRouteError
-from service.mt.texts import detect_lang, translate_texts
+from service.mt.memory import translate_texts
+from service.mt.texts import detect_lang
 from service.store.db import MAX_ID
 from service.store.glossaries import GlossaryStore
 
@@ -146,7 +147,7 @@ def detect(body: DetectParams) -> list[DetectOut]:
     openapi_extra=_body(_TRANSLATE_BODY),
 )
 async def translate(
-    body: TranslateParams, engine: EngineDep, glossaries: GlossariesDep
+    body: TranslateParams, engine: EngineDep, glossaries: GlossariesDep, memory: MemoryDep
 ) -> Response:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
@@ -164,6 +165,7 @@ async def translate(
     done = await translate_texts(
         engine,
         body.texts,
+        memory=memory,
         src_lang=source,
         tgt_lang=target,
         text_format=body.format,
@@ -186,6 +188,8 @@ async def translate(
                 "engine": r.provenance.engine,
                 "packages": list(r.provenance.packages),
                 "pivot": r.provenance.pivot,
+                "origin": r.provenance.origin,  # mt, tm-exact or tm-fuzzy (with its score)
+                **({"score": r.provenance.score} if r.provenance.score is not None else {}),
             }
             for r in done.results
         ]
