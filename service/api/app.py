@@ -18,7 +18,7 @@ from service.api.access import ACCESS_ERRORS, guard
 from service.api.bodylimit import BodyLimitMiddleware
 from service.api.deps import Services, build_services
 from service.api.handlers import install_error_handlers
-from service.api.routes import align, documents, export, glossaries, health, translate
+from service.api.routes import align, documents, export, glossaries, health, models, translate
 from service.settings import Settings
 from service.web import pages
 
@@ -58,8 +58,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+            ("/models", settings.max_package_bytes, "TRIGLOT_MAX_PACKAGE_BYTES"),
         ),
     )
-    for module in (translate, glossaries, export, health, documents, align, pages):
+    for module in (translate, glossaries, export, health, documents, align, models, pages):
         app.include_router(module.router)
     return app

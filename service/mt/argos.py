@@ -25,6 +25,7 @@ tokens, forces the target language token and decodes with the target SentencePie
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import os
@@ -73,8 +74,9 @@ class _Loaded:
 class _Snapshot:
     """One installed set, never changed once built (a reload builds a new one)."""
 
-    loaded: dict[tuple[str, str], _Loaded]
+    loaded: dict[tuple[str, str], _Loaded]  # the package serving each pair
     pairs: frozenset[tuple[str, str]]
+    installed: tuple[_Loaded, ...]  # every package, serving or not
 
 
 def prepare_argos_environment(argos_home: Path, packages_dir: Path) -> None:
@@ -187,7 +189,7 @@ class ArgosEngine:
         from argostranslate.package import Package  # noqa: PLC0415
 
         reuse = {(lo.info.path, lo.stamp): lo for lo in (old.loaded.values() if old else ())}
-        loaded: dict[tuple[str, str], _Loaded] = {}
+        installed: list[_Loaded] = []
         folders = sorted(
             p for p in self.packages_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
         )
@@ -196,7 +198,7 @@ class ArgosEngine:
                 stamp = _package_stamp(folder)
                 if (folder, stamp) in reuse:
                     kept = reuse[folder, stamp]
-                    loaded[kept.info.src_lang, kept.info.tgt_lang] = kept
+                    installed.append(kept)
                     continue
                 metadata = parse_metadata(folder.name, (folder / "metadata.json").read_bytes())
                 if metadata.get("type", "translate") != "translate":
@@ -215,26 +217,41 @@ class ArgosEngine:
                 name=str(metadata.get("name") or folder.name),
                 path=folder,
             )
-            loaded[pkg.from_code, pkg.to_code] = _Loaded(
-                info, pkg, _sentencizer(pkg), codec=Codec.of(folder, metadata), stamp=stamp
+            installed.append(
+                _Loaded(info, pkg, _sentencizer(pkg), codec=Codec.of(folder, metadata), stamp=stamp)
             )
+        # several packages for one pair: the one installed last serves it (its folder is
+        # the newest: installs extract into a new folder)
+        loaded: dict[tuple[str, str], _Loaded] = {}
+        for lo in sorted(installed, key=lambda lo: (lo.stamp[1], lo.info.code)):
+            loaded[lo.info.src_lang, lo.info.tgt_lang] = lo
         direct = set(loaded)
         pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
-        return _Snapshot(loaded, frozenset(direct | pivoted))
+        return _Snapshot(loaded, frozenset(direct | pivoted), tuple(installed))
 
     @staticmethod
     def _retire(old: _Snapshot, new: _Snapshot) -> None:
         """Stop the batchers of packages no longer in use, once requests that started on
         them have had time to finish (their queued jobs are decoded before a worker stops)."""
-        kept = {id(lo) for lo in new.loaded.values()}
-        gone = [lo for lo in old.loaded.values() if id(lo) not in kept and lo.batcher]
+        kept = {id(lo) for lo in new.installed}
+        gone = [lo for lo in old.installed if id(lo) not in kept and lo.batcher]
         if gone:
             timer = threading.Timer(RETIRE_AFTER, _close_batchers, args=(gone,))
             timer.daemon = True
             timer.start()
 
     def packages(self) -> list[PackageInfo]:
-        return sorted((p.info for p in self._load().values()), key=lambda i: i.code)
+        """Every installed package; ``serving`` is False for one that another package of
+        the same pair, installed later, replaces."""
+        snapshot = self._current()
+        serving = {id(lo) for lo in snapshot.loaded.values()}
+        return sorted(
+            (
+                lo.info if id(lo) in serving else dataclasses.replace(lo.info, serving=False)
+                for lo in snapshot.installed
+            ),
+            key=lambda i: i.code,
+        )
 
     def pairs(self) -> set[tuple[str, str]]:
         return set(self._current().pairs)

@@ -37,6 +37,7 @@ class PackageInfo:
     version: str
     name: str
     path: Path
+    serving: bool = True  # False: another package for the same pair, installed later, serves
 
     @property
     def label(self) -> str:
