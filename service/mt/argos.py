@@ -166,7 +166,11 @@ class ArgosEngine:
         now = time.monotonic()
         if snapshot is not None and now - self._checked < CHECK_INTERVAL:
             return snapshot
-        with self._lock:
+        if snapshot is not None and not self._lock.acquire(blocking=False):
+            return snapshot  # another thread is checking: go on with this set
+        if snapshot is None:
+            self._lock.acquire()
+        try:
             snapshot = self._snapshot
             if snapshot is not None and time.monotonic() - self._checked < CHECK_INTERVAL:
                 return snapshot
@@ -181,6 +185,8 @@ class ArgosEngine:
                     log.info("packages changed: %s", sorted(snapshot.loaded))
             self._checked = time.monotonic()
             return snapshot
+        finally:
+            self._lock.release()
 
     def _build(self, old: _Snapshot | None) -> _Snapshot:
         if not self._prepared:
