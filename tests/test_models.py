@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from service.api.app import create_app
 from service.mt.argos import CHECK_INTERVAL, ArgosEngine
 from service.mt.build import build_package, detect_family
+from service.mt.engine import PackageUnavailableError
 from service.mt.languages import UnknownLanguageError, detect, resolve_tag
 from service.mt.packages import PackageError, install_file, remove
 from service.settings import Settings
@@ -365,3 +366,14 @@ def test_zip_folder_of_a_built_package_is_the_argos_layout(tmp_path: Path) -> No
     assert top + "target.spm" in names
     meta = json.loads(io.BytesIO(_members(out)[top + "metadata.json"]).read())
     assert (meta["from_code"], meta["to_code"], meta["source_suffix"]) == ("vi", "en", ["</s>"])
+
+
+def test_a_package_removed_before_its_model_loaded_is_a_clear_error(
+    engine: ArgosEngine, packages_dir: Path
+) -> None:
+    """A request that took its route just before a removal, on a model never loaded yet:
+    503 package_unavailable, not a bare CTranslate2 error."""
+    fr_en = engine.route("fr", "en")[0]
+    remove(packages_dir, "translate-fr_en-copyfixture")
+    with pytest.raises(PackageUnavailableError, match="removed or replaced"):
+        engine.translate_with(fr_en, [FR])

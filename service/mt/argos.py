@@ -39,7 +39,14 @@ from typing import Any
 
 from aligner.sentences import split as split_sentences
 from service.mt.batcher import Batcher, DecodeJob
-from service.mt.engine import Forced, NoRouteError, PackageInfo, Provenance, Translated
+from service.mt.engine import (
+    Forced,
+    NoRouteError,
+    PackageInfo,
+    PackageUnavailableError,
+    Provenance,
+    Translated,
+)
 from service.mt.packages import GENERATION_FILE, Codec, PackageError, parse_metadata
 
 log = logging.getLogger(__name__)
@@ -223,6 +230,12 @@ class ArgosEngine:
                 name=str(metadata.get("name") or folder.name),
                 path=folder,
             )
+            if hasattr(pkg.tokenizer, "lazy_processor"):
+                try:  # now, so that a request in flight never reads a removed folder for it
+                    pkg.tokenizer.lazy_processor()
+                except (RuntimeError, OSError) as exc:
+                    log.warning("skipping package folder %s: tokenizer: %s", folder, exc)
+                    continue
             installed.append(
                 _Loaded(info, pkg, _sentencizer(pkg), codec=Codec.of(folder, metadata), stamp=stamp)
             )
@@ -464,13 +477,19 @@ class ArgosEngine:
             if loaded.translator is None:
                 import ctranslate2  # noqa: PLC0415
 
-                loaded.translator = ctranslate2.Translator(
-                    str(loaded.info.path / "model"),
-                    device="cpu",
-                    compute_type=self.compute_type,
-                    inter_threads=self.inter_threads,
-                    intra_threads=self.intra_threads,
-                )
+                try:
+                    loaded.translator = ctranslate2.Translator(
+                        str(loaded.info.path / "model"),
+                        device="cpu",
+                        compute_type=self.compute_type,
+                        inter_threads=self.inter_threads,
+                        intra_threads=self.intra_threads,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise PackageUnavailableError(
+                        f"package {loaded.info.label} could not be loaded ({exc}); it was "
+                        "probably removed or replaced just now: retry"
+                    ) from None
                 log.info("loaded %s (%s)", loaded.info.label, self.compute_type)
             return loaded.translator
 

@@ -25,6 +25,14 @@ class NoRouteError(ServiceError):
     code = "no_package"
 
 
+class PackageUnavailableError(ServiceError):
+    """An installed package whose model cannot be loaded now (removed or replaced while a
+    request was starting on it)."""
+
+    status = 503
+    code = "package_unavailable"
+
+
 @dataclass(frozen=True, slots=True)
 class PackageInfo:
     """An installed translation package."""
