@@ -5,12 +5,13 @@ Every route is one of four kinds, decided here from its method and path and nowh
 - ``open``: ``/health``: never needs a key, never limited (for monitors and load balancers);
 - ``read``: GET routes and computations that store nothing (``/detect``, ``/align``);
 - ``translate``: ``/translate``: needs a key when ``TRIGLOT_TRANSLATE_REQUIRES_KEY`` is set;
-- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set.
+- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set;
+- ``private``: reads of what users sent (``/suggestions``): a key when ``TRIGLOT_API_KEYS`` is set.
 
 A key is sent as ``Authorization: Bearer KEY``, ``X-API-Key: KEY``, or (LibreTranslate's way)
-an ``api_key`` parameter of /translate and /detect. A valid key's requests count against the
-key's limit, others against their address's limit. Missing key: 401; unknown or revoked:
-403; over the limit: 429 with ``Retry-After``.
+an ``api_key`` parameter of /translate, /detect, /translate_file and /suggest. A valid key's
+requests count against the key's limit, others against their address's limit. Missing key:
+401; unknown or revoked: 403; over the limit: 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Access(StrEnum):
     READ = "read"
     TRANSLATE = "translate"
     WRITE = "write"
+    PRIVATE = "private"
 
 
 _BY_ROUTE: dict[tuple[str, str], Access] = {
@@ -39,8 +41,14 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("POST", "/detect"): Access.READ,
     ("POST", "/align"): Access.READ,
     ("POST", "/translate"): Access.TRANSLATE,
+    ("POST", "/ui/translate"): Access.TRANSLATE,  # the translate page: the same rule
+    ("GET", "/frontend/settings"): Access.OPEN,
+    ("POST", "/translate_file"): Access.TRANSLATE,
+    ("POST", "/suggest"): Access.TRANSLATE,
+    ("GET", "/suggestions"): Access.PRIVATE,
 }
-_PARAM_KEY_ROUTES = {"/translate", "/detect"}  # LibreTranslate clients send api_key there
+# LibreTranslate clients send api_key there
+_PARAM_KEY_ROUTES = {"/translate", "/detect", "/translate_file", "/suggest"}
 
 
 def access_of(method: str, path: str) -> Access:
@@ -112,7 +120,7 @@ async def guard(
             key = services.keys.verify(secret)
             if key is None:
                 raise InvalidKeyError("Invalid API key: unknown or revoked")
-    needed = (kind is Access.WRITE and settings.api_keys) or (
+    needed = (kind in (Access.WRITE, Access.PRIVATE) and settings.api_keys) or (
         kind is Access.TRANSLATE and settings.translate_requires_key
     )
     if needed and key is None:

@@ -125,8 +125,8 @@ async def translate(
     `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
     """
     installed = engine.languages()
-    source = body.source if body.source == "auto" else _installed(body.source, installed)
-    target = _installed(body.target, installed)
+    source = body.source if body.source == "auto" else installed_language(body.source, installed)
+    target = installed_language(body.target, installed)
     glossary, glossary_version = _glossary(glossaries, body.glossary)
     pairs = engine.pairs()
     if source != "auto" and source not in {a for a, _ in pairs} | {target}:
@@ -169,7 +169,7 @@ async def translate(
     return out
 
 
-def _installed(tag: str, installed: set[str]) -> str:
+def installed_language(tag: str, installed: set[str]) -> str:
     """The installed language a BCP 47 tag stands for (``fr-FR`` -> ``fr``); an unmatched
     tag is kept as given, for the "not supported" answer below."""
     try:
@@ -249,3 +249,9 @@ def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) 
             for f in enforced.forbidden
         ],
     }
+
+
+resolve_glossary = _glossary
+"""The glossary a request names (``name`` or ``name@N``), for the other LibreTranslate routes."""
+unsupported_language = _unsupported
+"""LibreTranslate's "is not supported" error with the reason, for the other routes."""
