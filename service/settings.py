@@ -141,6 +141,18 @@ class Settings(BaseSettings):
     translate_requires_key: bool = Field(
         default=False, description="Also require an API key for /translate (needs api_keys)."
     )
+    admin_keys: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._@,\s-]*$",
+        description="Comma-separated names of API keys that may install and remove "
+        "translation packages over HTTP (POST/DELETE /models; needs api_keys).",
+    )
+    max_package_bytes: int = Field(
+        default=4_000_000_000,
+        gt=0,
+        le=16_000_000_000,
+        description="Largest translation package upload (POST /models), in bytes.",
+    )
     rate_limit: int = Field(
         default=0,
         ge=0,
@@ -257,6 +269,10 @@ class Settings(BaseSettings):
         if self.translate_requires_key and not self.api_keys:
             raise ValueError("TRIGLOT_TRANSLATE_REQUIRES_KEY=true needs TRIGLOT_API_KEYS=true")
         return self
+
+    def admin_key_names(self) -> frozenset[str]:
+        """The key names of :attr:`admin_keys`."""
+        return frozenset(n.strip() for n in self.admin_keys.split(",") if n.strip())
 
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or self.data_dir / "cache"

@@ -29,6 +29,7 @@ from service.api.routes import (
     glossaries,
     health,
     libretranslate,
+    models,
     tm,
     translate,
 )
@@ -79,6 +80,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ),
             ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
             # the file and a few form fields
+            ("/models", settings.max_package_bytes, "TRIGLOT_MAX_PACKAGE_BYTES"),
             ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
             ("/tm/import", settings.max_tmx_bytes, "TRIGLOT_MAX_TMX_BYTES"),
         ),
@@ -103,6 +105,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         align,
         alignments,
         tm,
+        models,
         pages,
     ):
         app.include_router(module.router)

@@ -67,7 +67,7 @@ async def request_params(request: Request) -> dict[str, Any]:
     return params
 
 
-_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", re.IGNORECASE)  # BCP 47: any case
 
 
 def _fail(message: str) -> PydanticCustomError:

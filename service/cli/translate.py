@@ -27,6 +27,9 @@ def translate_cmd(
     settings = load_settings()
     services = build_services(settings)
     try:
+        from service.mt.languages import resolve_tag  # noqa: PLC0415
+
+        target = resolve_tag(target, services.translator.languages(), role="target")
         if document is not None:
             ids = [document]
         else:

@@ -9,11 +9,11 @@ from typing import Literal
 
 from anyio import to_thread
 
-from aligner.langid import identify
 from glossary import Glossary
 from glossary.enforcement import Enforced, enforce
 from service.mt.argos import ArgosEngine
-from service.mt.engine import LANGUAGE_NAMES, Translated
+from service.mt.engine import NoRouteError, Translated
+from service.mt.languages import detect
 from service.mt.markup import translate_html
 
 
@@ -28,12 +28,10 @@ class TextsTranslated:
 
 
 def detect_lang(text: str) -> tuple[str, float]:
-    """The language of ``text`` among the engine's (fr, vi or en) and a confidence 0-100."""
-    guess = identify(text)
-    lang = "vi" if guess.lang == "vi-ascii" else guess.lang
-    if lang not in LANGUAGE_NAMES:
-        lang = "en"
-    return lang, round(guess.confidence * 100, 2)
+    """The language of ``text`` among all the identifier knows, and a confidence 0-100
+    (:func:`service.mt.languages.detect`)."""
+    found = detect(text)
+    return found.lang, found.confidence
 
 
 async def translate_texts(
@@ -53,6 +51,16 @@ async def translate_texts(
     groups: dict[str, list[int]] = {}
     for i, _text in enumerate(texts):
         groups.setdefault(detected[i][0] if detected else src_lang, []).append(i)
+    if detected:  # a detected language without a route: say so, never translate from another
+        pairs = engine.pairs()
+        for lang, idxs in groups.items():
+            if lang != tgt_lang and (lang, tgt_lang) not in pairs:
+                installed = ", ".join(f"{a}->{b}" for a, b in sorted(pairs)) or "none"
+                raise NoRouteError(
+                    f"detected language {lang} (confidence {detected[idxs[0]][1]}%) in "
+                    f"q[{idxs[0]}] has no installed route to {tgt_lang} (installed: "
+                    f"{installed}); give source explicitly if the detection is wrong"
+                )
     results: list[Translated | None] = [None] * len(texts)
     reports: list[Enforced | None] = [None] * len(texts)
     for lang, idxs in groups.items():

@@ -40,6 +40,7 @@ from service.api.schemas import (
 )
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.fetch.web import fetcher_for
+from service.mt.languages import resolve_tag
 from service.mt.translations import translate_document
 
 router = APIRouter()
@@ -225,6 +226,7 @@ async def post_translations(
 ) -> DocumentTranslationsOut:
     """Translate every French and Vietnamese segment of a document and store the
     results with their provenance (replacing earlier ones for that language)."""
+    target = resolve_tag(target, engine.languages(), role="target")
     chosen = None
     if glossary:
         number, content = glossaries.current(glossary)
@@ -258,8 +260,10 @@ def get_translations(
     doc_id: IdPath,
     documents: DocumentsDep,
     translations: TranslationsDep,
+    engine: EngineDep,
     target: Annotated[str, Query()] = "en",
 ) -> DocumentTranslationsOut:
+    target = resolve_tag(target, engine.languages() | {"fr", "vi", "en"}, role="target")
     doc = documents.get(doc_id)
     rows = translations.get(doc_id, target)
     return DocumentTranslationsOut(

@@ -21,6 +21,7 @@ from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
 from service.mt.engine import LANGUAGE_NAMES, NoRouteError
+from service.mt.languages import UnknownLanguageError, resolve_tag
 from service.mt.memory import translate_texts
 from service.mt.texts import detect_lang
 from service.store.db import MAX_ID
@@ -135,7 +136,7 @@ def languages(engine: EngineDep) -> list[LanguageOut]:
     openapi_extra=_body(_DETECT_BODY),
 )
 def detect(body: DetectParams) -> list[DetectOut]:
-    """The language of `q` (fr, vi or en), LibreTranslate style."""
+    """The language of `q` among the ~100 the identifier knows, LibreTranslate style."""
     lang, confidence = detect_lang(body.q)
     return [DetectOut(confidence=confidence, language=lang)]
 
@@ -155,7 +156,9 @@ async def translate(
     (number of extra translations), `api_key`. Response: `translatedText`,
     `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
     """
-    source, target = body.source, body.target
+    installed = engine.languages()
+    source = body.source if body.source == "auto" else installed_language(body.source, installed)
+    target = installed_language(body.target, installed)
     glossary, glossary_version = _glossary(glossaries, body.glossary)
     pairs = engine.pairs()
     if source != "auto" and source not in {a for a, _ in pairs} | {target}:
@@ -199,6 +202,15 @@ async def translate(
             [_report(glossary, glossary_version, r) for r in done.reports]
         )
     return Response(orjson.dumps(out), media_type="application/json")  # no re-validation
+
+
+def installed_language(tag: str, installed: set[str]) -> str:
+    """The installed language a BCP 47 tag stands for (``fr-FR`` -> ``fr``); an unmatched
+    tag is kept as given, for the "not supported" answer below."""
+    try:
+        return resolve_tag(tag, installed)
+    except UnknownLanguageError:
+        return tag
 
 
 def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> ServiceError:
