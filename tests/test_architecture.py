@@ -35,9 +35,10 @@ ALLOWED: dict[str, set[str]] = {
     "mt": {"store"},
     "export": {"store"},
     "align": {"store"},
+    "jobs": {"store", "mt"},
     "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web"},
-    "cli": {"store", "mt", "export", "align", "api"},
+    "api": {"store", "mt", "export", "align", "web", "jobs"},
+    "cli": {"store", "mt", "export", "align", "api", "jobs"},
 }
 
 

@@ -76,8 +76,10 @@ def test_concurrent_changes_never_lose_an_update(client: TestClient) -> None:
     based_on_old = client.post(
         f"/glossaries/{NAME}/proposals/{second['id']}/approve", headers={"If-Match": '"v2"'}
     )
-    assert based_on_old.status_code == 412
-    assert "propose again from the current version" in based_on_old.json()["error"]
+    # approving the first closed the second as superseded, with the reason
+    assert based_on_old.status_code == 409
+    assert "superseded" in based_on_old.json()["error"]
+    assert "propose again from version 2" in based_on_old.json()["error"]
     current = client.get(f"/glossaries/{NAME}").json()
     ids = {c["id"] for c in current["concepts"]}
     assert "mekong" in ids

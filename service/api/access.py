@@ -5,7 +5,8 @@ Every route is one of four kinds, decided here from its method and path and nowh
 - ``open``: ``/health``: never needs a key, never limited (for monitors and load balancers);
 - ``read``: GET routes and computations that store nothing (``/detect``, ``/align``);
 - ``translate``: ``/translate``: needs a key when ``TRIGLOT_TRANSLATE_REQUIRES_KEY`` is set;
-- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set.
+- ``write``: every other POST/PUT/PATCH/DELETE, and reading glossary proposals and jobs:
+  needs a key when ``TRIGLOT_API_KEYS`` is set.
 
 A key is sent as ``Authorization: Bearer KEY``, ``X-API-Key: KEY``, or (LibreTranslate's way)
 an ``api_key`` parameter of /translate and /detect. A valid key's requests count against the
@@ -39,6 +40,13 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("POST", "/detect"): Access.READ,
     ("POST", "/align"): Access.READ,
     ("POST", "/translate"): Access.TRANSLATE,
+    # Proposals and jobs hold unpublished terms and stored text: reading them needs a key
+    # whenever changes do.
+    ("GET", "/glossaries/{name}/proposals"): Access.WRITE,
+    ("GET", "/glossaries/{name}/proposals/{pid}"): Access.WRITE,
+    ("GET", "/glossaries/{name}/proposals/{pid}/impact"): Access.WRITE,
+    ("GET", "/jobs"): Access.WRITE,
+    ("GET", "/jobs/{job_id}"): Access.WRITE,
 }
 _PARAM_KEY_ROUTES = {"/translate", "/detect"}  # LibreTranslate clients send api_key there
 

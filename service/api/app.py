@@ -18,7 +18,8 @@ from service.api.access import ACCESS_ERRORS, guard
 from service.api.bodylimit import BodyLimitMiddleware
 from service.api.deps import Services, build_services
 from service.api.handlers import install_error_handlers
-from service.api.routes import align, documents, export, glossaries, health, translate
+from service.api.jobs import start_jobs
+from service.api.routes import align, documents, export, glossaries, health, jobs, translate
 from service.settings import Settings
 from service.web import pages
 
@@ -34,10 +35,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings)
         app.state.services = built
+        app.state.jobs_worker = start_jobs(built)
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
+            app.state.jobs_worker.stop()
             if services is None:
                 built.db.dispose()
 
@@ -60,6 +63,6 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
         ),
     )
-    for module in (translate, glossaries, export, health, documents, align, pages):
+    for module in (translate, glossaries, jobs, export, health, documents, align, pages):
         app.include_router(module.router)
     return app

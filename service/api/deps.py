@@ -14,11 +14,12 @@ from glossary.tsv import shipped
 from service.api.access import guard
 from service.api.limits import RateLimiter
 from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_params
+from service.jobs.store import JobStore
 from service.mt.argos import ArgosEngine
 from service.settings import Settings
 from service.store.db import make_engine, migrate
 from service.store.documents import DocumentStore
-from service.store.glossaries import GlossaryStore
+from service.store.glossaries import GlossaryStore, Limits
 from service.store.keys import ApiKey, KeyStore
 from service.store.translations import TranslationStore
 
@@ -35,6 +36,7 @@ class Services:
     glossaries: GlossaryStore
     keys: KeyStore
     limiter: RateLimiter
+    jobs: JobStore
 
 
 def build_services(settings: Settings) -> Services:
@@ -43,7 +45,12 @@ def build_services(settings: Settings) -> Services:
     prepare_page_analysis()
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
-    glossaries = GlossaryStore(engine)
+    glossaries = GlossaryStore(
+        engine,
+        limits=Limits(
+            max_concepts=settings.glossary_max_concepts, max_changes=settings.proposal_max_changes
+        ),
+    )
     glossaries.ensure(shipped(), note="shipped with Triglot")
     translator = ArgosEngine(
         settings.resolved_packages_dir(),
@@ -61,6 +68,7 @@ def build_services(settings: Settings) -> Services:
         glossaries=glossaries,
         keys=KeyStore(engine),
         limiter=RateLimiter(),
+        jobs=JobStore(engine, stale_after=settings.jobs_stale_after_s),
     )
 
 

@@ -4,7 +4,7 @@ Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage
 65 bad input data (not UTF-8, empty, too large); 66 input file missing; 78 bad configuration.
 
 One module per group of commands (``pages``: analyze, align, ingest; ``models``; ``translate``;
-``glossary``; ``keys``; ``export``; ``serve``); importing them registers their commands on
+``glossary``; ``keys``; ``jobs``; ``export``; ``serve``); importing them registers their commands on
 :data:`service.cli.base.app`. They import their heavy dependencies inside each command.
 """
 
@@ -17,7 +17,7 @@ from service.cli.base import app
 
 __all__ = ["app", "main"]
 # Registration order is the order `triglot --help` lists the commands in.
-for _module in ("pages", "serve", "translate", "export", "glossary", "keys", "models"):
+for _module in ("pages", "serve", "translate", "export", "glossary", "keys", "jobs", "models"):
     importlib.import_module(f"service.cli.{_module}")
 
 

@@ -89,12 +89,18 @@ def glossary_approve(
     services = build_services(load_settings())
     try:
         base = services.glossaries.proposal(name, proposal).base_version
-        version = services.glossaries.approve(name, proposal, if_match=etag(base))
+        decision = services.glossaries.approve(name, proposal, if_match=etag(base), approver="cli")
     except ServiceError as exc:
         fail(str(exc), EXIT_DATAERR)
     finally:
         services.db.dispose()
-    typer.echo(f"{name} is now at version {version.number}")
+    typer.echo(f"{name} is now at version {decision.version.number}")
+    if decision.stale_translations:
+        typer.echo(
+            f"{decision.stale_translations} stored translations made with an older version are "
+            "marked stale: `triglot translate --stale` (or a running server) re-translates them",
+            err=True,
+        )
 
 
 @glossary_app.command("export")

@@ -122,6 +122,8 @@ def to_tmx(unit: ExportUnit, langs: tuple[str, ...]) -> TmxUnit:
             ("x-translation-engine", f"{unit.english.engine} ({', '.join(unit.english.packages)})"),
             ("x-glossary-version", unit.english.glossary_version or "none"),
         ]
+        if unit.english.stale:  # made with an older version than the glossary's current one
+            props.append(("x-glossary-stale", "true"))
         variants.append(TmxVariant("en", texts["en"], (("x-origin", "machine-translation"),)))
     return TmxUnit(unit.tuid, tuple(variants), tuple(props))
 

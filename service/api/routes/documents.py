@@ -36,7 +36,7 @@ from service.api.schemas import (
     summary_out,
 )
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
-from service.mt.translations import translate_document
+from service.mt.translations import stored_glossary, translate_document
 
 router = APIRouter()
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -153,17 +153,21 @@ async def post_translations(
     translations: TranslationsDep,
     engine: EngineDep,
     glossaries: GlossariesDep,
+    settings: SettingsDep,
     target: Annotated[str, Query(description="Target language")] = "en",
     glossary: Annotated[
-        str | None, Query(description="Glossary whose current version is enforced")
+        str | None,
+        Query(
+            description="Glossary whose current version is enforced (default: "
+            "TRIGLOT_STORED_GLOSSARY; none: no glossary)"
+        ),
     ] = None,
 ) -> DocumentTranslationsOut:
     """Translate every French and Vietnamese segment of a document and store the
     results with their provenance (replacing earlier ones for that language)."""
-    chosen = None
-    if glossary:
-        number, content = glossaries.current(glossary)
-        chosen = (content, number)
+    chosen = await run_in_threadpool(
+        stored_glossary, glossaries, glossary, settings.stored_glossary
+    )
     items = await run_in_threadpool(
         partial(
             translate_document,
@@ -209,6 +213,7 @@ def get_translations(
                 packages=list(row.packages),
                 pivot=row.pivot,
                 glossary_version=row.glossary_version,
+                stale=row.stale,
             )
             for i, row in sorted(rows.items())
         ],

@@ -15,14 +15,13 @@ from pydantic import BaseModel, Field
 
 from glossary import Glossary
 from glossary.enforcement import Enforced
-from service.api.deps import DetectParams, EngineDep, GlossariesDep, TranslateParams
+from service.api.deps import DetectParams, EngineDep, TranslateParams
+from service.api.glossary_choice import ChosenGlossaryDep
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
 from service.mt.engine import LANGUAGE_NAMES, NoRouteError
 from service.mt.texts import detect_lang, translate_texts
-from service.store.db import MAX_ID
-from service.store.glossaries import GlossaryStore
 
 
 class LanguageOut(BaseModel):
@@ -115,16 +114,18 @@ def detect(body: DetectParams) -> list[DetectOut]:
 
 @router.post("/translate", responses=_BAD_REQUEST, openapi_extra=_body(_TRANSLATE_BODY))
 async def translate(
-    body: TranslateParams, engine: EngineDep, glossaries: GlossariesDep
+    body: TranslateParams, engine: EngineDep, chosen: ChosenGlossaryDep
 ) -> dict[str, Any]:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
     Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
     (number of extra translations), `api_key`. Response: `translatedText`,
-    `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
+    `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`; with a
+    glossary (named, the key's or the server's: see ``service.api.glossary_choice``),
+    `glossary` (name, version, chosen_by) and `glossary_report`.
     """
     source, target = body.source, body.target
-    glossary, glossary_version = _glossary(glossaries, body.glossary)
+    glossary = chosen.glossary if chosen is not None else None
     pairs = engine.pairs()
     if source != "auto" and source not in {a for a, _ in pairs} | {target}:
         raise _unsupported(engine, source, source, target)
@@ -159,9 +160,13 @@ async def translate(
             for r in done.results
         ]
     )
-    if glossary is not None:
+    if chosen is not None:
+        out["glossary"] = chosen.to_json()
         out["glossary_report"] = one_or_all(
-            [_report(glossary, glossary_version, r) for r in done.reports]
+            [
+                _report(chosen.glossary, chosen.version, r, alts)
+                for r, alts in zip(done.reports, done.alternative_reports, strict=True)
+            ]
         )
     return out
 
@@ -184,40 +189,17 @@ def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> Se
     )
 
 
-def _glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary | None, int | None]:
-    """The glossary named in the request (``name``: its current version, or ``name@N``)."""
-    if name is None:
-        return None, None
-    text = name
-    base, _, pinned = text.partition("@")
-    known = [g.name for g in store.all()]
-    if base not in known:
-        raise TranslateRequestError(
-            f"unknown glossary {text!r}; available: {', '.join(known) or 'none'}"
-        )
-    if pinned:
-        if not pinned.isdigit() or int(pinned) > MAX_ID:
-            raise TranslateRequestError(
-                f"glossary version must be a number from 1 to {MAX_ID}: {text!r}"
-            )
-        try:
-            glossary: Glossary = store.version(base, int(pinned))
-        except ServiceError as exc:
-            raise TranslateRequestError(str(exc)) from None
-        return glossary, int(pinned)
-    number, current = store.current(base)
-    return current, number
+def _report(
+    glossary: Glossary, version: int | None, enforced: Enforced | None, alts: list[Enforced]
+) -> dict[str, Any]:
+    assert enforced is not None  # every text gets a report when a glossary applies
+    out = _one_report(glossary, version, enforced)
+    if alts:
+        out["alternatives"] = [_one_report(glossary, version, a) for a in alts]
+    return out
 
 
-def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) -> dict[str, Any]:
-    if enforced is None:
-        return {
-            "glossary": glossary.name,
-            "version": version,
-            "terms": [],
-            "forbidden": [],
-            "note": "glossaries apply to format=text",
-        }
+def _one_report(glossary: Glossary, version: int | None, enforced: Enforced) -> dict[str, Any]:
     return {
         "glossary": glossary.name,
         "version": version,
