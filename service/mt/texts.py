@@ -5,6 +5,7 @@ each alternative translation is enforced too, and reported."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,6 +19,9 @@ from glossary.enforcement import Enforced, enforce
 from service.mt.argos import ArgosEngine
 from service.mt.engine import LANGUAGE_NAMES, Translated
 from service.mt.markup import translate_html
+
+_PLACEHOLDERS = re.compile(r"ZXT\s?(\d+)")
+"""The placeholders of ``glossary.enforcement`` (protected terms) in a translation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +131,16 @@ def translate_with_glossary(
 
     def candidate(k: int) -> Callable[[list[str]], list[str]]:
         def run(batch: list[str]) -> list[str]:
-            return [
-                d.text if k == 0 or len(d.alternatives) < k else d.alternatives[k - 1]
-                for d in decode(batch)
-            ]
+            out = []
+            for d in decode(batch):
+                alt = d.text if k == 0 or len(d.alternatives) < k else d.alternatives[k - 1]
+                # An alternative that lost a protected term's placeholder would fall back to
+                # an unprotected translation: use the best one instead (it is then dropped
+                # as a duplicate), so that every alternative returned carries the terms.
+                if set(_PLACEHOLDERS.findall(alt)) != set(_PLACEHOLDERS.findall(d.text)):
+                    alt = d.text
+                out.append(alt)
+            return out
 
         return run
 

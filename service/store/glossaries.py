@@ -555,7 +555,6 @@ class GlossaryStore:
             .where(
                 TranslationRow.glossary_name == row.name,
                 TranslationRow.glossary_number < number,
-                TranslationRow.stale.is_(False),
             )
             .values(stale=True)
         )
