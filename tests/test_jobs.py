@@ -3,6 +3,8 @@ through the store and through the API; cancelling, failing, stopping, resuming a
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from service.jobs.store import Job, JobStore
 from service.jobs.worker import JobContext, JobWorker
 from service.settings import Settings
 from service.store.db import make_engine, migrate
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, TRIGLOT
 
 
 @pytest.fixture
@@ -170,3 +172,33 @@ def test_jobs_need_a_key_when_keys_are_on(tmp_path: Path) -> None:
         assert client.get("/jobs").status_code == 401
         _key, secret = client.app.state.services.keys.add("ops")  # type: ignore[attr-defined]
         assert client.get("/jobs", headers={"X-API-Key": secret}).json()["total"] == 0
+
+
+@pytest.mark.slow
+def test_cli_jobs_list_cancel_and_run(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [TRIGLOT, "jobs", *args], env=env, capture_output=True, text=True, check=False
+        )
+
+    empty = run("list")
+    assert (empty.returncode, empty.stderr.strip()) == (0, "no jobs")
+    engine = make_engine(f"sqlite:///{data / 'triglot.db'}")
+    try:
+        store = JobStore(engine)
+        queued = store.submit("retranslate", {"glossary": "vn-government-news"}, created_by="cli")
+        other = store.submit("count", {}, created_by="cli")
+    finally:
+        engine.dispose()
+    assert run("cancel", str(other.id)).stdout.strip() == f"job {other.id}: cancelled"
+    listing = run("list").stdout.splitlines()
+    assert listing[0].startswith(f"{other.id}\tcount\tcancelled\t0/?\tcli\t")
+    assert listing[1].startswith(f"{queued.id}\tretranslate\tqueued\t0/?")
+    ran = run("run")  # nothing stale: done at once
+    assert ran.stdout.strip() == f"job {queued.id}\tretranslate\tdone", ran.stderr
+    missing = run("cancel", "999")
+    assert (missing.returncode, missing.stderr.strip()) == (65, "triglot: no job 999")
+    assert run("list", "--state", "nope").returncode == 2

@@ -48,6 +48,7 @@ def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Pa
     from selenium import webdriver  # noqa: PLC0415
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
     from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.webdriver.common.keys import Keys  # noqa: PLC0415
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
     proposer, reviewer = make_key(tmp_path / "data", "proposer"), make_key(tmp_path / "data", "rev")
@@ -75,19 +76,25 @@ def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Pa
         driver.get(f"{server}/review")
         wait = WebDriverWait(driver, 30)
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
-        box = driver.find_element(By.CSS_SELECTOR, f".proposal[data-id='{proposal['id']}']")
+        # with keys on, proposals are read with a key too: the page says so, then shows them
+        assert "needs an API key" in driver.find_element(By.CSS_SELECTOR, ".needs-key").text
+        driver.find_element(By.ID, "api-key").send_keys(proposer + Keys.TAB)
+        box = wait.until(
+            lambda d: d.find_element(By.CSS_SELECTOR, f".proposal[data-id='{proposal['id']}']")
+        )
         assert "add the Mekong" in box.text
         assert "Mê Kông" in box.find_element(By.CSS_SELECTOR, "table.diff").text
         version = driver.find_element(By.ID, f"version-{NAME}")
         assert version.text == "1"
         status = box.find_element(By.CSS_SELECTOR, ".status")
-        box.find_element(By.CSS_SELECTOR, "button.approve").click()  # no key yet
+        driver.find_element(By.ID, "api-key").clear()  # no key
+        box.find_element(By.CSS_SELECTOR, "button.approve").click()
         wait.until(lambda d: "not approved" in status.text)
         assert "needs an API key" in status.text
         assert version.text == "1"
         driver.find_element(By.ID, "api-key").send_keys(reviewer)
         box.find_element(By.CSS_SELECTOR, "button.approve").click()
-        wait.until(lambda d: "approved" in box.find_element(By.CSS_SELECTOR, ".status").text)
+        wait.until(lambda d: status.text.startswith("approved"))
         assert box.find_element(By.CSS_SELECTOR, ".status").text == "approved: version 2 is current"
         assert version.text == "2"
         driver.save_screenshot(str(tmp_path / "review.png"))
