@@ -3,9 +3,9 @@
 (TRIGLOT_DEFAULT_GLOSSARY). Unchanged LibreTranslate clients name none, so the key's or the
 server's glossary is what reaches them.
 
-The dependency is a plain function, so FastAPI runs it in the thread pool: its one small
-query (the glossary's current version number) never blocks the event loop, and the parsed
-version comes from the glossary store's cache.
+A request that gets no glossary costs nothing here (no query, no thread). Otherwise the one
+small query (the glossary's current version number) runs in the thread pool, never on the
+event loop, and the parsed version comes from the glossary store's cache.
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends
+from starlette.concurrency import run_in_threadpool
 
 from glossary import Glossary
 from service.api.deps import GuardDep, ServicesDep, TranslateParams
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.store.db import MAX_ID
-from service.store.glossaries import NONE
+from service.store.glossaries import NONE, GlossaryStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class ChosenGlossary:
         return {"name": self.glossary.name, "version": self.version, "chosen_by": self.chosen_by}
 
 
-def choose_glossary(
+async def choose_glossary(
     body: TranslateParams, key: GuardDep, svc: ServicesDep
 ) -> ChosenGlossary | None:
     name, chosen_by = body.glossary, "request"
@@ -45,7 +46,11 @@ def choose_glossary(
         name, chosen_by = svc.settings.default_glossary, "default"
     if name is None or name == NONE:
         return None
-    store = svc.glossaries
+    return await run_in_threadpool(_resolve, svc.glossaries, name, chosen_by)
+
+
+def _resolve(store: GlossaryStore, name: str, chosen_by: str) -> ChosenGlossary:
+    """``name`` (``NAME`` or ``NAME@N``) as a glossary version; 400 if there is none."""
     base, _, pinned = name.partition("@")
     if store.head(base) is None:
         known = store.names()
