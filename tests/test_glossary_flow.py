@@ -4,6 +4,7 @@ with the fixture packages: the server's and a key's glossary for clients that na
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -14,9 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from glossary.jsonform import apply_edits
 from service.api.app import create_app
 from service.mt.packages import install_file
 from service.settings import Settings
+from service.store.db import make_engine
 from service.store.glossaries import GlossaryStore
 from tests.conftest import ROOT, SEEDS, TRIGLOT, live_server, make_key
 
@@ -207,3 +210,38 @@ def test_libretranslatepy_with_a_key_that_has_a_glossary(served: tuple[str, Path
     )
     assert bad.returncode == 65
     assert "glossary 'nope': no such glossary; available: vn-government-news" in bad.stderr
+
+
+@pytest.mark.slow
+def test_cli_translate_chooses_the_glossary_and_approve_queues_the_stale(data_dir: Path) -> None:
+    env = {**os.environ, "TRIGLOT_DATA_DIR": str(data_dir)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [TRIGLOT, *args]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+
+    page = SEEDS / "004_606bed8f58cb9dd9.txt"
+    assert run("ingest", str(page)).returncode == 0
+    res = run("translate", "--glossary", "nope")
+    assert (res.returncode, res.stderr.strip()) == (65, "triglot: no glossary named 'nope'")
+    res = run("translate", "--glossary", "none")
+    assert res.stdout.strip().endswith("\tno glossary"), res.stderr
+    res = run("translate")  # TRIGLOT_STORED_GLOSSARY
+    assert res.stdout.strip().endswith(f"\t{NAME}@1"), res.stderr
+    engine = make_engine(f"sqlite:///{data_dir / 'triglot.db'}")
+    try:
+        store = GlossaryStore(engine)
+        _n, current = store.current(NAME)
+        edits = {"upsert": [{"id": "x", "terms": [{"text": "Hạ Long", "lang": "vi"}]}]}
+        proposal = store.propose(
+            NAME, apply_edits(current, edits), if_match='"v1"', note="", author="alice"
+        )
+    finally:
+        engine.dispose()
+    res = run("glossary", "approve", str(proposal.id))
+    assert res.stdout.strip() == f"{NAME} is now at version 2", res.stderr
+    assert "stale: job 1 re-translates them" in res.stderr
+    res = run("jobs", "run")
+    assert res.stdout.strip() == "job 1\tretranslate\tdone", res.stderr
+    res = run("translate", "--stale")
+    assert res.stdout.strip() == f"0 documents (0 segments) re-translated with {NAME}@2"
