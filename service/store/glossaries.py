@@ -26,6 +26,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import ColumnElement
 
 from glossary import Glossary
 from glossary.jsonform import from_dict, to_dict
@@ -274,13 +275,11 @@ class GlossaryStore:
         return result
 
     def versions(
-        self, name: str, *, offset: int = 0, limit: int = 100
-    ) -> tuple[list[VersionInfo], int]:
-        """A page of the version history, oldest first, and the number of versions."""
+        self, name: str, *, offset: int = 0, limit: int | None = None
+    ) -> list[VersionInfo]:
+        """The version history, oldest first (a page of it with ``offset``/``limit``)."""
         with self._sessions() as session:
             row = self._row(session, name)
-            where = GlossaryVersionRow.glossary_id == row.id
-            total = session.scalar(select(func.count(GlossaryVersionRow.id)).where(where)) or 0
             cols = (
                 GlossaryVersionRow.number,
                 GlossaryVersionRow.note,
@@ -292,7 +291,7 @@ class GlossaryStore:
             )
             rows = session.execute(
                 select(*cols)
-                .where(where)
+                .where(GlossaryVersionRow.glossary_id == row.id)
                 .order_by(GlossaryVersionRow.number)
                 .offset(offset)
                 .limit(limit)
@@ -308,7 +307,13 @@ class GlossaryStore:
                     v.n_concepts,
                 )
                 for v in rows
-            ], total
+            ]
+
+    def count_versions(self, name: str) -> int:
+        with self._sessions() as session:
+            row = self._row(session, name)
+            where = GlossaryVersionRow.glossary_id == row.id
+            return session.scalar(select(func.count(GlossaryVersionRow.id)).where(where)) or 0
 
     def propose(
         self, name: str, content: Glossary, *, if_match: str | None, note: str, author: str
@@ -349,25 +354,34 @@ class GlossaryStore:
             return self._proposal(row.name, proposal)
 
     def proposals(
-        self, name: str, *, status: str | None = None, offset: int = 0, limit: int = 50
-    ) -> tuple[list[Proposal], int]:
-        """A page of proposals (oldest first) and how many match in all; contents are not
-        read (see :meth:`proposal_content`)."""
+        self, name: str, *, status: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Proposal]:
+        """Proposals, oldest first (a page of them with ``offset``/``limit``); contents are
+        not read (see :meth:`proposal_content`)."""
         with self._sessions() as session:
             row = self._row(session, name)
-            where = [GlossaryProposalRow.glossary_id == row.id]
-            if status is not None:
-                where.append(GlossaryProposalRow.status == status)
-            total = session.scalar(select(func.count(GlossaryProposalRow.id)).where(*where)) or 0
             cols = [c for c in GlossaryProposalRow.__table__.c if c.name != "content"]
             rows = session.execute(
                 select(*cols)
-                .where(*where)
+                .where(*self._proposal_filter(row, status))
                 .order_by(GlossaryProposalRow.id)
                 .offset(offset)
                 .limit(limit)
             ).all()
-            return [self._proposal(row.name, p) for p in rows], total
+            return [self._proposal(row.name, p) for p in rows]
+
+    def count_proposals(self, name: str, *, status: str | None = None) -> int:
+        with self._sessions() as session:
+            row = self._row(session, name)
+            query = select(func.count(GlossaryProposalRow.id))
+            return session.scalar(query.where(*self._proposal_filter(row, status))) or 0
+
+    @staticmethod
+    def _proposal_filter(row: GlossaryRow, status: str | None) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [GlossaryProposalRow.glossary_id == row.id]
+        if status is not None:
+            where.append(GlossaryProposalRow.status == status)
+        return where
 
     def proposal(self, name: str, proposal_id: int) -> Proposal:
         with self._sessions() as session:
@@ -416,7 +430,7 @@ class GlossaryStore:
         proposal_id: int,
         *,
         if_match: str | None,
-        approver: str,
+        approver: str = "anonymous",
         four_eyes: bool = False,
     ) -> Decision:
         """Make the proposal the next version (one transaction, which also supersedes the
@@ -476,7 +490,9 @@ class GlossaryStore:
         except IntegrityError:
             raise ConflictError("another change was approved at the same time: reload") from None
 
-    def reject(self, name: str, proposal_id: int, *, reason: str, decided_by: str) -> Proposal:
+    def reject(
+        self, name: str, proposal_id: int, *, reason: str = "", decided_by: str = "anonymous"
+    ) -> Proposal:
         with self._writes.begin() as session:
             row = self._row(session, name, lock=True)
             proposal = self._proposal_row(session, row, proposal_id)
@@ -487,7 +503,7 @@ class GlossaryStore:
             return self._proposal(row.name, proposal)
 
     def rollback(
-        self, name: str, to_version: int, *, if_match: str | None, approver: str
+        self, name: str, to_version: int, *, if_match: str | None, approver: str = "anonymous"
     ) -> Decision:
         """A new version holding version ``to_version``'s content."""
         now = dt.datetime.now(dt.UTC)

@@ -188,7 +188,7 @@ def list_versions(
 ) -> list[dict[str, Any]]:
     """The history, oldest first: each version with its note, author (who proposed it),
     approver, date and size; the number of versions is in ``X-Total-Count``."""
-    versions, total = store.versions(name, offset=offset, limit=limit)
+    versions, total = store.versions(name, offset=offset, limit=limit), store.count_versions(name)
     response.headers["X-Total-Count"] = str(total)
     return [
         {
@@ -397,7 +397,8 @@ def list_proposals(
 ) -> list[dict[str, Any]]:
     """A page of proposals, oldest first, each with the first ``diff_limit`` of its added,
     removed and changed concepts (``diff.counts``: all); ``X-Total-Count``: how many match."""
-    proposals, total = store.proposals(name, status=status, offset=offset, limit=limit)
+    proposals = store.proposals(name, status=status, offset=offset, limit=limit)
+    total = store.count_proposals(name, status=status)
     response.headers["X-Total-Count"] = str(total)
     return [_proposal_json(store, p, limit=diff_limit) for p in proposals]
 
