@@ -3,20 +3,40 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
 
-.PHONY: setup system test lint serve bench
+.PHONY: setup system assets test lint serve bench
 
-# Debian packages the tests use: chromium and its driver (the review page's browser test) and
-# PostgreSQL (the storage contract tests start a throwaway server on loopback).
+# Debian packages the tests use: chromium and its driver (the web pages' browser tests),
+# PostgreSQL (the storage contract tests start a throwaway server on loopback) and npm (fetches
+# the pages' scripts at set-up, below).
 system:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
+	  command -v npm >/dev/null && \
 	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium chromium-driver postgresql >/dev/null; }
+	      chromium chromium-driver postgresql npm >/dev/null; }
+
+# Browser scripts from their npm packages, fetched once here so that nothing comes from a CDN
+# at run time: htmx for the web pages (served by Triglot from service/web/static/vendor/) and
+# axe-core for the accessibility test. Each file is checked against service/web/assets.sha256.
+HTMX_VERSION := 2.0.11
+AXE_VERSION := 4.11.0
+assets:
+	@sha256sum --quiet --status -c service/web/assets.sha256 2>/dev/null || { \
+	  set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent htmx.org@$(HTMX_VERSION) axe-core@$(AXE_VERSION) >/dev/null); \
+	  mkdir -p service/web/static/vendor .cache/web-test "$$tmp/htmx" "$$tmp/axe"; \
+	  tar -xzf "$$tmp/htmx.org-$(HTMX_VERSION).tgz" -C "$$tmp/htmx"; \
+	  tar -xzf "$$tmp/axe-core-$(AXE_VERSION).tgz" -C "$$tmp/axe"; \
+	  cp "$$tmp/htmx/package/dist/htmx.min.js" service/web/static/vendor/htmx.min.js; \
+	  cp "$$tmp/htmx/package/LICENSE" service/web/static/vendor/htmx.LICENSE.txt; \
+	  cp "$$tmp/axe/package/axe.min.js" .cache/web-test/axe.min.js; \
+	  sha256sum --quiet -c service/web/assets.sha256; }
 
 setup: system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(MAKE) assets
 	$(BIN)/triglot --help > /dev/null
 
 lint:

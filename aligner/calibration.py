@@ -20,6 +20,8 @@ import numpy as np
 
 PAIRS_MODEL = "data/calibration_pairs.json"
 BEADS_MODEL = "data/calibration_beads.json"
+RANKER_MODEL = "data/pairs_ranker.json"
+RESIDUE_MODEL = "data/calibration_residue.json"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,12 +52,33 @@ class LangGuess:
     evidence: str
 
 
+IDENTIFIER_LANGS = ("fr", "vi", "en")
+"""The languages the statistical identifier chooses among."""
+
+_installed: list[LanguageIdentifier] = []
+
+
+def use_identifier(ident: LanguageIdentifier) -> None:
+    """Use ``ident`` (py3langid's, restricted to :data:`IDENTIFIER_LANGS`) instead of loading
+    the model packaged with py3langid, which takes most of a second to decompress: for a
+    caller that keeps the model decompressed (``service.align.langid_cache``)."""
+    _installed[:] = [ident]
+    _identifier.cache_clear()
+
+
+def installed_identifier() -> LanguageIdentifier | None:
+    """The identifier given to :func:`use_identifier`, if any."""
+    return _installed[0] if _installed else None
+
+
 @lru_cache(maxsize=1)
 def _identifier() -> LanguageIdentifier:
+    if _installed:
+        return _installed[0]
     from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: PLC0415 (lazy: 1 s)
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(["fr", "vi", "en"])
+    ident.set_languages(list(IDENTIFIER_LANGS))
     return ident
 
 
@@ -102,6 +123,9 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
     ):
         return LangGuess("vi-ascii", vi_syllable_ratio(tokens), "syllables")
 
+    by_words = _function_word_lang(tokens)
+    if by_words is not None:
+        return LangGuess(by_words, _FUNCTION_WORD_CONFIDENCE, "identifier")
     lang, prob = classify_statistical(text)
     if lang == "vi":  # no Vietnamese letters and not syllable-shaped: not Vietnamese
         lang, prob = "fr" if default is None else default, 0.0
@@ -109,6 +133,44 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
     if prob >= threshold or default is None:
         return LangGuess(_as_lang(lang), prob, "identifier")
     return LangGuess(default, prob, "default")
+
+
+# Function words that only one of French and English writes (``a``, ``on``, ``as``, ``plus``
+# are in both): a line with three of one list and none of the other is that language for the
+# statistical identifier too (tests/test_langid_fast.py checks every line of the corpus and
+# the seeds and samples of FLORES-200 dev and Tatoeba), so the identifier, the costliest step
+# of a page's analysis, is not run for it.
+_FR_TEXT = (
+    "le la les des du de et au aux un une est sont dans pour par sur avec qui que ce cette "
+    "ces ses son sa leur leurs ont été pas ne nous vous il ils elle elles se lors entre selon "
+    "après avant depuis aussi"
+)
+_EN_TEXT = (
+    "the of and to in is are for with that by this from was were has have it at be an which "
+    "their its will been not but or"
+)
+_FR_WORDS = frozenset(_FR_TEXT.split())
+_EN_WORDS = frozenset(_EN_TEXT.split())
+_MIN_FUNCTION_WORDS = 3
+_FUNCTION_WORD_CONFIDENCE = 0.99
+
+
+def _function_word_lang(tokens: list[str]) -> Lang | None:
+    """``fr`` or ``en`` when the function words leave no doubt, else None (always None when a
+    word has a letter only Vietnamese writes: glued Vietnamese and French, left to the
+    identifier)."""
+    n_fr = n_en = 0
+    for token in tokens:
+        low = token.lower()
+        if low in _FR_WORDS:
+            n_fr += 1
+        elif low in _EN_WORDS:
+            n_en += 1
+    if min(n_fr, n_en) > 0 or max(n_fr, n_en) < _MIN_FUNCTION_WORDS:
+        return None
+    if any(is_vi_marked(t) for t in tokens):
+        return None
+    return "fr" if n_fr else "en"
 
 
 def _vi_name(tokens: list[str]) -> bool:

@@ -202,10 +202,18 @@ class _Line:
     pieces: int = 1
     rule_kind: Kind | None = None
     certain: bool = False
+    _tokens: tuple[str, list[str]] | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        """``words(self.text)``, kept until ``text`` changes (pieces merge)."""
+        if self._tokens is None or self._tokens[0] is not self.text:
+            self._tokens = (self.text, words(self.text))
+        return self._tokens[1]
 
     @property
     def n_words(self) -> int:
-        return len(words(self.text))
+        return len(self.tokens)
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -268,7 +276,7 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
 
     page_lang = _dominant_lang(lines)
     for ln in lines:
-        if not words(ln.text):
+        if not ln.tokens:
             ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
         elif ln.guess.evidence == "default" or ln.guess.lang == "und":
             ln.guess = identify(ln.text, default=page_lang)
@@ -436,7 +444,7 @@ def _mark_residue(lines: list[_Line]) -> None:
         elif CREDIT_ONLY_RE.match(ln.text):
             ln.kind = "credit"
             # the credit's label says its language; the name after it is the photographer's
-            word = fold(words(ln.text)[0]) if words(ln.text) else ""
+            word = fold(ln.tokens[0]) if ln.tokens else ""
             ln.lang = _CREDIT_LABEL_LANG.get(word, ln.lang)
 
 
@@ -736,7 +744,7 @@ def _own_features(
     block_sizes: Counter[int],
 ) -> dict[str, str | float]:
     text = ln.text
-    tokens = words(text)
+    tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
     caps = sum(1 for t in tokens if t[:1].isupper()) / len(tokens) if tokens else 0.0
     n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char

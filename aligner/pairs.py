@@ -1,12 +1,16 @@
 """Pairing Vietnamese text with French text: residue on one page, and a page with its version.
 
-Residue pairing: each Vietnamese item of a French page (a caption repeated as one text, a
-headline, a byline, a banner, the slug of the source URL) is compared with every French
-sentence of the article. Evidence is the anchors both share (lexicon concepts, names folded
-for diacritics, numbers), each weighted by how rare it is on the page (an anchor found in every
-sentence, like "Vietnam", proves little). A pair needs two content anchors and must cover at
-least half of the Vietnamese item's weight; otherwise the item stays unpaired (site banners,
-outlet names).
+Residue pairing: each Vietnamese item of a French page (alt text or a caption, repeated ones
+as one text, a Vietnamese headline, lead or related title, the slug of each Vietnamese
+``Source:`` URL) is compared with every French sentence of the page. Evidence is the anchors
+both share (lexicon concepts, names folded for diacritics, numbers), each weighted by how rare
+it is on the page (an anchor found in every sentence, like "Vietnam", proves little). A ranker
+(a logistic model fitted on the genre corpus by ``train/calibration.py``) turns the evidence
+(coverage of each side, its margin over the item's other sentences, names, numbers, length
+ratio), the two kinds, where the sentence stands (beside the alt text, the headline, the first
+long line) and whether the item looks like the article's title into the probability that the
+pair is right; each item pairs with its most probable sentence when that is at least one
+half, otherwise it stays unpaired (site banners, outlet names, related titles).
 
 Cross-page pairing: a Vietnamese page and its French version pair headline with headline, lead
 with lead, and the body sentences through :func:`aligner.beads.align`.
@@ -15,27 +19,30 @@ with lead, and the body sentences through :func:`aligner.beads.align`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from aligner.anchors import anchor_surfaces, anchors, name_anchors
 from aligner.beads import AlignParams, align
-from aligner.calibration import PAIRS_MODEL, shipped
+from aligner.calibration import PAIRS_MODEL, RANKER_MODEL, RESIDUE_MODEL, Logistic, shipped
 from aligner.langid import identify
 from aligner.lexicon import Lexicon, default_lexicon
+from aligner.meta import parse_url
 from aligner.page import Page, PageMeta, Segment
 from aligner.sentences import split_spans
 from aligner.text import fold, words
 
-_MIN_COVERAGE = 0.5
-_MIN_CONTENT_ANCHORS = 2
-_CONTENT_KINDS = ("headline", "lead", "paragraph", "caption")
-_SLUG_SAME_TITLE = 0.8
-_TITLE_MIN_COVERAGE = 0.3
+_VI_ITEM_KINDS = ("headline", "lead", "paragraph", "caption", "related")
+_NOT_FRENCH_CANDIDATES = ("source", "credit", "banner")
 _TITLE_SLUG_SHARE = 0.5
-_CAPTION_REACH = 2
+_TITLE_WORDS = 5
+"""The first French sentence of this many words is where a headline usually stands (a
+feature the ranker weighs with the labeller's ``headline``, which a date line can steal)."""
+_LETTER_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _SEPARATORS = " |"
-_CAPTION_MARGIN = 0.2
+_CREDIT_RE = re.compile(r"\W*(?:photos?|ảnh|crédits?|vidéo|source)\s*:", re.IGNORECASE)
+"""A photo credit glued to a caption (``Photo : VNA``) is no sentence to pair with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,51 +99,249 @@ class _Candidate:
     anchors: frozenset[str]
     surfaces: dict[str, str] | None = None
     """For Vietnamese items: the words behind each anchor (see ``anchor_surfaces``)."""
+    numbered: bool = False
+    """For Vietnamese items: alt text numbered by the CMS (``- Ảnh 1.``)."""
+    segment_start: int = -1
+    """For French sentences: where their segment starts in the page."""
 
 
-def _item(unit: Unit, text: str, lang: str, lex: Lexicon) -> _Candidate:
+def _item(unit: Unit, text: str, lang: str, lex: Lexicon, *, numbered: bool = False) -> _Candidate:
     surfaces = anchor_surfaces(text, lang, lex)
-    return _Candidate(unit, anchors(text, lang, lex), surfaces)
+    return _Candidate(unit, anchors(text, lang, lex), surfaces, numbered)
 
 
 def residue_pairs(
-    page: Page, *, lexicon: Lexicon | None = None, calibrate: bool = True
+    page: Page,
+    *,
+    lexicon: Lexicon | None = None,
+    calibrate: bool = True,
+    ranker: Logistic | None = None,
+    calibration: Logistic | None = None,
 ) -> list[AlignedPair]:
-    """Pairs of the Vietnamese residue on ``page`` with its French sentences. Scores are
-    calibrated probabilities (``calibrate=False``: the raw evidence strength in [0, 1], what the
-    calibration is fitted on)."""
+    """Pairs of the Vietnamese residue on ``page`` with its French sentences.
+
+    Every Vietnamese item (alt text or caption, repeated or not, a Vietnamese headline, lead
+    or related title, the slug of each Vietnamese ``Source:`` URL) is scored against every
+    French sentence of the page by the ranker (:func:`residue_candidates`; ``ranker`` or the
+    shipped one). It pairs with its most probable sentence when that probability is at least
+    one half. Scores are calibrated
+    probabilities that the pair is right (:func:`residue_features`; ``calibration`` or the
+    shipped model); ``calibrate=False``: the ranker's probability.
+    """
+    scored = residue_scored(page, lexicon=lexicon, ranker=ranker)
+    calib = calibration if calibration is not None else shipped(RESIDUE_MODEL)
+    pairs = [
+        replace(pair, score=round(calib.probability(feats), 4))
+        if calibrate and calib is not None
+        else pair
+        for pair, feats in scored
+    ]
+    pairs.extend(_bilingual_labels(page))
+    pairs.sort(key=lambda p: (p.vi.segments[0], p.vi.start, p.fr.start))
+    return pairs
+
+
+def residue_scored(
+    page: Page, *, lexicon: Lexicon | None = None, ranker: Logistic | None = None
+) -> list[tuple[AlignedPair, dict[str, float]]]:
+    """The pairs the ranker chooses on ``page`` (score: the ranker's probability), each with
+    the features its calibration rests on (:func:`residue_features`)."""
+    model = ranker if ranker is not None else shipped(RANKER_MODEL)
+    return [
+        chosen
+        for item in residue_candidates(page, lexicon=lexicon)
+        for chosen in _choose(item, model)
+    ]
+
+
+_ACCEPT = 0.5
+"""A pair is kept when the ranker finds it at least as likely right as wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A Vietnamese item with one French sentence of its page: the pair it would make and the
+    ranker's features (see :func:`residue_candidates`)."""
+
+    pair: AlignedPair
+    features: dict[str, float]
+
+
+def _choose(
+    candidates: Sequence[Candidate], model: Logistic | None
+) -> list[tuple[AlignedPair, dict[str, float]]]:
+    """The item's pair: its most probable French sentence, if probable enough (one line per
+    item: on the corpus a second line above the threshold was never right)."""
+    if not candidates:
+        return []
+    scored = [(_rank(c, model), n, c) for n, c in enumerate(candidates)]
+    p, _, best = max(scored, key=lambda t: (t[0], -t[1]))
+    if p < _ACCEPT:
+        return []
+    next_p = max((q for q, _, c in scored if c.pair.fr.lines != best.pair.fr.lines), default=0.0)
+    return [(replace(best.pair, score=round(p, 4)), residue_features(p, next_p))]
+
+
+def _rank(cand: Candidate, model: Logistic | None) -> float:
+    if model is None:  # no shipped ranker: the evidence's F-measure
+        return cand.features["f"]
+    return model.probability(cand.features)
+
+
+def residue_features(p: float, next_p: float) -> dict[str, float]:
+    """What a chosen residue pair's calibrated score rests on: the ranker's probability (as a
+    logit, scaled) and its margin over the item's next-best French line."""
+    return {"logit": _logit(p), "margin": p - next_p}
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p)) / 5
+
+
+def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[list[Candidate]]:
+    """Every Vietnamese item of ``page`` with every French sentence, as ranker candidates:
+    one list per item (empty lists left out)."""
     lex = default_lexicon() if lexicon is None else lexicon
     french = _french_sentences(page, lex)
     if not french:
         return []
     weights = _rarity(french)
     items = _vietnamese_items(page, lex, frozenset().union(*(c.anchors for c in french)))
-    headline = next((c for c in french if c.unit.kind == "headline"), None)
-    titles = _title_like(page, items)
-    pairs: list[AlignedPair] = []
+    first_long = next(
+        (c.unit.start for c in french if len(_LETTER_WORD_RE.findall(c.unit.text)) >= _TITLE_WORDS),
+        None,
+    )
+    headline_idx = next((c.unit.segments[0] for c in french if c.unit.kind == "headline"), None)
+    slug_words = set(page.meta.slug_words) | {
+        w for c in items if c.unit.kind == "slug" for w in c.unit.text.split("-")
+    }
+    titles = [c for c in items if c.unit.kind != "slug"]
+    out = []
     for item in items:
-        best = _best_match(item, french, weights, lex)
-        title = titles.get(item.unit.segments)
-        if headline is not None and title is not None:
-            found = _prefer_headline(item, best, headline, weights, lex, by_slug=title == "slug")
-            if title == "numbered" and item.unit.kind == "caption":
-                # alt text numbered by the CMS is the title or the photo's own caption: the
-                # French caption beside it decides when it says more of it than the headline
-                beside = _neighbour_caption(item, page, best, weights, lex)
-                if beside is not None and (found is None or beside.score > found.score):
-                    found = beside
-            best = found
-        elif item.unit.kind == "caption":
-            best = _neighbour_caption(item, page, best, weights, lex) or best
-        if best is not None:
-            pairs.append(best)
-    _inherit_title_pairs(pairs, items)
-    pairs.extend(_bilingual_labels(page))
-    pairs.sort(key=lambda p: p.vi.segments[0])
-    model = shipped(PAIRS_MODEL) if calibrate else None
-    if model is None:
-        return pairs
-    return [replace(p, score=round(model.probability(pair_features(p)), 4)) for p in pairs]
+        own = _own(item, weights)
+        if own <= 0:
+            continue
+        rows = [_candidate(item, cand, weights, lex, own) for cand in french]
+        best_f = max(r[1]["f"] for r in rows)
+        spelled = _slug_share(item.unit.text, slug_words) if item.unit.kind != "slug" else 0.0
+        cands = []
+        for pair, feats in rows:
+            others = max((r[1]["f"] for r in rows if r[0].fr.lines != pair.fr.lines), default=0.0)
+            at = pair.fr.segments[0]
+            feats["f_margin"] = feats["f"] - others
+            feats["f_best"] = float(feats["f"] >= best_f)
+            feats["first_long"] = float(pair.fr.start == first_long)
+            feats["headline"] = float(at == headline_idx)
+            feats["spelled"] = spelled
+            title_like = max(
+                spelled,
+                float(item.unit.kind in ("slug", "headline") or len(item.unit.segments) > 1),
+            )
+            feats["title*headline"] = title_like * feats["headline"]
+            feats["numbered*headline"] = feats["numbered"] * feats["headline"]
+            if item.unit.kind == "slug":
+                feats["slug_title_here"] = max(
+                    (
+                        _slug_share(t.unit.text, set(item.unit.text.split("-")))
+                        * _candidate(
+                            t, _by_unit(french, pair.fr), weights, lex, _own(t, weights) or 1.0
+                        )[1]["f"]
+                        for t in titles
+                    ),
+                    default=0.0,
+                )
+            cands.append(Candidate(pair, feats))
+        out.append(cands)
+    return out
+
+
+def _own(item: _Candidate, weights: dict[str, float]) -> float:
+    return sum(_anchor_weight(a, weights) for a in item.anchors)
+
+
+def _by_unit(french: Sequence[_Candidate], unit: Unit) -> _Candidate:
+    return next(c for c in french if c.unit == unit)
+
+
+def _slug_share(text: str, slug_words: set[str]) -> float:
+    """Share of ``text``'s words (folded) that the slug holds."""
+    folded = words(fold(text))
+    return sum(w in slug_words for w in folded) / len(folded) if folded and slug_words else 0.0
+
+
+_KIND_FEATURES = ("headline", "lead", "paragraph", "caption", "related", "boilerplate")
+
+
+def _candidate(
+    item: _Candidate,
+    cand: _Candidate,
+    weights: dict[str, float],
+    lex: Lexicon,
+    own: float,
+) -> tuple[AlignedPair, dict[str, float]]:
+    """The pair of ``item`` with ``cand`` and the evidence's features (before the per-item
+    ones :func:`residue_candidates` adds)."""
+    evidence = _shared(item, cand, weights, lex)
+    surfaces = item.surfaces or {}
+    content = {
+        surfaces.get(e.anchor, e.anchor)
+        for e in evidence
+        if e.kind in ("concept", "name") and e.weight > 0
+    }
+    names = {surfaces.get(e.anchor, e.anchor) for e in evidence if e.kind == "name"}
+    matched = sum(e.weight for e in evidence)
+    theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
+    cov, prec = min(matched / own, 1.0), min(matched / theirs, 1.0)
+    f = 2 * cov * prec / (cov + prec) if matched else 0.0
+    vi_numbers = {a for a in item.anchors if a.startswith("n:")}
+    fr_numbers = {a for a in cand.anchors if a.startswith("n:")}
+    vi_len = max(len(words(item.unit.text.replace("-", " "))), 1)
+    fr_len = max(len(words(cand.unit.text)), 1)
+    apart = min(abs(f_ - v) for f_ in cand.unit.segments for v in item.unit.segments)
+    vi_kind, fr_kind = item.unit.kind, cand.unit.kind
+    caption = float(vi_kind == "caption")
+    feats = {
+        "cov": cov,
+        "prec": prec,
+        "f": f,
+        "content": min(len(content), 6) / 6,
+        "names": min(len(names), 4) / 4,
+        "two_content": float(len(content) >= 2),
+        "no_content": float(not content),
+        "numbers_missing": len(vi_numbers - fr_numbers) / len(vi_numbers) if vi_numbers else 0.0,
+        "length_ratio": min(abs(math.log(fr_len / vi_len)), 2.0) / 2,
+        "same_line": float(bool(set(cand.unit.lines) & set(item.unit.lines))),
+        "apart1": float(apart <= 1),
+        "apart2": float(apart <= 2),
+        "caption*apart1": caption * float(apart <= 1) * float(fr_kind == "caption"),
+        "caption*apart2": caption * float(apart <= 2),
+        "numbered": float(vi_kind == "caption" and len(item.unit.segments) == 1 and item.numbered),
+        "repeated": float(len(item.unit.segments) > 1),
+        f"vi={vi_kind}": 1.0,
+        f"fr={fr_kind if fr_kind in _KIND_FEATURES else 'other'}": 1.0,
+        "sentence1": float(cand.unit.start == cand.segment_start),
+    }
+    pair = AlignedPair(
+        item.unit,
+        cand.unit,
+        round(f, 4),
+        evidence,
+        "residue",
+        _focus(cand.unit.text, evidence, lex),
+        _basis(item, cand, apart),
+    )
+    return pair, feats
+
+
+def _basis(item: _Candidate, cand: _Candidate, apart: int) -> str:
+    if item.unit.kind == "slug":
+        return "slug-title"
+    if cand.unit.kind == "headline":
+        return "headline"
+    if item.unit.kind == "caption" and cand.unit.kind == "caption" and apart <= 2:
+        return "neighbour-caption"
+    return "shared-words"
 
 
 def pair_features(pair: AlignedPair) -> dict[str, float]:
@@ -333,7 +538,7 @@ def _segment_unit(seg: Segment) -> Unit:
 def _french_sentences(page: Page, lex: Lexicon) -> list[_Candidate]:
     out = []
     for seg in page.segments:
-        if seg.lang != "fr" or seg.kind not in _CONTENT_KINDS:
+        if seg.lang != "fr" or seg.kind in _NOT_FRENCH_CANDIDATES:
             continue
         for span_start, span_end in split_spans(seg.text):
             raw = seg.text[span_start:span_end]
@@ -342,8 +547,10 @@ def _french_sentences(page: Page, lex: Lexicon) -> list[_Candidate]:
             if e <= s:
                 continue
             text = seg.text[s:e]
+            if _CREDIT_RE.match(text):
+                continue
             unit = Unit(text, "fr", seg.kind, (seg.idx,), (seg.line,), seg.start + s, seg.start + e)
-            out.append(_Candidate(unit, anchors(text, "fr", lex)))
+            out.append(_Candidate(unit, anchors(text, "fr", lex), segment_start=seg.start))
     return out
 
 
@@ -366,35 +573,42 @@ def _vietnamese_items(
             segs[0].start,
             segs[0].start + len(group.text),
         )
-        items.append(_item(unit, group.text, "vi", lex))
+        numbered = any(s.photo_no is not None for s in segs)
+        items.append(_item(unit, group.text, "vi", lex, numbered=numbered))
     for seg in page.segments:
         if (
             (seg.lang == "vi" or (seg.lang == "mixed" and seg.photo_no is None))
             and seg.idx not in grouped
-            and seg.kind in _CONTENT_KINDS
+            and seg.kind in _VI_ITEM_KINDS
             and words(seg.base_text or seg.text)
         ):
             text = seg.base_text or seg.text
             unit = Unit(
                 text, "vi", seg.kind, (seg.idx,), (seg.line,), seg.start, seg.start + len(text)
             )
-            items.append(_item(unit, text, "vi", lex))
-    meta = page.meta
-    source = next((s for s in page.segments if s.kind == "source"), None)
-    if meta.slug and source is not None and source.lang == "vi-ascii":
-        offset = source.text.find(meta.slug)
+            items.append(_item(unit, text, "vi", lex, numbered=seg.photo_no is not None))
+    seen: set[str] = set()
+    for source in page.segments:
+        if source.kind != "source" or source.lang != "vi-ascii":
+            continue
+        url = next((w for w in source.text.split() if "://" in w), None)
+        info = parse_url(url) if url is not None else None
+        if info is None or info.slug is None or info.slug in seen:
+            continue
+        seen.add(info.slug)
+        offset = source.text.find(info.slug)
         start = source.start + max(offset, 0)
         unit = Unit(
-            meta.slug,
+            info.slug,
             "vi-ascii",
             "slug",
             (source.idx,),
             (source.line,),
             start,
-            start + len(meta.slug),
+            start + len(info.slug),
         )
-        slug = _item(unit, " ".join(meta.slug_words), "vi-ascii", lex)
-        names = _slug_names(meta.slug_words) & french_anchors
+        slug = _item(unit, " ".join(info.slug_words), "vi-ascii", lex)
+        names = _slug_names(info.slug_words) & french_anchors
         items.append(
             _Candidate(
                 unit,
@@ -446,86 +660,6 @@ def _shared(
     return tuple(out)
 
 
-def _best_match(
-    item: _Candidate, french: Sequence[_Candidate], weights: dict[str, float], lex: Lexicon
-) -> AlignedPair | None:
-    own = sum(_anchor_weight(a, weights) for a in item.anchors)
-    if own <= 0:
-        return None
-    best: tuple[float, _Candidate, tuple[Evidence, ...]] | None = None
-    for cand in french:
-        evidence = _shared(item, cand, weights, lex)
-        surfaces = item.surfaces or {}
-        content = {
-            surfaces.get(e.anchor, e.anchor)
-            for e in evidence
-            if e.kind in ("concept", "name") and e.weight > 0
-        }
-        if len(content) < _MIN_CONTENT_ANCHORS:
-            continue
-        matched = sum(e.weight for e in evidence)
-        coverage = matched / own
-        theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
-        precision = matched / theirs
-        score = 2 * coverage * precision / (coverage + precision)
-        if coverage >= _MIN_COVERAGE and (best is None or score > best[0]):
-            best = (score, cand, evidence)
-    if best is None:
-        return None
-    score, cand, evidence = best
-    return AlignedPair(
-        item.unit,
-        cand.unit,
-        round(score, 4),
-        evidence,
-        "residue",
-        _focus(cand.unit.text, evidence, lex),
-        "shared-words",
-    )
-
-
-def _neighbour_caption(
-    item: _Candidate,
-    page: Page,
-    best: AlignedPair | None,
-    weights: dict[str, float],
-    lex: Lexicon,
-) -> AlignedPair | None:
-    """The French caption of the same photo: on the genre's pages the Vietnamese alt text sits
-    next to it (glued on one line, or the line before or after). The nearest French caption
-    within :data:`_CAPTION_REACH` segments wins when it shares an anchor with the alt text or
-    stands right beside it."""
-    at = item.unit.segments[0]
-    near = [
-        s
-        for s in page.segments
-        if s.kind == "caption" and s.lang == "fr" and 0 < abs(s.idx - at) <= _CAPTION_REACH
-    ]
-    if not near:
-        return None
-    seg = min(near, key=lambda s: (abs(s.idx - at), s.idx < at))
-    text = seg.base_text or seg.text
-    lead = len(text) - len(text.lstrip(_SEPARATORS))  # "|Des soldats ...": a glued separator
-    text = text.strip(_SEPARATORS)
-    start = seg.start + lead
-    unit = Unit(text, "fr", "caption", (seg.idx,), (seg.line,), start, start + len(text))
-    cand = _Candidate(unit, anchors(text, "fr", lex))
-    evidence = _shared(item, cand, weights, lex)
-    if best is not None and best.fr.segments == unit.segments:
-        return best
-    if not evidence and abs(seg.idx - at) > 1:
-        return None
-    own = sum(_anchor_weight(a, weights) for a in item.anchors) or 1.0
-    theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
-    matched = sum(e.weight for e in evidence)
-    score = 2 * matched / (own + theirs)
-    if best is not None and best.score > 2 * score + _CAPTION_MARGIN:
-        return best
-    return AlignedPair(
-        item.unit, unit, round(score, 4), evidence, "residue", text, "neighbour-caption"
-    )
-
-
 def _bilingual_labels(page: Page) -> list[AlignedPair]:
     """A label printed in both languages on one line (``Ảnh minh họa / Photo d'illustration``):
     its halves are each other's translation."""
@@ -543,121 +677,6 @@ def _bilingual_labels(page: Page) -> list[AlignedPair]:
         fr = Unit(fr_text, "fr", seg.kind, (seg.idx,), (seg.line,), fr_at, fr_at + len(fr_text))
         out.append(AlignedPair(vi, fr, 1.0, (), "residue", fr_text, "bilingual-label"))
     return out
-
-
-def _title_like(page: Page, items: Sequence[_Candidate]) -> dict[tuple[int, ...], str]:
-    """Vietnamese items that may be the article's title: the slug, a Vietnamese headline, alt
-    text repeated under several photos or numbered by the CMS (``- Ảnh 1.``: the CMS fills
-    alt text with the title), or text that the slug spells. The value says why: ``slug`` when
-    the slug vouches for it (the slug itself, or text it spells: the slug is the original's
-    headline), ``numbered`` when only the CMS's photo number does, else ``title``."""
-    slug_words = set(page.meta.slug_words)
-    vi_slug = any(s.kind == "source" and s.lang == "vi-ascii" for s in page.segments)
-    out = {}
-    for item in items:
-        unit = item.unit
-        folded = words(fold(unit.text))
-        spelled = bool(folded) and sum(w in slug_words for w in folded) / len(folded) >= 0.6
-        numbered = any(page.segments[i].photo_no is not None for i in unit.segments)
-        if unit.kind == "slug" or spelled:
-            out[unit.segments] = "slug"
-        elif unit.kind == "headline" or len(unit.segments) > 1:
-            out[unit.segments] = "title"
-        elif numbered and not vi_slug:
-            # with a slug to tell, numbered alt text the slug does not spell is no title
-            out[unit.segments] = "numbered"
-    return out
-
-
-def _prefer_headline(
-    item: _Candidate,
-    best: AlignedPair | None,
-    headline: _Candidate,
-    weights: dict[str, float],
-    lex: Lexicon,
-    *,
-    by_slug: bool = False,
-) -> AlignedPair | None:
-    """A title pairs with the French headline when the two share a content anchor and the
-    headline covers a fair part of it, even if a longer sentence (the lead, which restates the
-    title) shares more. A title the slug vouches for that found no French sentence at all
-    pairs with the headline whatever the lexicon knows: the French headline translates it."""
-    if best is not None and best.fr.start == headline.unit.start:
-        return best
-    evidence = _shared(item, headline, weights, lex)
-    if by_slug and best is None:
-        slug = Evidence("slug", "slug", 1.0, "the original's slug spells this title")
-        return AlignedPair(
-            item.unit,
-            headline.unit,
-            0.0,
-            (*evidence, slug),
-            "residue",
-            headline.unit.text,
-            "slug-title",
-        )
-    if not any(e.kind in ("concept", "name") and e.weight > 0 for e in evidence):
-        return best
-    own = sum(_anchor_weight(a, weights) for a in item.anchors) or 1.0
-    theirs = sum(_anchor_weight(a, weights) for a in headline.anchors) or 1.0
-    matched = sum(e.weight for e in evidence)
-    coverage, precision = matched / own, matched / theirs
-    score = 2 * coverage * precision / (coverage + precision) if matched else 0.0
-    if coverage < _TITLE_MIN_COVERAGE or (best is not None and score < best.score / 2):
-        return best
-    return AlignedPair(
-        item.unit,
-        headline.unit,
-        round(score, 4),
-        evidence,
-        "residue",
-        _focus(headline.unit.text, evidence, lex),
-        "headline",
-    )
-
-
-def _inherit_title_pairs(pairs: list[AlignedPair], items: Sequence[_Candidate]) -> None:
-    """A slug that spells a Vietnamese title found on the page pairs where that title pairs."""
-    by_vi = {p.vi.segments: p for p in pairs}
-    titles = [p for p in pairs if p.vi.kind != "slug"]
-    for item in items:
-        if item.unit.kind != "slug":
-            continue
-        slug_words = item.unit.text.split("-")
-        for title in titles:
-            title_words = words(fold(title.vi.text))
-            same = sum(1 for w in slug_words if w in title_words) / max(len(slug_words), 1)
-            if same < _SLUG_SAME_TITLE:
-                continue
-            existing = by_vi.get(item.unit.segments)
-            slug_evidence = Evidence(
-                "slug", "slug", round(same, 3), f"the slug spells {title.vi.text!r}"
-            )
-            if existing is not None and existing.fr.start == title.fr.start:
-                pairs[pairs.index(existing)] = AlignedPair(
-                    existing.vi,
-                    existing.fr,
-                    max(existing.score, title.score),
-                    (*existing.evidence, slug_evidence),
-                    "residue",
-                    existing.fr_focus,
-                    existing.basis,
-                )
-            elif existing is None or existing.score < title.score:
-                if existing is not None:
-                    pairs.remove(existing)
-                pairs.append(
-                    AlignedPair(
-                        item.unit,
-                        title.fr,
-                        title.score,
-                        (*title.evidence, slug_evidence),
-                        "residue",
-                        title.fr_focus,
-                        "slug-title",
-                    )
-                )
-            break
 
 
 def _focus(text: str, evidence: Sequence[Evidence], lex: Lexicon) -> str:

@@ -46,3 +46,19 @@ class UnsupportedMediaError(ServiceError):
 
     status = 415
     code = "unsupported_media_type"
+
+
+class FetchRefusedError(BadInputError):
+    """A URL Triglot will not fetch: not http(s), a private or loopback address (unless
+    allowed), or a path the site's robots.txt disallows."""
+
+    status = 422
+    code = "fetch_refused"
+
+
+class FetchError(ServiceError):
+    """A page could not be fetched: the site did not answer in time, answered an error, or
+    sent something that is not a page."""
+
+    status = 502
+    code = "fetch_failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Self
 
@@ -33,6 +34,33 @@ class Settings(BaseSettings):
     )
     seeds_dir: Path | None = Field(
         default=None, description="Pages ingested by `triglot serve` when the database is empty."
+    )
+    max_html_bytes: int = Field(
+        default=5_000_000,
+        gt=0,
+        le=200_000_000,
+        description="Largest HTML page accepted (file, body or fetched), in bytes.",
+    )
+    fetch_timeout_s: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds to wait for a site to connect or send."
+    )
+    fetch_host_interval_s: float = Field(
+        default=1.0, ge=0, le=3600, description="Least time between two fetches from one host."
+    )
+    fetch_allow_loopback: bool = Field(
+        default=False, description="Fetch URLs on loopback addresses (tests, a local mirror)."
+    )
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="Fetch URLs on private and link-local addresses (an intranet's pages).",
+    )
+    fetch_respect_robots: bool = Field(
+        default=True, description="Honour each site's robots.txt when fetching pages."
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Where decompressed models are kept for fast starts (default: "
+        "<data_dir>/cache; about 40 MB).",
     )
     packages_dir: Path | None = Field(
         default=None, description="Installed Argos packages; default: data_dir/packages."
@@ -134,6 +162,57 @@ class Settings(BaseSettings):
         description="A running job whose worker has not reported for this long was left by a "
         "process that died: it is run again.",
     )
+    files_translation: bool = Field(
+        default=True, description="Offer POST /translate_file (LibreTranslate's file translation)."
+    )
+    max_file_bytes: int = Field(
+        default=10_000_000,
+        gt=0,
+        le=500_000_000,
+        description="Largest file accepted by /translate_file, in bytes (packed size of a "
+        ".docx or .odt; unpacked, a package may hold 20 times as much).",
+    )
+    file_max_chars: int = Field(
+        default=200_000, gt=0, description="Most characters translated in one file."
+    )
+    file_ttl_seconds: int = Field(
+        default=1800,
+        gt=0,
+        le=30 * 24 * 3600,
+        description="How long a translated file can be downloaded before it is deleted.",
+    )
+    max_stored_files: int = Field(
+        default=1000, gt=0, description="Most translated files kept for download at once."
+    )
+    suggestions: bool = Field(
+        default=False,
+        description="Accept POST /suggest (LibreTranslate's --suggestions): suggestions are "
+        "stored for review and can become glossary proposals.",
+    )
+    max_open_suggestions: int = Field(
+        default=10_000, gt=0, description="Most suggestions waiting for review at once."
+    )
+    frontend_language_source: str = Field(
+        default="auto",
+        pattern=r"^(auto|[a-z]{2,3})$",
+        description="Source language a front end starts with (/frontend/settings).",
+    )
+    frontend_language_target: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2,3}$",
+        description="Target language a front end starts with (/frontend/settings).",
+    )
+    frontend_timeout: int = Field(
+        default=500,
+        ge=0,
+        le=60_000,
+        description="Milliseconds a front end waits after typing before it translates.",
+    )
+    cors_origins: str = Field(
+        default="",
+        description="Origins allowed to call the API from a browser (CORS), comma-separated, "
+        "e.g. https://a.example,https://b.example, or * for any; empty: CORS off.",
+    )
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=0, le=65535)
 
@@ -144,6 +223,17 @@ class Settings(BaseSettings):
             raise ValueError("TRIGLOT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in (o.strip() for o in value.split(",") if o.strip()):
+            if origin != "*" and not re.fullmatch(r"https?://[A-Za-z0-9.\[\]:-]+", origin):
+                raise ValueError(
+                    f"TRIGLOT_CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port], "
+                    "no path) or *"
+                )
+        return value
+
     @model_validator(mode="after")
     def _keys_for_translation_need_keys(self) -> Self:
         if self.translate_requires_key and not self.api_keys:
@@ -151,6 +241,9 @@ class Settings(BaseSettings):
         if self.glossary_four_eyes and not self.api_keys:
             raise ValueError("TRIGLOT_GLOSSARY_FOUR_EYES=true needs TRIGLOT_API_KEYS=true")
         return self
+
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
 
     def resolved_packages_dir(self) -> Path:
         return self.packages_dir or self.data_dir / "packages"
@@ -160,3 +253,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'triglot.db').resolve()}"
+
+    def cors_origin_list(self) -> list[str]:
+        """The CORS origins in force (empty: CORS off)."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

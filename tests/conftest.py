@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -27,6 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
 GOLD = SHARED / "gold" / "seeds.json"
+
+# One decompressed language model for the whole run and the next ones (servers started by the
+# tests inherit it): each test's own data folder would otherwise build its 40 MB copy.
+os.environ.setdefault(
+    "TRIGLOT_CACHE_DIR", str(Path(tempfile.gettempdir()) / f"triglot-test-cache-{os.getuid()}")
+)
 
 MEKONG_EDIT = {  # a glossary proposal adding one concept
     "upsert": [

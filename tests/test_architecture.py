@@ -32,13 +32,15 @@ SERVICE = ROOT / "service"
 BASE = {"settings", "errors", "textcheck"}
 ALLOWED: dict[str, set[str]] = {
     "store": set(),
+    "fetch": set(),
     "mt": {"store"},
     "export": {"store"},
-    "align": {"store"},
+    "align": {"store", "fetch"},
+    "files": {"mt"},
     "jobs": {"store", "mt"},
-    "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web", "jobs"},
-    "cli": {"store", "mt", "export", "align", "api", "jobs"},
+    "web": {"store", "mt", "export", "align", "jobs"},
+    "api": {"store", "mt", "export", "align", "web", "files", "fetch", "jobs"},
+    "cli": {"store", "mt", "export", "align", "api", "fetch", "jobs"},
 }
 
 
@@ -141,3 +143,36 @@ def test_lower_rooms_import_no_web_stack() -> None:
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip() == "[]"
+
+
+HEAVY_FOR_FILE_COMMANDS = (
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "alembic",
+    "uvicorn",
+    "argostranslate",
+)
+
+
+def test_file_commands_import_no_server_stack(tmp_path: Path) -> None:
+    """``triglot --help``, ``analyze`` and ``align`` work on files: they load neither the web
+    stack, the database nor the translation engine (each costs start-up time)."""
+    src = tmp_path / "fr.txt"
+    tgt = tmp_path / "vi.txt"
+    src.write_text("Le Premier ministre est arrivé.\nIl a visité une usine.\n", encoding="utf-8")
+    tgt.write_text("Thủ tướng đã đến.\nÔng đã thăm một nhà máy.\n", encoding="utf-8")
+    page = ROOT / "seeds" / "004_606bed8f58cb9dd9.txt"
+    for args in (["--help"], ["analyze", str(page), "--json"], ["align", str(src), str(tgt)]):
+        code = (
+            "import sys\n"
+            "from typer.testing import CliRunner\n"
+            "from service.cli import app\n"
+            f"result = CliRunner().invoke(app, {args!r})\n"
+            "assert result.exit_code == 0, result.output\n"
+            f"print(sorted(m for m in {HEAVY_FOR_FILE_COMMANDS!r} if m in sys.modules))"
+        )
+        res = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        assert res.stdout.strip().splitlines()[-1] == "[]", (args, res.stdout[-500:])

@@ -83,11 +83,18 @@ def test_shipped_calibrations_are_fitted_on_the_current_data() -> None:
     from aligner.calibration import (  # noqa: PLC0415
         BEADS_MODEL,
         PAIRS_MODEL,
+        RANKER_MODEL,
+        RESIDUE_MODEL,
         Logistic,
         fit,
         shipped,
     )
-    from train.calibration import BEAD_SEEDS, bead_rows, pair_rows  # noqa: PLC0415
+    from train.calibration import (  # noqa: PLC0415
+        BEAD_SEEDS,
+        bead_rows,
+        pair_rows,
+        residue_models,
+    )
     from train.flores import documents  # noqa: PLC0415
 
     def same(a: Logistic, b: Logistic | None) -> bool:
@@ -96,9 +103,13 @@ def test_shipped_calibrations_are_fitted_on_the_current_data() -> None:
         close = [abs(a.weights.get(k, 0) - b.weights.get(k, 0)) < 1e-4 for k in keys]
         return all(close) and abs(a.bias - b.bias) < 1e-4
 
-    rows = pair_rows([p for p in corpus() if not p.problems] + list(seed_pages()))
+    gold_pages = [p for p in corpus() if not p.problems] + list(seed_pages())
+    rows = pair_rows(gold_pages)
     refit = fit([r[1] for r in rows], [r[2] for r in rows])
     assert same(refit, shipped(PAIRS_MODEL)), "stale: run python -m train.calibration"
+    ranker, calibration, _ = residue_models(gold_pages)
+    assert same(ranker, shipped(RANKER_MODEL)), "stale: run python -m train.calibration"
+    assert same(calibration, shipped(RESIDUE_MODEL)), "stale: run python -m train.calibration"
     feats, labels = bead_rows([d for s in BEAD_SEEDS for d in documents("tune", seed=s)])
     assert same(fit(feats, labels), shipped(BEADS_MODEL)), "stale: run python -m train.calibration"
 

@@ -1,21 +1,20 @@
-"""The glossary review page in a real headless browser (Debian's chromium via Selenium):
-on a service that requires API keys for changes, a person is refused without a key, enters
-theirs, approves a proposal and sees the new version become current."""
+"""The glossary review page in a real headless browser (Debian's chromium via Selenium): on
+a service that requires API keys for changes, a reviewer without a key is told, in words,
+to enter one; enters it; approves a proposal and sees the new version become current; a
+proposal made from the old version is then shown as superseded and rejected with a reason."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.browser import chrome, missing
 from tests.conftest import MEKONG_EDIT, live_server, make_key
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 NAME = "vn-government-news"
 
 
@@ -40,66 +39,59 @@ def _json(
 
 @pytest.mark.slow
 def test_a_reviewer_approves_a_proposal_in_the_browser(server: str, tmp_path: Path) -> None:
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.fail(
-            "Debian's chromium and chromium-driver are needed: `make setup` installs "
-            "them (apt-get install chromium chromium-driver)"
-        )
-    from selenium import webdriver  # noqa: PLC0415
-    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+    problem = missing()
+    if problem:
+        pytest.fail(problem)
     from selenium.webdriver.common.by import By  # noqa: PLC0415
-    from selenium.webdriver.common.keys import Keys  # noqa: PLC0415
     from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
     proposer, reviewer = make_key(tmp_path / "data", "proposer"), make_key(tmp_path / "data", "rev")
-    proposal = _json(
+    auth = {"If-Match": '"v1"', "Authorization": f"Bearer {proposer}"}
+    first = _json(
         f"{server}/glossaries/{NAME}/proposals",
         data={"edits": MEKONG_EDIT, "note": "add the Mekong", "author": "terminologist"},
-        headers={"If-Match": '"v1"', "Authorization": f"Bearer {proposer}"},
+        headers=auth,
     )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chrome'}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    try:
+    second = _json(
+        f"{server}/glossaries/{NAME}/proposals",
+        data={"edits": {"remove": ["un"]}, "note": "drop the UN"},
+        headers=auth,
+    )
+    with chrome(tmp_path / "chrome") as driver:
         driver.get(f"{server}/review")
         wait = WebDriverWait(driver, 30)
-        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
-        # with keys on, proposals are read with a key too: the page says so, then shows them
-        assert "needs an API key" in driver.find_element(By.CSS_SELECTOR, ".needs-key").text
-        driver.find_element(By.ID, "api-key").send_keys(proposer + Keys.TAB)
-        box = wait.until(
-            lambda d: d.find_element(By.CSS_SELECTOR, f".proposal[data-id='{proposal['id']}']")
-        )
+        assert driver.current_url.endswith("/ui/review")
+        assert driver.find_element(By.ID, "n-open").text == "2"  # waiting for review
+        box = driver.find_element(By.ID, f"p-{first['id']}")
         assert "add the Mekong" in box.text
         assert "Mê Kông" in box.find_element(By.CSS_SELECTOR, "table.diff").text
         version = driver.find_element(By.ID, f"version-{NAME}")
         assert version.text == "1"
-        status = box.find_element(By.CSS_SELECTOR, ".status")
-        driver.find_element(By.ID, "api-key").clear()  # no key
-        box.find_element(By.CSS_SELECTOR, "button.approve").click()
-        wait.until(lambda d: "not approved" in status.text)
-        assert "needs an API key" in status.text
+        status = driver.find_element(By.ID, f"status-{first['id']}")
+        box.find_element(By.CSS_SELECTOR, "button.approve").click()  # no key yet
+        wait.until(lambda d: "need a key" in status.text)
+        assert "Authorization" not in status.text  # words for people, not for developers
         assert version.text == "1"
-        driver.find_element(By.ID, "api-key").send_keys(reviewer)
+        key_input = driver.find_element(By.ID, "api-key")
+        assert key_input.is_displayed()  # the key panel opened by itself
+        key_input.send_keys(reviewer)
+        driver.find_element(By.CSS_SELECTOR, "#key-form button[type=submit]").click()
         box.find_element(By.CSS_SELECTOR, "button.approve").click()
-        wait.until(lambda d: status.text.startswith("approved"))
-        assert box.find_element(By.CSS_SELECTOR, ".status").text == "approved: version 2 is current"
-        assert version.text == "2"
-        driver.save_screenshot(str(tmp_path / "review.png"))
-    finally:
-        driver.quit()
+        wait.until(lambda d: "Approved" in status.text)
+        assert status.text == "Approved: version 2 is now in use."
+        assert driver.find_element(By.ID, f"version-{NAME}").text == "2"  # swapped in
+
+        driver.refresh()  # the other proposal was made from version 1: superseded
+        other = driver.find_element(By.ID, f"p-{second['id']}")
+        assert "can no longer be approved" in other.text
+        assert not other.find_element(By.CSS_SELECTOR, "button.approve").is_enabled()
+        other.find_element(By.CSS_SELECTOR, "button.reject").click()  # no reason yet
+        other_status = driver.find_element(By.ID, f"status-{second['id']}")
+        wait.until(lambda d: "Say why you reject it" in other_status.text)
+        other.find_element(By.ID, f"reason-{second['id']}").send_keys("the UN stays")
+        other.find_element(By.CSS_SELECTOR, "button.reject").click()
+        wait.until(lambda d: "Rejected: the UN stays" in other_status.text)
     current = _json(f"{server}/glossaries/{NAME}")
     assert current["version"] == 2
     assert "mekong" in {c["id"] for c in current["concepts"]}  # type: ignore[union-attr,index]
+    assert _json(f"{server}/glossaries/{NAME}/proposals/{second['id']}")["status"] == "rejected"

@@ -38,6 +38,10 @@ def decode_page(data: bytes, *, name: str, max_bytes: int, allow_empty: bool = F
     return text
 
 
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".xhtml")
+"""The files a folder's pages are taken from: page text, or HTML pages."""
+
+
 def collect_pages(paths: Iterable[Path]) -> list[Path]:
     """Files named, and the ``*.txt`` files under folders named, in a stable order.
 
@@ -46,7 +50,11 @@ def collect_pages(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            found.extend(
+                sorted(
+                    p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
+                )
+            )
         elif path.is_file():
             found.append(path)
         else:

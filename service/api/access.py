@@ -5,13 +5,14 @@ Every route is one of four kinds, decided here from its method and path and nowh
 - ``open``: ``/health``: never needs a key, never limited (for monitors and load balancers);
 - ``read``: GET routes and computations that store nothing (``/detect``, ``/align``);
 - ``translate``: ``/translate``: needs a key when ``TRIGLOT_TRANSLATE_REQUIRES_KEY`` is set;
-- ``write``: every other POST/PUT/PATCH/DELETE, and reading glossary proposals and jobs:
-  needs a key when ``TRIGLOT_API_KEYS`` is set.
+- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set;
+- ``private``: reads of what users sent (``/suggestions``) and of review work (glossary
+  proposals, jobs): a key when ``TRIGLOT_API_KEYS`` is set.
 
 A key is sent as ``Authorization: Bearer KEY``, ``X-API-Key: KEY``, or (LibreTranslate's way)
-an ``api_key`` parameter of /translate and /detect. A valid key's requests count against the
-key's limit, others against their address's limit. Missing key: 401; unknown or revoked:
-403; over the limit: 429 with ``Retry-After``.
+an ``api_key`` parameter of /translate, /detect, /translate_file and /suggest. A valid key's
+requests count against the key's limit, others against their address's limit. Missing key:
+401; unknown or revoked: 403; over the limit: 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Access(StrEnum):
     READ = "read"
     TRANSLATE = "translate"
     WRITE = "write"
+    PRIVATE = "private"
 
 
 _BY_ROUTE: dict[tuple[str, str], Access] = {
@@ -40,15 +42,20 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("POST", "/detect"): Access.READ,
     ("POST", "/align"): Access.READ,
     ("POST", "/translate"): Access.TRANSLATE,
-    # Proposals and jobs hold unpublished terms and stored text: reading them needs a key
-    # whenever changes do.
-    ("GET", "/glossaries/{name}/proposals"): Access.WRITE,
-    ("GET", "/glossaries/{name}/proposals/{pid}"): Access.WRITE,
-    ("GET", "/glossaries/{name}/proposals/{pid}/impact"): Access.WRITE,
-    ("GET", "/jobs"): Access.WRITE,
-    ("GET", "/jobs/{job_id}"): Access.WRITE,
+    ("POST", "/ui/translate"): Access.TRANSLATE,  # the translate page: the same rule
+    ("GET", "/frontend/settings"): Access.OPEN,
+    ("POST", "/translate_file"): Access.TRANSLATE,
+    ("POST", "/suggest"): Access.TRANSLATE,
+    ("GET", "/suggestions"): Access.PRIVATE,
+    # Proposals and jobs hold unpublished terms and stored text.
+    ("GET", "/glossaries/{name}/proposals"): Access.PRIVATE,
+    ("GET", "/glossaries/{name}/proposals/{pid}"): Access.PRIVATE,
+    ("GET", "/glossaries/{name}/proposals/{pid}/impact"): Access.PRIVATE,
+    ("GET", "/jobs"): Access.PRIVATE,
+    ("GET", "/jobs/{job_id}"): Access.PRIVATE,
 }
-_PARAM_KEY_ROUTES = {"/translate", "/detect"}  # LibreTranslate clients send api_key there
+# LibreTranslate clients send api_key there
+_PARAM_KEY_ROUTES = {"/translate", "/detect", "/translate_file", "/suggest"}
 
 
 def access_of(method: str, path: str) -> Access:
@@ -120,7 +127,7 @@ async def guard(
             key = services.keys.verify(secret)
             if key is None:
                 raise InvalidKeyError("Invalid API key: unknown or revoked")
-    needed = (kind is Access.WRITE and settings.api_keys) or (
+    needed = (kind in (Access.WRITE, Access.PRIVATE) and settings.api_keys) or (
         kind is Access.TRANSLATE and settings.translate_requires_key
     )
     if needed and key is None:
@@ -145,4 +152,5 @@ async def guard(
             decision.retry_after,
             decision.limit,
         )
+    request.state.api_key = key  # who the caller is, for the pages (service.web.deps)
     return key

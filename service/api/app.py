@@ -13,13 +13,23 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import Depends, FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from service.api.access import ACCESS_ERRORS, guard
 from service.api.bodylimit import BodyLimitMiddleware
 from service.api.deps import Services, build_services
 from service.api.handlers import install_error_handlers
 from service.api.jobs import start_jobs
-from service.api.routes import align, documents, export, glossaries, health, jobs, translate
+from service.api.routes import (
+    align,
+    documents,
+    export,
+    glossaries,
+    health,
+    jobs,
+    libretranslate,
+    translate,
+)
 from service.settings import Settings
 from service.web import pages
 
@@ -51,6 +61,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         lifespan=lifespan,
         dependencies=[Depends(guard)],
         responses=ACCESS_ERRORS,
+        docs_url=None,  # /docs and /redoc come from service.web, with local assets
+        redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(
@@ -61,8 +73,33 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+            ("/ui/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
+            ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
+            # the file and a few form fields
+            ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
         ),
     )
-    for module in (translate, glossaries, jobs, export, health, documents, align, pages):
+    origins = settings.cors_origin_list()
+    if origins:  # added last: outermost, so that refusals (413, 429...) carry CORS headers too
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key", "If-Match"],
+            expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
+            max_age=600,
+        )
+    for module in (
+        translate,
+        libretranslate,
+        glossaries,
+        jobs,
+        export,
+        health,
+        documents,
+        align,
+        pages,
+    ):
         app.include_router(module.router)
+    pages.mount_static(app)
     return app

@@ -11,9 +11,11 @@ from sqlalchemy.engine import Engine
 
 from aligner.page import prepare as prepare_page_analysis
 from glossary.tsv import shipped
+from service.align.langid_cache import install as install_cached_langid
 from service.api.access import guard
 from service.api.limits import RateLimiter
 from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_params
+from service.files.store import FileStore
 from service.jobs.store import JobStore
 from service.mt.argos import ArgosEngine
 from service.settings import Settings
@@ -21,6 +23,7 @@ from service.store.db import make_engine, migrate
 from service.store.documents import DocumentStore
 from service.store.glossaries import GlossaryStore, Limits
 from service.store.keys import ApiKey, KeyStore
+from service.store.suggestions import SuggestionStore
 from service.store.translations import TranslationStore
 
 
@@ -36,12 +39,15 @@ class Services:
     glossaries: GlossaryStore
     keys: KeyStore
     limiter: RateLimiter
+    suggestions: SuggestionStore
+    files: FileStore
     jobs: JobStore
 
 
 def build_services(settings: Settings) -> Services:
     """Create the data folder, open and migrate the database, load the page models."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    install_cached_langid(settings.resolved_cache_dir())
     prepare_page_analysis()
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
@@ -59,6 +65,12 @@ def build_services(settings: Settings) -> Services:
         inter_threads=settings.inter_threads,
         intra_threads=settings.intra_threads,
     )
+    files = FileStore(
+        settings.data_dir / "files",
+        ttl_seconds=settings.file_ttl_seconds,
+        max_files=settings.max_stored_files,
+    )
+    files.purge()
     return Services(
         settings=settings,
         db=engine,
@@ -68,6 +80,8 @@ def build_services(settings: Settings) -> Services:
         glossaries=glossaries,
         keys=KeyStore(engine),
         limiter=RateLimiter(),
+        suggestions=SuggestionStore(engine),
+        files=files,
         jobs=JobStore(engine, stale_after=settings.jobs_stale_after_s),
     )
 

@@ -46,10 +46,10 @@ async def choose_glossary(
         name, chosen_by = svc.settings.default_glossary, "default"
     if name is None or name == NONE:
         return None
-    return await run_in_threadpool(_resolve, svc.glossaries, name, chosen_by)
+    return await run_in_threadpool(resolve_named, svc.glossaries, name, chosen_by)
 
 
-def _resolve(store: GlossaryStore, name: str, chosen_by: str) -> ChosenGlossary:
+def resolve_named(store: GlossaryStore, name: str, chosen_by: str) -> ChosenGlossary:
     """``name`` (``NAME`` or ``NAME@N``) as a glossary version; 400 if there is none."""
     base, _, pinned = name.partition("@")
     if store.head(base) is None:

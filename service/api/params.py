@@ -52,8 +52,11 @@ async def request_params(request: Request) -> dict[str, Any]:
                 f"{exc.object[exc.start : exc.end]!r})"
             ) from None
     elif media == "multipart/form-data":
-        async with request.form() as form:  # closes any uploaded file
-            params = {k: v for k, v in form.items() if isinstance(v, str)}
+        form = await request.form()
+        params = {k: v for k, v in form.items() if isinstance(v, str)}
+        if getattr(request.scope.get("route"), "body_field", None) is None:
+            await form.close()  # no body declared: nothing else closes any uploaded file
+        # else FastAPI parsed the form for the endpoint (it is cached) and closes it after
     else:
         params = dict(request.query_params)
     request.state.params = params

@@ -1,4 +1,4 @@
-"""JSON shapes of the HTTP API and of ``triglot analyze --json`` (pydantic, edge only)."""
+"""JSON shapes of the HTTP API (pydantic, edge only); page analyses in ``service.align.shapes``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from aligner import Page
-from aligner.pairs import AlignedPair
+from service.align.shapes import (
+    AnalysisOut,
+    PairOut,
+    analysis_out,
+)
 from service.store.db import MAX_ID
 from service.store.documents import DocumentSummary, StoredDocument
 from service.store.translations import SegmentTranslation
@@ -23,96 +26,6 @@ OffsetQuery = Annotated[int, Query(ge=0, le=MAX_ID)]
 VersionQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
-class SegmentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    idx: int
-    text: str
-    lang: str = Field(description="fr, vi, vi-ascii, en, mixed or und")
-    kind: str = Field(
-        description="headline, lead, paragraph, caption, credit, byline, banner, "
-        "source, related or boilerplate"
-    )
-    start: int = Field(description="Offset of the first character in the page text")
-    end: int = Field(description="Offset after the last character (text == page[start:end])")
-    line: int = Field(description="1-based line number in the page")
-    base_text: str | None = Field(None, description="Caption text without its photo number")
-    photo_no: int | None = None
-    repeat_group: int | None = Field(None, description="Index into `repeats`")
-
-
-class RepeatOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    idx: int
-    text: str
-    lang: str
-    segments: list[int] = Field(description="Indices of the segments where the text occurs")
-
-
-class MetaOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    lang: str
-    source_url: str | None
-    host: str | None
-    slug: str | None
-    slug_words: list[str]
-    article_id: str | None
-    outlet: str | None
-    date: str | None = Field(description="ISO 8601 date")
-    author: str | None
-    titles: dict[str, str] = Field(description="Headline per language found on the page")
-
-
-class UnitOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    text: str
-    lang: str
-    kind: str = Field(description="Segment kind, or `slug` for the source URL's slug")
-    segments: list[int] = Field(description="Segment indices (every occurrence)")
-    lines: list[int]
-    start: int = Field(description="Offset in the page text (first occurrence)")
-    end: int
-
-
-class EvidenceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    kind: str = Field(description="concept, name, number, punctuation or slug")
-    anchor: str
-    label: str
-    weight: float = Field(description="How rare the anchor is on the page (log scale)")
-
-
-class PairOut(BaseModel):
-    vi: str
-    fr: str
-    score: float = Field(description="Calibrated probability that the pair is right, in [0, 1]")
-    method: str = Field(description="`residue` (same page) or `cross-page`")
-    basis: str = Field(
-        "",
-        description="How it was found: `shared-words`, `headline`, `neighbour-caption`, "
-        "`slug-title`, `bilingual-label`; cross-page: `headline`, `lead`, `bead`, `byline`, "
-        "`related`; empty for pairs stored before Triglot recorded it",
-    )
-    fr_focus: str = Field(description="The clauses of the French sentence that correspond")
-    occurrences: int = Field(description="How many times the Vietnamese text occurs")
-    evidence: list[EvidenceOut]
-    vi_unit: UnitOut
-    fr_unit: UnitOut
-    vi_file: str | None = None
-    fr_file: str | None = None
-
-
-class AnalysisOut(BaseModel):
-    meta: MetaOut
-    segments: list[SegmentOut]
-    repeats: list[RepeatOut]
-    pairs: list[PairOut] = Field(default_factory=list)
-
-
 class AlignmentsOut(BaseModel):
     document_id: int
     pairs: list[PairOut]
@@ -124,6 +37,14 @@ class DocumentOut(AnalysisOut):
     sha256: str
     created_at: dt.datetime
     created: bool | None = Field(None, description="On POST: whether this call stored it")
+    original_id: int | None = Field(
+        None, description="On POST with a fetched `url`: the stored Vietnamese original"
+    )
+    cross_pairs: list[PairOut] = Field(
+        default_factory=list,
+        description="On POST with a fetched `url`: pairs between the original and this page",
+    )
+    warnings: list[str] = Field(default_factory=list, description="What could not be done")
 
 
 class DocumentSummaryOut(BaseModel):
@@ -146,9 +67,21 @@ class DocumentListOut(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    text: str = Field(description="The page text, one block per line")
-    url: str | None = Field(None, description="Source URL, if the page does not carry one")
+    text: str | None = Field(
+        None, description="The page text, one block per line; without it, `url` is fetched"
+    )
+    url: str | None = Field(
+        None,
+        max_length=2000,
+        description="With `text`: its source URL, if the page does not carry one. Alone: the "
+        "page to fetch (HTML or text)",
+    )
     name: str | None = Field(None, max_length=500, description="A name to list it by")
+    follow_source: bool = Field(
+        True,
+        description="When `url` is fetched and the page is French: also fetch and store the "
+        "Vietnamese original its `Source:` line names, and pair the two pages",
+    )
 
 
 class AlignIn(BaseModel):
@@ -228,34 +161,6 @@ INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid input"},
 }
 """The answers of routes that read a body."""
-
-
-def pair_out(
-    pair: AlignedPair, *, vi_file: str | None = None, fr_file: str | None = None
-) -> PairOut:
-    return PairOut(
-        vi=pair.vi.text,
-        fr=pair.fr.text,
-        score=pair.score,
-        method=pair.method,
-        basis=pair.basis,
-        fr_focus=pair.fr_focus,
-        occurrences=len(pair.vi.segments),
-        evidence=[EvidenceOut.model_validate(e) for e in pair.evidence],
-        vi_unit=UnitOut.model_validate(pair.vi),
-        fr_unit=UnitOut.model_validate(pair.fr),
-        vi_file=vi_file,
-        fr_file=fr_file,
-    )
-
-
-def analysis_out(page: Page, pairs: tuple[AlignedPair, ...] = ()) -> AnalysisOut:
-    return AnalysisOut(
-        meta=MetaOut.model_validate(page.meta),
-        segments=[SegmentOut.model_validate(s) for s in page.segments],
-        repeats=[RepeatOut.model_validate(g) for g in page.repeats],
-        pairs=[pair_out(p) for p in pairs],
-    )
 
 
 def document_out(doc: StoredDocument, *, created: bool | None = None) -> DocumentOut:

@@ -1,7 +1,8 @@
 """The ``triglot`` command. Output goes to stdout; progress and errors go to stderr.
 
 Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage error;
-65 bad input data (not UTF-8, empty, too large); 66 input file missing; 78 bad configuration.
+65 bad input data (not UTF-8, empty, too large); 66 input file missing; 69 a page could not be
+fetched; 78 bad configuration.
 
 One module per group of commands (``pages``: analyze, align, ingest; ``models``; ``translate``;
 ``glossary``; ``keys``; ``jobs``; ``export``; ``serve``); importing them registers their commands on

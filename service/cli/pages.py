@@ -13,6 +13,7 @@ from service.cli.base import (
     EXIT_DATAERR,
     EXIT_NOINPUT,
     EXIT_SOME_FAILED,
+    EXIT_UNAVAILABLE,
     app,
     fail,
     load_settings,
@@ -30,11 +31,12 @@ def analyze_cmd(
     """Split pages into segments with kind, language, offsets and metadata."""
     from aligner import AlignerError, analyze  # noqa: PLC0415
     from aligner.pairs import page_pairs, residue_pairs  # noqa: PLC0415
-    from service.api.schemas import analysis_out, pair_out  # noqa: PLC0415
+    from service.align.shapes import analysis_out, pair_out  # noqa: PLC0415
 
     if url is not None and len(files) != 1:
         fail("--url applies to one file; give one file with it", 2)
     settings = load_settings()
+    _fast_langid(settings.resolved_cache_dir())
     pages = []
     for path in files:
         text = read_page(path, settings.max_page_bytes)
@@ -107,6 +109,7 @@ def align_cmd(
     from service.align.alignment import align_sentences  # noqa: PLC0415
 
     settings = load_settings()
+    _fast_langid(settings.resolved_cache_dir())
     src, tgt = (  # one sentence per line
         read_page(path, settings.max_document_bytes, allow_empty=True).splitlines()
         for path in (src_file, tgt_file)
@@ -141,11 +144,30 @@ def align_cmd(
 
 @app.command("ingest")
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Page files, or folders of *.txt pages")],
-    url: Annotated[str | None, typer.Option(help="Source URL (one file)")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Page files (.txt, .html), or folders of them"),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="With one file: its source URL. Alone: the page to fetch and store"),
+    ] = None,
+    follow_source: Annotated[
+        bool,
+        typer.Option(
+            help="With --url alone: also fetch the Vietnamese original a French page's "
+            "Source: line names, and pair the two pages"
+        ),
+    ] = True,
 ) -> None:
     """Analyse pages and store them in the database (each page whole or not at all)."""
     from tqdm import tqdm  # noqa: PLC0415
+
+    if not paths:
+        if url is None:
+            fail("give page files or folders, or --url URL to fetch a page", 2)
+        _ingest_url(url, follow_source=follow_source)
+        return
 
     from service.align.files import collect_pages  # noqa: PLC0415
     from service.align.ingest import ingest_files  # noqa: PLC0415
@@ -163,7 +185,11 @@ def ingest_cmd(
     try:
         bar = tqdm(files, unit="page", desc="ingest", file=sys.stderr, disable=len(files) < 2)
         for result in ingest_files(
-            services.documents, bar, max_bytes=settings.max_page_bytes, url=url
+            services.documents,
+            bar,
+            max_bytes=settings.max_page_bytes,
+            url=url,
+            html_max_bytes=settings.max_html_bytes,
         ):
             if result.error is not None:
                 failed += 1
@@ -180,3 +206,48 @@ def ingest_cmd(
     )
     if failed:
         raise typer.Exit(EXIT_DATAERR if failed == len(files) else EXIT_SOME_FAILED)
+
+
+def _fast_langid(cache_dir: Path) -> None:
+    """The language model from the cache (a second saved at every start after the first)."""
+    from service.align.langid_cache import install  # noqa: PLC0415
+
+    install(cache_dir)
+
+
+def _ingest_url(url: str, *, follow_source: bool) -> None:
+    """Fetch one page (and its Vietnamese original), store them, print ids and pairs."""
+    from service.align.ingest import ingest_url  # noqa: PLC0415
+    from service.api.deps import build_services  # noqa: PLC0415
+    from service.errors import FetchError  # noqa: PLC0415
+    from service.fetch.web import fetcher_for  # noqa: PLC0415
+
+    settings = load_settings()
+    services = build_services(settings)
+    try:
+        result = ingest_url(
+            services.documents,
+            fetcher_for(settings),
+            url,
+            follow_source=follow_source,
+            max_bytes=settings.max_html_bytes,
+        )
+    except FetchError as exc:
+        fail(str(exc), EXIT_UNAVAILABLE)
+    except ServiceError as exc:
+        fail(str(exc), EXIT_DATAERR)
+    finally:
+        services.db.dispose()
+    state = "stored" if result.created else "already stored"
+    typer.echo(f"{url}\tdocument {result.document.id}\t{state}")
+    if result.original is not None:
+        typer.echo(
+            f"{result.original.page.meta.source_url}\tdocument {result.original.id}\t"
+            "Vietnamese original"
+        )
+    for pair in result.cross_pairs:
+        typer.echo(
+            f"pair {pair.score:.2f} {pair.basis}: {pair.vi.text[:60]!r} -> {pair.fr.text[:60]!r}"
+        )
+    for warning in result.warnings:
+        typer.echo(f"triglot: {warning}", err=True)

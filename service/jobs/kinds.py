@@ -75,6 +75,28 @@ def submit_retranslation(
     return jobs.submit(RETRANSLATE, {"glossary": glossary}, created_by=created_by, total=total)
 
 
+def impact_job(
+    store: GlossaryStore, jobs: JobStore, name: str, pid: int, *, cap: int, who: str, fresh: bool
+) -> tuple[Job, bool]:
+    """The proposal's impact job, submitted if it has none (or ``fresh``); (job, new)."""
+    proposal = store.proposal(name, pid)
+    if proposal.impact_job_id is not None and not fresh:
+        return jobs.get(proposal.impact_job_id), False
+    if fresh and proposal.impact_job_id is not None:
+        old = jobs.get(proposal.impact_job_id)
+        if not old.finished:
+            return old, False
+    job = jobs.submit(IMPACT, {"glossary": name, "proposal_id": pid, "cap": cap}, created_by=who)
+    if fresh:
+        store.replace_impact_job(name, pid, job.id)
+        return job, True
+    winner = store.set_impact_job(name, pid, job.id)
+    if winner != job.id:  # another request submitted one first
+        jobs.cancel(job.id)
+        return jobs.get(winner), False
+    return job, True
+
+
 def make_worker(
     jobs: JobStore,
     *,

@@ -64,6 +64,20 @@ class DocumentRow(Base):
     )
 
 
+class DocumentHtmlRow(Base):
+    """The HTML a document was extracted from: the markup, its charset, and per text line the
+    element's tree path and offsets in the document's text."""
+
+    __tablename__ = "document_html"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    html: Mapped[str] = mapped_column(Text)
+    charset: Mapped[str] = mapped_column(String(40))
+    lines: Mapped[list[Any]] = mapped_column(JSON)
+
+
 class SegmentRow(Base):
     __tablename__ = "segments"
     __table_args__ = (UniqueConstraint("document_id", "idx"),)
@@ -220,6 +234,24 @@ class JobRow(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SuggestionRow(Base):
+    """A translation suggested by a user (LibreTranslate's /suggest), waiting for review."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    q: Mapped[str] = mapped_column(Text)
+    s: Mapped[str] = mapped_column(Text)
+    source_lang: Mapped[str] = mapped_column(String(16))
+    target_lang: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    glossary: Mapped[str | None] = mapped_column(String(100))
+    proposal_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 def utc(value: dt.datetime) -> dt.datetime:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from aligner import Page, PageMeta, RepeatGroup, Segment
 from aligner.pairs import AlignedPair, Evidence, Unit
 from service.errors import NotFoundError
-from service.store.db import DocumentRow, PairRow, SegmentRow, utc
+from service.store.db import DocumentHtmlRow, DocumentRow, PairRow, SegmentRow, utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,16 @@ class StoredDocument:
     created_at: dt.datetime
     page: Page
     pairs: tuple[AlignedPair, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlSource:
+    """The HTML of a page ingested as HTML: markup, charset, and for each line of the text
+    the element's tree path and the line's ``start``/``end`` offsets in the text."""
+
+    html: str
+    charset: str
+    lines: tuple[tuple[str, int, int], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +63,15 @@ class DocumentStore:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def add(
-        self, page: Page, *, name: str | None = None, pairs: tuple[AlignedPair, ...] = ()
+        self,
+        page: Page,
+        *,
+        name: str | None = None,
+        pairs: tuple[AlignedPair, ...] = (),
+        html: HtmlSource | None = None,
     ) -> tuple[StoredDocument, bool]:
-        """Store ``page`` and its pairs; if the same text is stored already, return that one.
+        """Store ``page`` and its pairs (and the HTML it came from); if the same text is stored
+        already, return that one.
 
         Returns the stored document and whether it was created by this call.
         """
@@ -91,6 +107,15 @@ class DocumentStore:
                 session.add(row)
                 session.flush()
                 doc_id = row.id
+                if html is not None:
+                    session.add(
+                        DocumentHtmlRow(
+                            document_id=doc_id,
+                            html=html.html,
+                            charset=html.charset,
+                            lines=[list(line) for line in html.lines],
+                        )
+                    )
         except IntegrityError:
             # Another writer stored the same text between our check and our insert.
             existing = self._find_by_hash(digest)
@@ -98,6 +123,30 @@ class DocumentStore:
                 raise
             return existing, False
         return self.get(doc_id), True
+
+    def html(self, doc_id: int) -> HtmlSource | None:
+        """The HTML ``doc_id`` was extracted from, or None for a text page;
+        :class:`NotFoundError` if there is no such document."""
+        with self._sessions() as session:
+            if session.get(DocumentRow, doc_id) is None:
+                raise NotFoundError(f"no document with id {doc_id}")
+            row = session.get(DocumentHtmlRow, doc_id)
+            if row is None:
+                return None
+            return HtmlSource(
+                row.html, row.charset, tuple((str(p), int(a), int(b)) for p, a, b in row.lines)
+            )
+
+    def find_by_url(self, url: str, *, lang: str) -> StoredDocument | None:
+        """The first document in ``lang`` stored with ``url`` as its source URL, if any."""
+        with self._sessions() as session:
+            doc_id = session.scalar(
+                select(DocumentRow.id)
+                .where(DocumentRow.source_url == url, DocumentRow.lang == lang)
+                .order_by(DocumentRow.id)
+                .limit(1)
+            )
+        return None if doc_id is None else self.get(doc_id)
 
     def get(self, doc_id: int) -> StoredDocument:
         """The document with id ``doc_id``; :class:`NotFoundError` if there is none."""

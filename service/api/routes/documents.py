@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from service.align.files import decode_page
-from service.align.ingest import ingest_text
+from service.align.ingest import ingest_html, ingest_text, ingest_url
+from service.align.shapes import pair_out
 from service.api.deps import (
     DocumentsDep,
     EngineDep,
@@ -31,11 +32,11 @@ from service.api.schemas import (
     OffsetQuery,
     SegmentTranslationOut,
     document_out,
-    pair_out,
     segment_translation_out,
     summary_out,
 )
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
+from service.fetch.web import fetcher_for
 from service.mt.translations import stored_glossary, translate_document
 
 router = APIRouter()
@@ -59,6 +60,7 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
             "content": {
                 "application/json": {"schema": DocumentIn.model_json_schema()},
                 "text/plain": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
             },
         }
     },
@@ -72,40 +74,94 @@ async def post_document(
     url: Annotated[str | None, Query(description="Source URL (text/plain bodies)")] = None,
     name: Annotated[str | None, Query(max_length=500)] = None,
 ) -> DocumentOut:
-    """Analyse a page and store it. Body: JSON ``{"text", "url", "name"}`` or the raw
-    page as ``text/plain; charset=utf-8``. The same text posted twice is stored once
-    (200 the second time)."""
-    text, url, name = await _page(request, settings.max_page_bytes, url=url, name=name)
-    doc, created = ingest_text(documents, text, name=name, url=url)
+    """Analyse a page and store it. Body: JSON ``{"text", "url", "name"}``, the raw page as
+    ``text/plain; charset=utf-8`` or ``text/html`` (text and metadata extracted, the HTML
+    kept), or JSON ``{"url", "follow_source"}`` without text: the page is fetched, and for a
+    French page the Vietnamese original its ``Source:`` line names too (pairs across the two
+    pages in ``cross_pairs``). The same text posted twice is stored once (200 the second
+    time)."""
+    body = await _body(request, max(settings.max_page_bytes, settings.max_html_bytes))
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media in ("text/html", "application/xhtml+xml"):
+        charset = _charset(request.headers.get("content-type", ""))
+        doc, created = await run_in_threadpool(
+            partial(
+                ingest_html,
+                documents,
+                body,
+                name=name,
+                url=url,
+                declared_charset=charset,
+                max_bytes=settings.max_html_bytes,
+            )
+        )
+    elif media == "application/json":
+        doc_in = _document_in(body, settings.max_page_bytes)
+        if doc_in.text is None:
+            assert doc_in.url is not None  # checked by _document_in
+            fetched = await run_in_threadpool(
+                partial(
+                    ingest_url,
+                    documents,
+                    fetcher_for(settings),
+                    doc_in.url,
+                    follow_source=doc_in.follow_source,
+                    name=doc_in.name or name,
+                    max_bytes=settings.max_html_bytes,
+                )
+            )
+            response.status_code = 201 if fetched.created else 200
+            out = document_out(fetched.document, created=fetched.created)
+            out.original_id = fetched.original.id if fetched.original else None
+            out.cross_pairs = [pair_out(p) for p in fetched.cross_pairs]
+            out.warnings = list(fetched.warnings)
+            return out
+        doc, created = ingest_text(
+            documents, doc_in.text, name=doc_in.name or name, url=doc_in.url or url
+        )
+    elif media in ("text/plain", ""):
+        text = decode_page(body, name="body", max_bytes=settings.max_page_bytes)
+        doc, created = ingest_text(documents, text, name=name, url=url)
+    else:
+        raise UnsupportedMediaError(
+            f"content type {media!r} is not read here: send application/json, text/plain "
+            "or text/html"
+        )
     response.status_code = 201 if created else 200
     return document_out(doc, created=created)
 
 
-async def _page(
-    request: Request, limit: int, *, url: str | None, name: str | None
-) -> tuple[str, str | None, str | None]:
-    """The page text, URL and name of a JSON or text/plain body, within the page size limit."""
+async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit * 2 + 4096:
         raise TooLargeError(f"body: {declared} bytes is over the page size limit of {limit} bytes")
-    body = await request.body()
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media == "application/json":
-        try:
-            doc_in = DocumentIn.model_validate_json(body)
-        except ValidationError as exc:
-            raise BadInputError(validation_message(exc.errors())) from None
-        size = len(doc_in.text.encode("utf-8", "surrogatepass"))
-        if size > limit:
-            raise TooLargeError(f"text: {size} bytes is over the page size limit of {limit} bytes")
-        if not doc_in.text.strip():
-            raise BadInputError("text: the page is empty")
-        return doc_in.text, doc_in.url or url, doc_in.name or name
-    if media in ("text/plain", ""):
-        return decode_page(body, name="body", max_bytes=limit), url, name
-    raise UnsupportedMediaError(
-        f"content type {media!r} is not read here: send application/json or text/plain"
-    )
+    return await request.body()
+
+
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
+def _document_in(body: bytes, limit: int) -> DocumentIn:
+    """A JSON body: text within the page size limit, or a URL to fetch."""
+    try:
+        doc_in = DocumentIn.model_validate_json(body)
+    except ValidationError as exc:
+        raise BadInputError(validation_message(exc.errors())) from None
+    if doc_in.text is None:
+        if not doc_in.url:
+            raise BadInputError("text: give the page text, or a url to fetch")
+        return doc_in
+    size = len(doc_in.text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise TooLargeError(f"text: {size} bytes is over the page size limit of {limit} bytes")
+    if not doc_in.text.strip():
+        raise BadInputError("text: the page is empty")
+    return doc_in
 
 
 @router.get("/documents", response_model=DocumentListOut, tags=["documents"])

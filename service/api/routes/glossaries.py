@@ -25,7 +25,7 @@ from service.api.deps import GlossariesDep, SettingsDep, TranslationsDep
 from service.api.jobs import ActorDep, JobsDep, WorkerDep
 from service.api.schemas import ErrorOut, GlossaryName, IdPath, OffsetQuery, VersionQuery
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
-from service.jobs.kinds import IMPACT, submit_retranslation
+from service.jobs.kinds import impact_job, submit_retranslation
 from service.jobs.store import Job, JobStore
 from service.jobs.worker import JobWorker
 from service.store.db import MAX_ID
@@ -415,28 +415,6 @@ def get_proposal(
     return _proposal_json(store, store.proposal(name, pid), offset=offset, limit=limit)
 
 
-def _impact_job(
-    store: GlossaryStore, jobs: JobStore, name: str, pid: int, *, cap: int, who: str, fresh: bool
-) -> tuple[Job, bool]:
-    """The proposal's impact job, submitted if it has none (or ``fresh``); (job, new)."""
-    proposal = store.proposal(name, pid)
-    if proposal.impact_job_id is not None and not fresh:
-        return jobs.get(proposal.impact_job_id), False
-    if fresh and proposal.impact_job_id is not None:
-        old = jobs.get(proposal.impact_job_id)
-        if not old.finished:
-            return old, False
-    job = jobs.submit(IMPACT, {"glossary": name, "proposal_id": pid, "cap": cap}, created_by=who)
-    if fresh:
-        store.replace_impact_job(name, pid, job.id)
-        return job, True
-    winner = store.set_impact_job(name, pid, job.id)
-    if winner != job.id:  # another request submitted one first
-        jobs.cancel(job.id)
-        return jobs.get(winner), False
-    return job, True
-
-
 def _impact_json(job: Job, *, offset: int, limit: int) -> dict[str, Any]:
     out: dict[str, Any] = {"job": job.to_json(with_result=False), "state": job.state}
     if job.result is not None:
@@ -484,7 +462,7 @@ async def get_impact(
     TRIGLOT_IMPACT_MAX_SEGMENTS segments; the result is stored and paged. A client that
     leaves does not stop it; ``POST /jobs/{id}/cancel`` does, and shutdown does."""
     job, new = await run_in_threadpool(
-        _impact_job,
+        impact_job,
         store,
         jobs,
         name,
@@ -514,7 +492,7 @@ def restart_impact(
 ) -> dict[str, Any]:
     """Compute the impact again (after a cancelled or failed job, or new documents); a job
     still running is returned as it is."""
-    job, new = _impact_job(
+    job, new = impact_job(
         store, jobs, name, pid, cap=settings.impact_max_segments, who=who, fresh=True
     )
     if new:

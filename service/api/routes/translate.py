@@ -16,12 +16,13 @@ from pydantic import BaseModel, Field
 from glossary import Glossary
 from glossary.enforcement import Enforced
 from service.api.deps import DetectParams, EngineDep, TranslateParams
-from service.api.glossary_choice import ChosenGlossaryDep
+from service.api.glossary_choice import ChosenGlossaryDep, resolve_named
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
 from service.mt.engine import LANGUAGE_NAMES, NoRouteError
 from service.mt.texts import detect_lang, translate_texts
+from service.store.glossaries import NONE, GlossaryStore
 
 
 class LanguageOut(BaseModel):
@@ -219,3 +220,16 @@ def _one_report(glossary: Glossary, version: int | None, enforced: Enforced) -> 
             for f in enforced.forbidden
         ],
     }
+
+
+def resolve_glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary | None, int | None]:
+    """The glossary a request names (``name``, ``name@N``; None or ``none``: no glossary)."""
+    if name is None or name == NONE:
+        return None, None
+    chosen = resolve_named(store, name, "request")
+    return chosen.glossary, chosen.version
+
+
+"""The glossary a request names (``name`` or ``name@N``), for the other LibreTranslate routes."""
+unsupported_language = _unsupported
+"""LibreTranslate's "is not supported" error with the reason, for the other routes."""

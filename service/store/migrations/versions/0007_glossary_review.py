@@ -2,7 +2,7 @@
 version authorship, a glossary per API key, and which glossary version made stored English.
 
 Revision ID: 0007_glossary_review
-Revises: 0006
+Revises: 0010_document_html (written on 0006; re-chained after merging main)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_glossary_review"
-down_revision = "0006"
+down_revision = "0010_document_html"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Fetching pages from the web, safely: the only room that opens outgoing connections."""

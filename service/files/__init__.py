@@ -1,0 +1,1 @@
+"""Files translated whole (LibreTranslate's ``/translate_file``): formats and their storage."""

@@ -1,0 +1,58 @@
+"""What the pages are handed: the stores and engine the app's lifespan built.
+
+The web room sits beside ``service.api`` (neither imports the other), so pages read the
+services from ``app.state`` here instead of ``service.api.deps``; the objects are the same.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from service.mt.argos import ArgosEngine
+from service.settings import Settings
+from service.store.documents import DocumentStore
+from service.store.glossaries import GlossaryStore
+from service.store.translations import TranslationStore
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.services.settings
+    return settings
+
+
+def _documents(request: Request) -> DocumentStore:
+    store: DocumentStore = request.app.state.services.documents
+    return store
+
+
+def _translations(request: Request) -> TranslationStore:
+    store: TranslationStore = request.app.state.services.translations
+    return store
+
+
+def _glossaries(request: Request) -> GlossaryStore:
+    store: GlossaryStore = request.app.state.services.glossaries
+    return store
+
+
+def _engine(request: Request) -> ArgosEngine:
+    engine: ArgosEngine = request.app.state.services.translator
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+DocumentsDep = Annotated[DocumentStore, Depends(_documents)]
+TranslationsDep = Annotated[TranslationStore, Depends(_translations)]
+GlossariesDep = Annotated[GlossaryStore, Depends(_glossaries)]
+EngineDep = Annotated[ArgosEngine, Depends(_engine)]
+
+
+def _who(request: Request) -> str:
+    """The caller's API key name (set by the access guard), or ``anonymous``."""
+    key = getattr(request.state, "api_key", None)
+    return str(key.name) if key is not None else "anonymous"
+
+
+WhoDep = Annotated[str, Depends(_who)]
