@@ -259,8 +259,12 @@ def test_history_names_author_approver_and_reasons(settings: Settings) -> None:
         assert "reason" in bad.json()["error"]
 
 
-def test_keys_off_records_anonymous(client: TestClient) -> None:
-    p = _propose(client, MEKONG_EDIT).json()
+def test_keys_off_records_the_name_given_or_anonymous(client: TestClient) -> None:
+    assert _propose(client, {"remove": ["gdp"]}).json()["author"] == "tester"  # unverified
+    res = client.post(
+        f"/glossaries/{NAME}/proposals", json={"edits": MEKONG_EDIT}, headers={"If-Match": '"v1"'}
+    )
+    p = res.json()
     assert p["author"] == "anonymous"
     client.post(f"/glossaries/{NAME}/proposals/{p['id']}/approve", headers={"If-Match": '"v1"'})
     assert client.get(f"/glossaries/{NAME}/versions").json()[1]["approver"] == "anonymous"

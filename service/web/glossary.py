@@ -166,7 +166,7 @@ async def propose_edit(
             content,
             if_match=_base(form),
             note=form.get("note", "").strip() or default_note,
-            author=who,
+            author=who if who != "anonymous" else (form.get("author", "").strip() or who),
         )
     except GlossaryError as exc:
         return message(request, f"Not proposed: {exc}", status=422)
@@ -218,7 +218,7 @@ async def propose_file(
             content,
             if_match=_base(fields),
             note=fields.get("note", "").strip() or f"import {filename}",
-            author=who,
+            author=who if who != "anonymous" else (fields.get("author", "").strip() or who),
         )
     except UnicodeDecodeError as exc:
         return message(request, f"“{filename}” is not UTF-8 text (byte {exc.start}).", status=422)

@@ -377,7 +377,9 @@ async def propose(
         )
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")
-    author = who  # the caller's key name, not a name the body claims
+    # the caller's key name, never a name the body claims; with keys off nobody is verified,
+    # so the name given (or "anonymous") is recorded as given
+    author = who if who != "anonymous" else (author.strip() or "anonymous")
     proposal = await run_in_threadpool(
         lambda: store.propose(name, content, if_match=if_match, note=note, author=author)
     )
