@@ -174,6 +174,48 @@ class Settings(BaseSettings):
         description="Log every request (uvicorn's access log; about 0.3 ms a request here). "
         "Off by default: a reverse proxy in front usually keeps one.",
     )
+    default_glossary: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+        description="Glossary enforced on /translate requests that name none and whose key has "
+        "none (unchanged LibreTranslate clients); a request's glossary=none opts out.",
+    )
+    stored_glossary: str = Field(
+        default="vn-government-news",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+        description="Glossary whose current version is enforced on stored English (`triglot "
+        "translate`, POST /documents/{id}/translations) unless asked otherwise; 'none': none.",
+    )
+    glossary_max_concepts: int = Field(
+        default=100_000,
+        ge=1,
+        le=10_000_000,
+        description="Most concepts in one glossary version (about DeepL's 10 MiB a glossary).",
+    )
+    proposal_max_changes: int = Field(
+        default=100_000,
+        ge=1,
+        le=10_000_000,
+        description="Most concepts one proposal may add, remove or change.",
+    )
+    impact_max_segments: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="Most stored segments an impact job translates with both versions.",
+    )
+    glossary_four_eyes: bool = Field(
+        default=False,
+        description="Forbid approving one's own glossary proposal (needs api_keys: people are "
+        "told apart by their key).",
+    )
+    jobs_stale_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="A running job whose worker has not reported for this long was left by a "
+        "process that died: it is run again.",
+    )
     files_translation: bool = Field(
         default=True, description="Offer POST /translate_file (LibreTranslate's file translation)."
     )
@@ -268,6 +310,8 @@ class Settings(BaseSettings):
     def _keys_for_translation_need_keys(self) -> Self:
         if self.translate_requires_key and not self.api_keys:
             raise ValueError("TRIGLOT_TRANSLATE_REQUIRES_KEY=true needs TRIGLOT_API_KEYS=true")
+        if self.glossary_four_eyes and not self.api_keys:
+            raise ValueError("TRIGLOT_GLOSSARY_FOUR_EYES=true needs TRIGLOT_API_KEYS=true")
         return self
 
     def admin_key_names(self) -> frozenset[str]:

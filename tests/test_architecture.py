@@ -38,9 +38,10 @@ ALLOWED: dict[str, set[str]] = {
     "export": {"store"},
     "align": {"store", "fetch"},
     "files": {"mt"},
-    "web": {"store", "mt", "export", "align", "tm"},
-    "api": {"store", "mt", "export", "align", "web", "files", "fetch", "tm"},
-    "cli": {"store", "mt", "export", "align", "api", "fetch", "tm"},
+    "jobs": {"store", "mt"},
+    "web": {"store", "mt", "export", "align", "tm", "jobs"},
+    "api": {"store", "mt", "export", "align", "web", "files", "fetch", "tm", "jobs"},
+    "cli": {"store", "mt", "export", "align", "api", "fetch", "tm", "jobs"},
 }
 
 

@@ -86,13 +86,16 @@ def test_document_tmx_is_valid_and_reads_back(loaded: tuple[TestClient, list[int
     assert langs == ["fr", "vi", "en"]
     texts = [tuv.findtext("seg") for tuv in tu.findall("tuv")]
     assert texts[1] == pairs[0]["vi"]  # Vietnamese intact
-    assert texts[2] == texts[0]  # English from the copy model, marked as MT:
+    # English from the copy model with the stored glossary's terms enforced, marked as MT:
+    assert texts[2].startswith("UN Secretary-General")
+    assert texts[0].startswith("Secrétaire général de l'ONU")
     assert tu.findall("tuv")[2].find("prop").text == "machine-translation"  # type: ignore[union-attr]
     props = {p.get("type"): p.text for p in tu.findall("prop")}
     assert props["x-source-url"].startswith("https://baochinhphu.vn/")  # type: ignore[union-attr]
     assert props["x-document-id"] == str(doc_004)
     assert props["x-alignment-method"] == "residue"
-    assert props["x-glossary-version"] == "none"
+    assert props["x-glossary-version"] == "vn-government-news@1"  # TRIGLOT_STORED_GLOSSARY
+    assert "x-glossary-stale" not in props
     assert props["x-occurrences"] == "1"
     assert "copyfixture" in props["x-translation-engine"]  # type: ignore[operator]
 

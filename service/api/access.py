@@ -5,7 +5,9 @@ Every route is one of four kinds, decided here from its method and path and nowh
 - ``open``: ``/health``: never needs a key, never limited (for monitors and load balancers);
 - ``read``: GET routes and computations that store nothing (``/detect``, ``/align``);
 - ``translate``: ``/translate``: needs a key when ``TRIGLOT_TRANSLATE_REQUIRES_KEY`` is set;
-- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set.
+- ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set;
+- ``private``: reads of what users sent (``/suggestions``) and of review work (glossary
+  proposals, jobs): a key when ``TRIGLOT_API_KEYS`` is set.
 
 A key is sent as ``Authorization: Bearer KEY``, ``X-API-Key: KEY``, or (LibreTranslate's way)
 an ``api_key`` parameter of /translate and /detect. A valid key's requests count against the
@@ -46,6 +48,12 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("POST", "/translate_file"): Access.TRANSLATE,
     ("POST", "/suggest"): Access.TRANSLATE,
     ("GET", "/suggestions"): Access.PRIVATE,
+    # Proposals and jobs hold unpublished terms and stored text.
+    ("GET", "/glossaries/{name}/proposals"): Access.PRIVATE,
+    ("GET", "/glossaries/{name}/proposals/{pid}"): Access.PRIVATE,
+    ("GET", "/glossaries/{name}/proposals/{pid}/impact"): Access.PRIVATE,
+    ("GET", "/jobs"): Access.PRIVATE,
+    ("GET", "/jobs/{job_id}"): Access.PRIVATE,
 }
 
 

@@ -21,6 +21,7 @@ from service.api.access import ACCESS_ERRORS, SECURITY_SCHEMES
 from service.api.deps import Services, build_services
 from service.api.edge import EdgeMiddleware
 from service.api.handlers import install_error_handlers
+from service.api.jobs import start_jobs
 from service.api.routes import (
     align,
     alignments,
@@ -28,6 +29,7 @@ from service.api.routes import (
     export,
     glossaries,
     health,
+    jobs,
     libretranslate,
     models,
     tm,
@@ -48,10 +50,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings)
         app.state.services = built
+        app.state.jobs_worker = start_jobs(built)
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
+            app.state.jobs_worker.stop()
             if services is None:
                 built.db.dispose()
 
@@ -99,6 +103,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         translate,
         libretranslate,
         glossaries,
+        jobs,
         export,
         health,
         documents,

@@ -16,12 +16,13 @@ from service.api.access import RateLimitedError
 from service.api.limits import RateLimiter
 from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_params
 from service.files.store import FileStore
+from service.jobs.store import JobStore
 from service.mt.argos import ArgosEngine
 from service.settings import Settings
 from service.store.alignments import AlignmentStore
 from service.store.db import make_engine, migrate, private_dir
 from service.store.documents import DocumentStore
-from service.store.glossaries import GlossaryStore
+from service.store.glossaries import GlossaryStore, Limits
 from service.store.keys import ApiKey, KeyStore
 from service.store.suggestions import SuggestionStore
 from service.store.translations import TranslationStore
@@ -44,6 +45,7 @@ class Services:
     files: FileStore
     alignments: AlignmentStore
     memory: TranslationMemory
+    jobs: JobStore
 
 
 def build_services(settings: Settings) -> Services:
@@ -54,7 +56,12 @@ def build_services(settings: Settings) -> Services:
     prepare_page_analysis()
     engine = make_engine(settings.resolved_database_url())
     migrate(engine)
-    glossaries = GlossaryStore(engine)
+    glossaries = GlossaryStore(
+        engine,
+        limits=Limits(
+            max_concepts=settings.glossary_max_concepts, max_changes=settings.proposal_max_changes
+        ),
+    )
     glossaries.ensure(shipped(), note="shipped with Triglot")
     translator = ArgosEngine(
         settings.resolved_packages_dir(),
@@ -86,6 +93,7 @@ def build_services(settings: Settings) -> Services:
         memory=TranslationMemory(
             documents, alignments, threshold=settings.tm_fuzzy_threshold, enabled=settings.tm
         ),
+        jobs=JobStore(engine, stale_after=settings.jobs_stale_after_s),
     )
 
 

@@ -165,6 +165,7 @@ class EdgeMiddleware:
                 )
             state = scope.setdefault("state", {})
             state[_STATE_KEY] = grant.key if grant is not None else None
+            state["api_key"] = state[_STATE_KEY]  # who the caller is, for the pages (service.web)
             state[_STATE_CLIENT] = (
                 grant.client if grant is not None else f"address {client[0] if client else '?'}"
             )

@@ -121,7 +121,10 @@ class SegmentTranslationOut(BaseModel):
     engine: str
     packages: list[str]
     pivot: str | None
-    glossary_version: str | None
+    glossary_version: str | None = Field(description="NAME@VERSION of the glossary enforced")
+    stale: bool = Field(
+        default=False, description="Made with an older glossary version than the current one"
+    )
 
 
 class DocumentTranslationsOut(BaseModel):

@@ -99,17 +99,26 @@ def glossary_approve(
 ) -> None:
     """Approve a proposal: it becomes the glossary's next version."""
     from service.api.deps import build_services  # noqa: PLC0415
+    from service.jobs.kinds import submit_retranslation  # noqa: PLC0415
     from service.store.glossaries import etag  # noqa: PLC0415
 
     services = build_services(load_settings())
     try:
         base = services.glossaries.proposal(name, proposal).base_version
-        version = services.glossaries.approve(name, proposal, if_match=etag(base))
+        decision = services.glossaries.approve(name, proposal, if_match=etag(base), approver="cli")
+        job = submit_retranslation(services.jobs, services.translations, name, created_by="cli")
     except ServiceError as exc:
         fail(str(exc), EXIT_DATAERR)
     finally:
         services.db.dispose()
-    typer.echo(f"{name} is now at version {version.number}")
+    typer.echo(f"{name} is now at version {decision.version.number}")
+    if job is not None:
+        typer.echo(
+            f"{decision.stale_translations} stored translations made with an older version are "
+            f"stale: job {job.id} re-translates them (a running `triglot serve` picks it up; "
+            "or `triglot jobs run`)",
+            err=True,
+        )
 
 
 @glossary_app.command("export")

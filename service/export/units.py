@@ -245,6 +245,8 @@ def to_entry(unit: ExportUnit, langs: tuple[str, ...]) -> Entry:
             ("x-translation-engine", f"{unit.english.engine} ({', '.join(unit.english.packages)})"),
             ("x-glossary-version", unit.english.glossary_version or "none"),
         ]
+        if unit.english.stale:  # made with an older version than the glossary's current one
+            props.append(("x-glossary-stale", "true"))
         variant_props["en"] = (("x-origin", "machine-translation"),)
     return Entry(unit.tuid, texts, pair.score, seg, props, variant_props, unit.document_id)
 

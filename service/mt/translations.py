@@ -1,5 +1,6 @@
 """English (or another language) for stored documents: translate segments, store with
-provenance, one transaction per document."""
+provenance (engine, packages, glossary version), one transaction per document; and the
+background job that re-translates English made stale by a glossary approval."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from glossary.enforcement import enforce
 from service.mt.engine import Provenance, Translated, TranslationEngine
 from service.mt.memory import from_memory
 from service.store.documents import DocumentStore
+from service.store.glossaries import NONE, GlossaryStore
 from service.store.translations import SegmentTranslation, TranslationStore
 from service.tm.memory import TranslationMemory
 
@@ -67,6 +69,8 @@ def translate_document(
                         f"{glossary[0].name}@{glossary[1]}" if glossary is not None else None
                     ),
                     created_at=now,
+                    glossary_name=glossary[0].name if glossary is not None else None,
+                    glossary_number=glossary[1] if glossary is not None else None,
                 )
             )
         if progress is not None:
@@ -128,3 +132,46 @@ def _translate(
 
     enforced = enforce(glossary[0], texts, src_lang=src_lang, tgt_lang=tgt_lang, translate=run)
     return [Translated(e.text, (), seen[0].provenance) for e in enforced]
+
+
+def stored_glossary(
+    glossaries: GlossaryStore, name: str | None, default: str
+) -> tuple[Glossary, int] | None:
+    """The glossary for stored English: ``name`` (``none``: no glossary), else ``default``
+    (TRIGLOT_STORED_GLOSSARY), at its current version."""
+    chosen = name or default
+    if chosen == NONE:
+        return None
+    number, glossary = glossaries.current(chosen)
+    return glossary, number
+
+
+def retranslate_stale(
+    documents: DocumentStore,
+    store: TranslationStore,
+    engine: TranslationEngine,
+    glossaries: GlossaryStore,
+    glossary: str,
+    *,
+    progress: Callable[[int, int], object],
+) -> dict[str, int]:
+    """Re-translate every document whose English made with ``glossary`` is stale, with the
+    glossary's current version; ``progress(done, total)`` after each document (it may raise
+    to stop: what is done stays done). Returns counts."""
+    total = store.count_stale(glossary)
+    done = segments = 0
+    progress(0, total)
+    while True:
+        batch = store.stale(glossary, limit=50)
+        if not batch:
+            break
+        for doc_id, tgt_lang in batch:
+            number, current = glossaries.current(glossary)
+            segments += len(
+                translate_document(
+                    documents, store, engine, doc_id, tgt_lang=tgt_lang, glossary=(current, number)
+                )
+            )
+            done += 1
+            progress(done, max(total, done))
+    return {"documents": done, "segments": segments}

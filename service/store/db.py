@@ -16,15 +16,18 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     create_engine,
     event,
+    false,
     make_url,
 )
 from sqlalchemy.engine import Engine
@@ -125,7 +128,10 @@ class TranslationRow(Base):
     """A segment's machine translation and where it came from."""
 
     __tablename__ = "translations"
-    __table_args__ = (UniqueConstraint("document_id", "segment_idx", "tgt_lang"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "segment_idx", "tgt_lang"),
+        Index("ix_translations_glossary_name_number", "glossary_name", "glossary_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -140,6 +146,10 @@ class TranslationRow(Base):
     pivot: Mapped[str | None] = mapped_column(String(16))
     glossary_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    glossary_name: Mapped[str | None] = mapped_column(String(100))
+    glossary_number: Mapped[int | None] = mapped_column(Integer)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Made with an older version of its glossary than the current one."""
 
 
 class GlossaryRow(Base):
@@ -164,10 +174,14 @@ class GlossaryVersionRow(Base):
     note: Mapped[str] = mapped_column(Text)
     proposal_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    author: Mapped[str | None] = mapped_column(String(200))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    n_concepts: Mapped[int | None] = mapped_column(Integer)
 
 
 class GlossaryProposalRow(Base):
     __tablename__ = "glossary_proposals"
+    __table_args__ = (Index("ix_glossary_proposals_glossary_id_status", "glossary_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"), index=True)
@@ -179,6 +193,10 @@ class GlossaryProposalRow(Base):
     result_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    impact_job_id: Mapped[int | None] = mapped_column(Integer)
+    n_concepts: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApiKeyRow(Base):
@@ -194,6 +212,30 @@ class ApiKeyRow(Base):
     char_limit: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    glossary: Mapped[str | None] = mapped_column(String(100))
+    """The glossary enforced on this key's /translate requests that name none."""
+
+
+class JobRow(Base):
+    """A background job (``service.jobs``): ``state`` queued, running, done, failed or
+    cancelled; ``done``/``total``: progress in the job's own unit."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    done: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+    cancel: Mapped[bool] = mapped_column(Boolean)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SuggestionRow(Base):

@@ -41,7 +41,7 @@ from service.api.schemas import (
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.fetch.web import fetcher_for
 from service.mt.languages import resolve_tag
-from service.mt.translations import translate_document
+from service.mt.translations import stored_glossary, translate_document
 
 router = APIRouter()
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -219,18 +219,22 @@ async def post_translations(
     engine: EngineDep,
     glossaries: GlossariesDep,
     memory: MemoryDep,
+    settings: SettingsDep,
     target: Annotated[str, Query(description="Target language")] = "en",
     glossary: Annotated[
-        str | None, Query(description="Glossary whose current version is enforced")
+        str | None,
+        Query(
+            description="Glossary whose current version is enforced (default: "
+            "TRIGLOT_STORED_GLOSSARY; none: no glossary)"
+        ),
     ] = None,
 ) -> DocumentTranslationsOut:
     """Translate every French and Vietnamese segment of a document and store the
     results with their provenance (replacing earlier ones for that language)."""
     target = resolve_tag(target, engine.languages(), role="target")
-    chosen = None
-    if glossary:
-        number, content = glossaries.current(glossary)
-        chosen = (content, number)
+    chosen = await run_in_threadpool(
+        stored_glossary, glossaries, glossary, settings.stored_glossary
+    )
     items = await run_in_threadpool(
         partial(
             translate_document,
@@ -279,6 +283,7 @@ def get_translations(
                 packages=list(row.packages),
                 pivot=row.pivot,
                 glossary_version=row.glossary_version,
+                stale=row.stale,
             )
             for i, row in sorted(rows.items())
         ],

@@ -183,6 +183,7 @@ def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
             "engine": english.engine,
             "packages": list(english.packages),
             "glossary_version": english.glossary_version,
+            "glossary_stale": english.stale,
             "machine_translation": True,
         },
     }

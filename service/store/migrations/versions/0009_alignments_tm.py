@@ -2,7 +2,7 @@
 aligned corpus that TMX exports and the translation memory read.
 
 Revision ID: 0009_alignments_tm
-Revises: 0010_document_html (written on 0006; re-chained when main was merged in)
+Revises: 0008_document_html
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_alignments_tm"
-down_revision = "0010_document_html"
+down_revision = "0008_document_html"
 branch_labels = None
 depends_on = None
 
