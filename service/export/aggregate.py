@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,8 +59,28 @@ def aggregate(
     include_slugs: bool = False,
 ) -> TmxExport:
     """The units of one export: deduplicated, conflicts ranked and marked, slugs placed (see
-    the module docstring). ``tags``: the language tag written for each code (``fr-FR``)."""
-    tags = tags or {}
+    the module docstring). ``tags``: the language tag written for each code (``fr-FR``).
+
+    Python's cyclic garbage collector is paused meanwhile: the export allocates several
+    container objects per unit and holds them all, which makes the collector rescan a growing
+    heap (two thirds of the time on 50,000 units); none of these objects form cycles, so
+    reference counting frees them as before."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _aggregate(entries, langs, tags or {}, include_slugs=include_slugs)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _aggregate(
+    entries: Iterable[Entry],
+    langs: tuple[str, ...],
+    tags: Mapping[str, str],
+    *,
+    include_slugs: bool,
+) -> TmxExport:
     real: list[Entry] = []
     slugs: list[Entry] = []
     for entry in entries:
