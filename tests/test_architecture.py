@@ -37,9 +37,10 @@ ALLOWED: dict[str, set[str]] = {
     "export": {"store"},
     "align": {"store", "fetch"},
     "files": {"mt"},
+    "bulk": {"store", "mt", "align"},
     "web": {"store", "mt", "export", "align"},
     "api": {"store", "mt", "export", "align", "web", "files", "fetch"},
-    "cli": {"store", "mt", "export", "align", "api", "fetch"},
+    "cli": {"store", "mt", "export", "align", "api", "fetch", "bulk"},
 }
 
 

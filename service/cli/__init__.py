@@ -5,7 +5,7 @@ Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage
 fetched; 78 bad configuration.
 
 One module per group of commands (``pages``: analyze, align, ingest; ``models``; ``translate``;
-``glossary``; ``keys``; ``export``; ``serve``); importing them registers their commands on
+``glossary``; ``keys``; ``export``; ``serve``; ``bulk``); importing them registers their commands on
 :data:`service.cli.base.app`. They import their heavy dependencies inside each command.
 """
 
@@ -18,7 +18,8 @@ from service.cli.base import app
 
 __all__ = ["app", "main"]
 # Registration order is the order `triglot --help` lists the commands in.
-for _module in ("pages", "serve", "translate", "export", "glossary", "keys", "models"):
+_MODULES = ("pages", "serve", "translate", "export", "glossary", "keys", "models", "bulk")
+for _module in _MODULES:
     importlib.import_module(f"service.cli.{_module}")
 
 
