@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import resource
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from service.errors import ServiceError
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.mt.argos import ArgosEngine
+    from service.store.documents import StoredDocument
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
@@ -77,7 +81,7 @@ class BulkWorker:
         self._db = make_engine(settings.resolved_database_url())
         self._documents = DocumentStore(self._db)
         self._translations = TranslationStore(self._db)
-        self._engine: Any = None
+        self._engine: ArgosEngine | None = None
 
     def ingest(self, items: list[PageItem]) -> list[Ingested]:
         """Analyse, pair and store each page (one transaction each)."""
@@ -117,7 +121,7 @@ class BulkWorker:
             )
         return out
 
-    def align(self, pairs: list[tuple[int, int | None]]) -> list[Aligned]:
+    def align(self, todo: list[tuple[int, int | None]]) -> list[Aligned]:
         """Pairs across each French document and its Vietnamese original: the one given
         (``(fr_id, vi_id)``), else (``(fr_id, None)``) the stored page whose source URL is the
         one the French ``Source:`` line names (headline, lead, then the body by beads)."""
@@ -126,10 +130,11 @@ class BulkWorker:
         from service.align.shapes import pair_out  # noqa: PLC0415
 
         out = []
-        for fr_id, vi_id in pairs:
+        for fr_id, vi_id in todo:
             try:
                 fr = self._documents.get(fr_id)
                 url = fr.page.meta.source_url
+                vi: StoredDocument | None
                 if vi_id is not None:
                     vi = self._documents.get(vi_id)
                 else:
@@ -170,7 +175,7 @@ class BulkWorker:
     def close(self) -> None:
         self._db.dispose()
 
-    def _translator(self) -> Any:
+    def _translator(self) -> ArgosEngine:
         if self._engine is None:
             from service.mt.argos import ArgosEngine  # noqa: PLC0415
 
