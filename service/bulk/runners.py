@@ -103,6 +103,7 @@ class RayRunner:
             self._started = True
         remote = ray.remote(num_cpus=cpus_per_worker)(BulkWorker)
         self._actors: Sequence[Any] = [remote.remote(settings) for _ in range(workers)]
+        ray.get([a.peak_rss_mb.remote() for a in self._actors])  # every actor built and ready
 
     def map(self, task: str, batches: Iterable[tuple[Any, ...]]) -> Iterator[list[Any]]:
         # Two batches queued per actor (one running, one ready), the next drawn only when one
