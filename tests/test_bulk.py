@@ -22,7 +22,7 @@ from service.mt.packages import install_file
 from service.store.db import make_engine
 from service.store.documents import DocumentStore
 from service.store.translations import TranslationStore
-from tests.conftest import ROOT, TRIGLOT
+from tests.conftest import ROOT, TRIGLOT, free_port
 
 CORPUS = ROOT / "corpus"
 MODELS = ROOT / "tests" / "fixtures" / "models"
@@ -144,7 +144,12 @@ def test_bulk_job_on_ray_stores_what_a_local_run_stores(tmp_path: Path) -> None:
     assert _cross_pairs(tmp_path / "r.jsonl", ray_dir) == cross
 
 
-def test_bulk_ingest_names_a_missing_input(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_bulk_ingest_names_a_missing_input_and_an_unreachable_cluster(tmp_path: Path) -> None:
     run = _bulk(tmp_path, tmp_path / "nowhere")
     assert run.returncode == 66
     assert "nowhere" in run.stderr
+    port = free_port()  # nothing listens there: refused at once, not after Ray's retries
+    run = _bulk(tmp_path, CORPUS / "nhandan", "--ray", f"127.0.0.1:{port}")
+    assert run.returncode == 69
+    assert f"Ray at '127.0.0.1:{port}' cannot be reached" in run.stderr

@@ -8,6 +8,7 @@ is in flight, so the driver's memory stays bounded by the batch size, not by the
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -18,11 +19,18 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 
-class RayUnavailableError(ServiceError):
-    """Ray is not installed or the cluster cannot be reached (the message says which)."""
+class RayMissingError(ServiceError):
+    """Ray is not installed here (it is the optional extra ``triglot[ray]``)."""
 
     status = 503
-    code = "ray_unavailable"
+    code = "ray_missing"
+
+
+class RayUnreachableError(ServiceError):
+    """The Ray cluster at the address given cannot be reached or started."""
+
+    status = 503
+    code = "ray_unreachable"
 
 
 class Runner(Protocol):
@@ -60,6 +68,21 @@ class LocalRunner:
         self._worker.close()
 
 
+def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """Fail fast when ``host:port`` (or ``ray://host:port``) does not accept a connection:
+    ``ray.init`` would retry for minutes. Other addresses (``auto``) are left to Ray."""
+    target = address.removeprefix("ray://")
+    host, sep, port = target.rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise RayUnreachableError(
+            f"Ray at {address!r} cannot be reached: {exc.strerror or exc}"
+        ) from exc
+
+
 class RayRunner:
     """``workers`` Ray actors, each a :class:`BulkWorker` holding its database pool and its
     translation engine (loaded once per actor, on its first translation batch).
@@ -81,7 +104,7 @@ class RayRunner:
         try:
             import ray  # noqa: PLC0415
         except ImportError as exc:
-            raise RayUnavailableError(
+            raise RayMissingError(
                 "Ray is not installed: pip install 'triglot[ray]' (or ray>=2.9)"
             ) from exc
         self.workers = workers
@@ -97,9 +120,10 @@ class RayRunner:
                         log_to_driver=False,
                     )
                 else:
+                    _check_reachable(address)
                     ray.init(address=address, log_to_driver=False)
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise RayUnavailableError(f"Ray at {address!r} cannot be reached: {exc}") from exc
+                raise RayUnreachableError(f"Ray at {address!r} cannot be reached: {exc}") from exc
             self._started = True
         remote = ray.remote(num_cpus=cpus_per_worker)(BulkWorker)
         self._actors: Sequence[Any] = [remote.remote(settings) for _ in range(workers)]

@@ -59,7 +59,13 @@ def bulk_ingest_cmd(
 
     from service.align.files import collect_pages  # noqa: PLC0415
     from service.bulk.pipeline import run_bulk, worker_settings  # noqa: PLC0415
-    from service.bulk.runners import LocalRunner, RayRunner, Runner  # noqa: PLC0415
+    from service.bulk.runners import (  # noqa: PLC0415
+        LocalRunner,
+        RayMissingError,
+        RayRunner,
+        RayUnreachableError,
+        Runner,
+    )
     from service.bulk.worker import Aligned  # noqa: PLC0415
     from service.store.db import make_engine, migrate  # noqa: PLC0415
 
@@ -92,8 +98,10 @@ def bulk_ingest_cmd(
             runner = LocalRunner(shared)
         else:
             runner = RayRunner(shared, address=address, workers=workers)
-    except ServiceError as exc:
-        fail(str(exc), EXIT_UNAVAILABLE if "reached" in str(exc) else EXIT_CONFIG)
+    except RayMissingError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    except RayUnreachableError as exc:
+        fail(str(exc), EXIT_UNAVAILABLE)
 
     out = pairs_out.open("w", encoding="utf-8") if pairs_out is not None else None
 
