@@ -5,9 +5,9 @@ with 1 and 2 workers. The run in this process is the peer the Ray runs are compa
 Pages are generated from the genre corpus (corpus/): each French or Vietnamese page keeps the
 layout of a corpus page (its lines in order: banners, headline, captions, bylines...) with its
 long lines (paragraphs) replaced by long lines of other corpus pages in the same language, and
-a numbered line so that no two pages are the same text. One page in six is a French page with
-its Vietnamese original beside it (`gen-K.fr.txt`, `gen-K.vi.txt`, copied from a corpus pair
-with the number added), so the alignment stage has work.
+a numbered line so that no two pages are the same text. Of every seven pages, two are a French
+page and its Vietnamese original beside it (`gen-K.fr.txt`, `gen-K.vi.txt`, copied from a
+corpus pair with the number added), so the alignment stage has work.
 
     .venv/bin/python bench/bulk.py [--pages 10000] [--workers 1,2] [--no-local] [--keep DIR]
 
