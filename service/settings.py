@@ -285,6 +285,16 @@ class Settings(BaseSettings):
         description="Lowest similarity (rapidfuzz ratio, 0-1) of a fuzzy memory match used as "
         "the translation; 1.0: exact matches only.",
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for rate limits shared by every replica and worker "
+        "(redis://host:6379/0); unset: limits counted in each process.",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster for `triglot bulk` (ray://host:10001, an address for "
+        "ray.init, or 'local' to start Ray on this machine); unset: bulk jobs run locally.",
+    )
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=0, le=65535)
 
@@ -293,6 +303,13 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("TRIGLOT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("TRIGLOT_REDIS_URL must be a redis://, rediss:// or unix:// URL")
         return value
 
     @field_validator("cors_origins")

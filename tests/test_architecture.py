@@ -39,9 +39,10 @@ ALLOWED: dict[str, set[str]] = {
     "align": {"store", "fetch"},
     "files": {"mt"},
     "jobs": {"store", "mt"},
+    "bulk": {"store", "mt", "align"},
     "web": {"store", "mt", "export", "align", "tm", "jobs"},
     "api": {"store", "mt", "export", "align", "web", "files", "fetch", "tm", "jobs"},
-    "cli": {"store", "mt", "export", "align", "api", "fetch", "tm", "jobs"},
+    "cli": {"store", "mt", "export", "align", "api", "fetch", "tm", "jobs", "bulk"},
 }
 
 

@@ -13,7 +13,7 @@ from aligner.page import prepare as prepare_page_analysis
 from glossary.tsv import shipped
 from service.align.langid_cache import install as install_cached_langid
 from service.api.access import RateLimitedError
-from service.api.limits import RateLimiter
+from service.api.limits import Limiter, RateLimiter, RedisRateLimiter
 from service.api.params import DetectIn, TranslateIn, TranslateLimits, request_params
 from service.files.store import FileStore
 from service.jobs.store import JobStore
@@ -40,7 +40,7 @@ class Services:
     translations: TranslationStore
     glossaries: GlossaryStore
     keys: KeyStore
-    limiter: RateLimiter
+    limiter: Limiter
     suggestions: SuggestionStore
     files: FileStore
     alignments: AlignmentStore
@@ -86,7 +86,7 @@ def build_services(settings: Settings) -> Services:
         translations=TranslationStore(engine),
         glossaries=glossaries,
         keys=KeyStore(engine),
-        limiter=RateLimiter(),
+        limiter=build_limiter(settings),
         suggestions=SuggestionStore(engine),
         files=files,
         alignments=alignments,
@@ -95,6 +95,16 @@ def build_services(settings: Settings) -> Services:
         ),
         jobs=JobStore(engine, stale_after=settings.jobs_stale_after_s),
     )
+
+
+def build_limiter(settings: Settings) -> Limiter:
+    """Rate limits in Redis when ``TRIGLOT_REDIS_URL`` is set (checked now: start-up fails if
+    it does not answer), in this process otherwise."""
+    if settings.redis_url is None:
+        return RateLimiter()
+    limiter = RedisRateLimiter.from_url(settings.redis_url)
+    limiter.check()
+    return limiter
 
 
 # Dependencies are ``async def``: a plain ``def`` one costs a thread-pool hop per request.

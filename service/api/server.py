@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import lru_cache
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -120,3 +121,21 @@ def bounded_protocol(
             "body_timeout": body_timeout,
         },
     )
+
+
+class EnvBoundedHttpProtocol(BoundedHttpProtocol):
+    """The bounds of the ``TRIGLOT_*`` environment, read once per process: for
+    ``triglot serve --workers N``, whose worker processes get the protocol class by reference
+    (a class made by :func:`bounded_protocol` cannot be sent to another process)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.max_header_bytes, self.header_timeout, self.body_timeout = _env_bounds()
+        super().__init__(*args, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def _env_bounds() -> tuple[int, float, float]:
+    from service.settings import Settings  # noqa: PLC0415
+
+    settings = Settings()
+    return settings.max_header_bytes, settings.header_timeout, settings.body_timeout
