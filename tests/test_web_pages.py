@@ -230,16 +230,14 @@ def test_translate_refuses_a_text_over_the_limit(tmp_path: Path) -> None:
     assert "translates at most 20 at a time" in res.text
 
 
-def test_file_form_only_where_the_app_has_translate_file(web: TestClient) -> None:
-    assert 'id="file-form"' not in web.get("/ui/translate").text
-
-    def translate_file() -> dict[str, str]:
-        return {}
-
-    web.app.add_api_route("/translate_file", translate_file, methods=["POST"])  # type: ignore[attr-defined]
+def test_file_form_only_where_files_are_translated(web: TestClient, tmp_path: Path) -> None:
     html = web.get("/ui/translate").text
     assert 'id="file-form"' in html
     assert 'action="/translate_file"' in html
+    assert 'id="file-glossary"' in html
+    off = Settings(data_dir=tmp_path / "off", files_translation=False)
+    with TestClient(create_app(off)) as client:
+        assert 'id="file-form"' not in client.get("/ui/translate").text
 
 
 def test_translate_page_follows_the_translate_key_rule(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 SEARCH_SCAN = 5000
 """A search reads at most this many document summaries (newest first)."""
-SCORES = (0.0, 0.5, 0.7, 0.9, 0.95)
+SCORES = (0.0, 0.5, 0.7, 0.9, 0.95, 0.99)
 
 DocId = Annotated[int, Query(ge=1, le=2**62)]
 MinScore = Annotated[float, Query(ge=0.0, le=1.0)]

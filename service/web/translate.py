@@ -46,7 +46,8 @@ def translate_redirect() -> RedirectResponse:
 @router.get("/ui/translate", response_class=HTMLResponse)
 def translate_page(request: Request, engine: EngineDep, glossaries: GlossariesDep) -> HTMLResponse:
     sources, targets = _languages(engine)
-    has_file_route = any(getattr(r, "path", None) == FILE_ROUTE for r in request.app.routes)
+    # /translate_file is always mounted, and answers unless TRIGLOT_FILES_TRANSLATION=false
+    has_file_route = bool(request.app.state.services.settings.files_translation)
     return page(
         request,
         "translate.html",

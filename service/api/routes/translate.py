@@ -278,6 +278,5 @@ def resolve_glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary |
     return chosen.glossary, chosen.version
 
 
-"""The glossary a request names (``name`` or ``name@N``), for the other LibreTranslate routes."""
 unsupported_language = _unsupported
 """LibreTranslate's "is not supported" error with the reason, for the other routes."""
