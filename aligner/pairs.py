@@ -217,16 +217,27 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
         w for c in items if c.unit.kind == "slug" for w in c.unit.text.split("-")
     }
     titles = [c for c in items if c.unit.kind != "slug"]
+    clauses: _ClauseMemo = {}
+    title_f: dict[tuple[int, int], float] = {}  # (title, sentence) -> f, for slug items
+
+    def title_here(t_idx: int, fr_idx: int) -> float:
+        if (t_idx, fr_idx) not in title_f:
+            t = titles[t_idx]
+            own_t = _own(t, weights) or 1.0
+            row = _candidate(t, french[fr_idx], weights, lex, own_t, clauses=clauses)
+            title_f[t_idx, fr_idx] = row[1]["f"]
+        return title_f[t_idx, fr_idx]
+
     out = []
     for item in items:
         own = _own(item, weights)
         if own <= 0:
             continue
-        rows = [_candidate(item, cand, weights, lex, own) for cand in french]
+        rows = [_candidate(item, cand, weights, lex, own, clauses=clauses) for cand in french]
         best_f = max(r[1]["f"] for r in rows)
         spelled = _slug_share(item.unit.text, slug_words) if item.unit.kind != "slug" else 0.0
         cands = []
-        for pair, feats in rows:
+        for fr_idx, (pair, feats) in enumerate(rows):
             others = max((r[1]["f"] for r in rows if r[0].fr.lines != pair.fr.lines), default=0.0)
             at = pair.fr.segments[0]
             feats["f_margin"] = feats["f"] - others
@@ -244,10 +255,8 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
                 feats["slug_title_here"] = max(
                     (
                         _slug_share(t.unit.text, set(item.unit.text.split("-")))
-                        * _candidate(
-                            t, _by_unit(french, pair.fr), weights, lex, _own(t, weights) or 1.0
-                        )[1]["f"]
-                        for t in titles
+                        * title_here(t_idx, fr_idx)
+                        for t_idx, t in enumerate(titles)
                     ),
                     default=0.0,
                 )
@@ -260,10 +269,6 @@ def _own(item: _Candidate, weights: dict[str, float]) -> float:
     return sum(_anchor_weight(a, weights) for a in item.anchors)
 
 
-def _by_unit(french: Sequence[_Candidate], unit: Unit) -> _Candidate:
-    return next(c for c in french if c.unit == unit)
-
-
 def _slug_share(text: str, slug_words: set[str]) -> float:
     """Share of ``text``'s words (folded) that the slug holds."""
     folded = words(fold(text))
@@ -273,15 +278,21 @@ def _slug_share(text: str, slug_words: set[str]) -> float:
 _KIND_FEATURES = ("headline", "lead", "paragraph", "caption", "related", "boilerplate")
 
 
+_ClauseMemo = dict[str, list[tuple[str, frozenset[str]]]]
+"""One page's French sentences cut into clauses, each with its anchors (see :func:`_focus`)."""
+
+
 def _candidate(
     item: _Candidate,
     cand: _Candidate,
     weights: dict[str, float],
     lex: Lexicon,
     own: float,
+    *,
+    clauses: _ClauseMemo,
 ) -> tuple[AlignedPair, dict[str, float]]:
     """The pair of ``item`` with ``cand`` and the evidence's features (before the per-item
-    ones :func:`residue_candidates` adds)."""
+    ones :func:`residue_candidates` adds). ``clauses`` keeps the page's clause anchors."""
     evidence = _shared(item, cand, weights, lex)
     surfaces = item.surfaces or {}
     content = {
@@ -328,7 +339,7 @@ def _candidate(
         round(f, 4),
         evidence,
         "residue",
-        _focus(cand.unit.text, evidence, lex),
+        _focus(cand.unit.text, evidence, lex, clauses),
         _basis(item, cand, apart),
     )
     return pair, feats
@@ -679,12 +690,22 @@ def _bilingual_labels(page: Page) -> list[AlignedPair]:
     return out
 
 
-def _focus(text: str, evidence: Sequence[Evidence], lex: Lexicon) -> str:
-    """The shortest run of comma-separated clauses of ``text`` holding the most evidence."""
-    clauses = [c.strip() for c in text.split(", ") if c.strip()]
-    if len(clauses) <= 1:
+def _focus(
+    text: str, evidence: Sequence[Evidence], lex: Lexicon, memo: _ClauseMemo | None = None
+) -> str:
+    """The shortest run of comma-separated clauses of ``text`` holding the most evidence.
+    ``memo`` keeps each text's clauses and their anchors (one page's sentences: an item is
+    compared with every sentence, the clauses are the sentence's)."""
+    found_clauses = memo.get(text) if memo is not None else None
+    if found_clauses is None:
+        parts = [c.strip() for c in text.split(", ") if c.strip()]
+        found_clauses = [(c, anchors(c, "fr", lex)) for c in parts] if len(parts) > 1 else []
+        if memo is not None:
+            memo[text] = found_clauses
+    if not found_clauses:
         return text
-    clause_anchors = [anchors(c, "fr", lex) for c in clauses]
+    clauses = [c for c, _ in found_clauses]
+    clause_anchors = [a for _, a in found_clauses]
     wanted = {e.anchor for e in evidence}
     best = (0, 0, len(clauses))
     for i in range(len(clauses)):
