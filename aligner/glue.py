@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from aligner.labels import match_label
-from aligner.langid import identify
+from aligner.langid import identify, shown_lang
 from aligner.text import WORD_RE, words
 
 _JOIN_LEFT = '.!?…)»”"'
@@ -132,8 +132,16 @@ def _script_changes(line: str, i: int) -> bool:
     left = line[max(0, i - _WINDOW) : i]
     head = " ".join(line[i : i + _WINDOW].split()[:8])
     tail = " ".join(left.split()[-8:])
-    langs = {identify(tail).lang, identify(head).lang}
-    if langs not in ({"vi", "fr"}, {"vi", "en"}):
+    # {identify(tail), identify(head)} must be {vi, fr} or {vi, en}. Only the text's own
+    # evidence ever answers vi: when it finds Vietnamese on neither side or on both, the
+    # statistical identifier is not asked.
+    shown = [shown_lang(tail), shown_lang(head)]
+    is_vi = [g is not None and g.lang == "vi" for g in shown]
+    if is_vi[0] == is_vi[1]:
+        return False
+    other = 1 if is_vi[0] else 0
+    other_lang = (shown[other] or identify((tail, head)[other])).lang
+    if other_lang not in ("fr", "en"):
         return False
     fragment = re.findall(r"[^\W\d_]+$", left)
     if fragment and fragment[0][:1].isupper():

@@ -29,7 +29,14 @@ from aligner.errors import EmptyInputError
 from aligner.glue import pieces
 from aligner.labeller import Features, Labeller, default_labeller
 from aligner.labels import match_label
-from aligner.langid import Lang, LangGuess, classify_statistical, identify, slug_lang
+from aligner.langid import (
+    Lang,
+    LangGuess,
+    classify_statistical,
+    identify,
+    identify_words,
+    slug_lang,
+)
 from aligner.meta import (
     UrlInfo,
     date_from_article_id,
@@ -279,7 +286,7 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
         if not ln.tokens:
             ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
         elif ln.guess.evidence == "default" or ln.guess.lang == "und":
-            ln.guess = identify(ln.text, default=page_lang)
+            ln.guess = identify_words(ln.text, ln.tokens, default=page_lang)
 
     url_info = _mark_sources(lines, url)
     _mark_labels(lines)
@@ -332,6 +339,7 @@ def _split_lines(text: str) -> list[_Line]:
         prev_blank = False
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
+            tokens = words(piece)
             lines.append(
                 _Line(
                     idx=len(lines),
@@ -340,9 +348,10 @@ def _split_lines(text: str) -> list[_Line]:
                     start=offset + s,
                     end=offset + e,
                     block=block,
-                    guess=identify(piece) if len(words(piece)) >= 3 else _UNDECIDED,
+                    guess=identify_words(piece, tokens) if len(tokens) >= 3 else _UNDECIDED,
                     piece=n,
                     pieces=len(spans),
+                    _tokens=(piece, tokens),
                 )
             )
         offset += len(raw)
@@ -700,7 +709,8 @@ def line_features(draft: Draft) -> list[Features]:
     lines = draft.lines
     n = len(lines)
     slug_words = set(draft.url_info.slug_words) if draft.url_info else set()
-    counts = Counter(_norm(ln.base_text or ln.text) for ln in lines)
+    norms = [_norm(ln.base_text or ln.text) for ln in lines]
+    counts = Counter(norms)
     block_sizes = Counter(ln.block for ln in lines)
     first_long = next(
         (
@@ -711,7 +721,10 @@ def line_features(draft: Draft) -> list[Features]:
         n,
     )
     source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
-    own = [_own_features(ln, draft, slug_words, counts, block_sizes) for ln in lines]
+    own = [
+        _own_features(ln, draft, slug_words, counts[norm], block_sizes)
+        for ln, norm in zip(lines, norms, strict=True)
+    ]
     out: list[Features] = []
     for ln, feats in zip(lines, own, strict=True):
         f: dict[str, str | float] = {"bias": 1.0, **feats}
@@ -723,24 +736,31 @@ def line_features(draft: Draft) -> list[Features]:
         f["vs_source"] = (
             "before" if ln.idx < source_at else "at" if ln.idx == source_at else "after"
         )
-        for offset in (-2, -1, 1, 2):
+        for offset, names in _NEIGHBOUR_NAMES:
             j = ln.idx + offset
             if 0 <= j < n:
-                for key in _NEIGHBOUR_KEYS:
-                    f[f"{offset}:{key}"] = own[j][key]
+                theirs = own[j]
+                for name, key in names:
+                    f[name] = theirs[key]
                 if offset in (-1, 1):
-                    f[f"{offset}:rule|rule"] = f"{own[j]['rule']}|{feats['rule']}"
+                    f[f"{offset}:rule|rule"] = f"{theirs['rule']}|{feats['rule']}"
             else:
                 f[f"{offset}:none"] = 1.0
         out.append(f)
     return out
 
 
+_NEIGHBOUR_NAMES = tuple(
+    (offset, tuple((f"{offset}:{key}", key) for key in _NEIGHBOUR_KEYS))
+    for offset in (-2, -1, 1, 2)
+)
+
+
 def _own_features(
     ln: _Line,
     draft: Draft,
     slug_words: set[str],
-    counts: Counter[str],
+    repeats: int,
     block_sizes: Counter[int],
 ) -> dict[str, str | float]:
     text = ln.text
@@ -782,7 +802,7 @@ def _own_features(
         "label_prefix": _label_prefix(text),
         "nav": str(len(tokens) >= 4 and caps >= 0.8 and not TERMINAL_RE.search(text)),
         "sep": str("|" in text or " / " in text),
-        "repeat": _bucket(counts[_norm(ln.base_text or text)], (1, 2, 4)),
+        "repeat": _bucket(repeats, (1, 2, 4)),
         "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),
         "gap": _bucket(block_size, (1, 2, 3, 5)),
         "block_pos": _block_position(ln, draft.lines),

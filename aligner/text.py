@@ -50,6 +50,24 @@ def is_vi_marked(word: str) -> bool:
     return False
 
 
+_MAX_VI_MARKED = 0x2000
+"""No code point from here on is :func:`is_vi_marked` (tests/test_page_speed.py checks)."""
+
+
+@lru_cache(maxsize=1)
+def _vi_marked_re() -> re.Pattern[str]:
+    chars = (chr(c) for c in range(_MAX_VI_MARKED))
+    changed = (ch for ch in chars if ch in "đĐ" or unicodedata.normalize("NFD", ch) != ch)
+    marked = "".join(ch for ch in changed if WORD_RE.fullmatch(ch) and is_vi_marked.__wrapped__(ch))
+    return re.compile(f"[{re.escape(marked)}]")
+
+
+def has_vi_marked(text: str) -> bool:
+    """``any(is_vi_marked(w) for w in words(text))``, in one scan: whether a letter of ``text``
+    is one only Vietnamese writes (:func:`is_vi_marked` is a property of single letters)."""
+    return _vi_marked_re().search(text) is not None
+
+
 class _CombiningMarks(dict[int, int | None]):
     """``str.translate`` table that deletes combining characters: filled on first sight of
     each code point (a page holds a few hundred distinct ones), looked up in C after that."""
