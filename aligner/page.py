@@ -177,6 +177,10 @@ REPORTED_SPEECH_RE = re.compile(
     re.I,
 )
 
+# What every match of REPORTED_SPEECH_RE ends with (same flags): a line without one of them
+# is not searched (most captions and titles).
+_SPEECH_END_RE = re.compile(r"que|qu['’]|qualifié|that|rằng|:", re.I)
+
 _CREDIT_LABEL_LANG: dict[str, Lang] = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}
 _MAX_HEADLINE_WORDS = 40
 _MAX_SHORT_CAPTION_WORDS = 12
@@ -438,7 +442,7 @@ def _mark_residue(lines: list[_Line]) -> None:
     for ln in lines:
         if ln.kind is not None:
             continue
-        if (m := PHOTO_NO_RE.match(ln.text)) is not None:
+        if _ends_with_number(ln.text) and (m := PHOTO_NO_RE.match(ln.text)) is not None:
             ln.kind = "caption"
             ln.base_text = m.group("base").rstrip(" -–—:")
             ln.photo_no = int(m.group("no"))
@@ -463,13 +467,14 @@ def _mark_header(body: list[_Line]) -> None:
         if ln.kind is not None:
             continue
         if (
-            DOMAIN_RE.search(ln.text)
+            "." in ln.text
+            and DOMAIN_RE.search(ln.text)
             and ln.n_words <= _MAX_BANNER_WORDS
             and not ln.text.endswith(".")
         ):
             ln.kind = "banner"
             continue
-        if ln.n_words <= _MAX_HEADLINE_WORDS and not CREDIT_TAIL_RE.search(ln.text):
+        if ln.n_words <= _MAX_HEADLINE_WORDS and not _credit_tail(ln.text):
             ln.kind = "headline"
         return
 
@@ -486,7 +491,7 @@ def _mark_bylines(lines: list[_Line]) -> None:
 def _mark_captions(lines: list[_Line], page_lang: Lang) -> None:
     pending = [ln for ln in lines if ln.kind is None]
     for ln in pending:
-        if CREDIT_TAIL_RE.search(ln.text):
+        if _credit_tail(ln.text):
             ln.kind = "paragraph" if _reports_speech(ln.text) else "caption"
 
     # Layout: when most paragraphs sit in multi-line blocks, blank lines mark images, and a
@@ -535,7 +540,21 @@ def _can_be_caption(ln: _Line) -> bool:
 
 
 def _reports_speech(text: str) -> bool:
-    return REPORTED_SPEECH_RE.search(text) is not None
+    return _SPEECH_END_RE.search(text) is not None and REPORTED_SPEECH_RE.search(text) is not None
+
+
+def _credit_tail(text: str) -> bool:
+    """``CREDIT_TAIL_RE.search(text) is not None``; the pattern needs a colon."""
+    return ":" in text and CREDIT_TAIL_RE.search(text) is not None
+
+
+def _ends_with_number(text: str) -> bool:
+    """Whether ``text`` ends with a digit, but for spaces and one full stop: what a match of
+    PHOTO_NO_RE (``... Ảnh 3.``) does, checked before the costlier match."""
+    tail = text.rstrip()
+    if tail.endswith("."):
+        tail = tail[:-1].rstrip()
+    return tail[-1:].isdigit()
 
 
 def _mark_author(lines: list[_Line]) -> None:
@@ -770,6 +789,9 @@ def _own_features(
     n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char
     upper_share = sum(map(str.isupper, text)) / n_letters if n_letters else 0.0
     label = match_label(text)
+    # The patterns below are searched only where a character they need is there (a digit
+    # for dates and times, a full stop for domains): most lines have none of them.
+    n_digits = sum(map(str.isdigit, text))
     folded = words(fold(text)) if slug_words else []
     slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
@@ -787,14 +809,14 @@ def _own_features(
         "sentence": str(len(tokens) >= 8 and TERMINAL_RE.search(text) is not None and caps < 0.5),
         "comma": str("," in text),
         "allcaps": str(upper_share > 0.8 and n_letters >= 4),
-        "date": str(find_date(text) is not None),
-        "time": str(_TIME_RE.search(text) is not None),
-        "digits": _bucket(sum(map(str.isdigit, text)), (0, 2, 4, 8)),
-        "domain": str(DOMAIN_RE.search(text) is not None),
+        "date": str(n_digits > 0 and find_date(text) is not None),
+        "time": str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None),
+        "digits": _bucket(n_digits, (0, 2, 4, 8)),
+        "domain": str("." in text and DOMAIN_RE.search(text) is not None),
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
         "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),
-        "credit_tail": str(CREDIT_TAIL_RE.search(text) is not None),
+        "credit_tail": str(_credit_tail(text)),
         "dateline": str(DATELINE_RE.match(text) is not None),
         "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
         "speech": str(_reports_speech(text)),

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner import glue, langid
+from aligner import glue, langid, meta, page
 from aligner.langid import Lang, LangGuess
-from aligner.text import _MAX_VI_MARKED, has_vi_marked, is_vi_marked, words
+from aligner.text import _MAX_VI_MARKED, _fold_by_table, fold, has_vi_marked, is_vi_marked, words
 from tests.conftest import ROOT, SHARED
 
 FLORES_DEV = SHARED / "eval" / "flores200-dev"
@@ -169,3 +169,49 @@ def test_glue_junctions_as_before(joint: str) -> None:
                 assert glue._script_changes(text, i) == _reference_script_changes(text, i)
                 checked += 1
     assert checked > 300
+
+
+# --- folding and the genre patterns' preconditions ---------------------------------------
+
+_FOLD_PARTS = [*_PARTS, "Ω", "\u1100\u1161", "\u0b47\u0b3e", "가", "\U0001d15e", "\U000e0100"]
+_FOLD_PARTS += ["ﬁ", "Ǆ", "\u0345", "ΐ", "\u302a", "\u3099", "œ", "ÆØÅ"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_FOLD_PARTS), max_size=40).map("".join), st.booleans())
+def test_fold_by_regex_is_fold_by_table(text: str, lower: bool) -> None:
+    assert fold(text, lower=lower) == _fold_by_table(text, lower=lower)
+
+
+def test_fold_agrees_on_every_corpus_line() -> None:
+    for line in _lines():
+        assert fold(line) == _fold_by_table(line), line
+
+
+_SPEECH_PARTS = [*_PARTS, " a déclaré que ", " a ", " ont également souligné qu'"]
+_SPEECH_PARTS += [" a qualifié "]
+_SPEECH_PARTS += [" said that", " STRESSED: ", " cho biết: ", " nhấn mạnh rằng ", " QUE ", " QU’"]
+_SPEECH_PARTS += [" Ảnh 3.", " - Ảnh 12 . ", " Photo 1", "\u00a0", " 2", "\n", " ."]
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(_SPEECH_PARTS), max_size=30).map("".join))
+def test_pattern_preconditions_hold(text: str) -> None:
+    """Each pattern is searched only where what it needs is there: never a match missed."""
+    _check_preconditions(text)
+
+
+def test_pattern_preconditions_hold_on_every_corpus_line() -> None:
+    for line in _lines():
+        _check_preconditions(line)
+
+
+def _check_preconditions(text: str) -> None:
+    assert page._reports_speech(text) == (page.REPORTED_SPEECH_RE.search(text) is not None)
+    assert page._credit_tail(text) == (page.CREDIT_TAIL_RE.search(text) is not None)
+    if page.PHOTO_NO_RE.match(text):
+        assert page._ends_with_number(text)
+    if page._TIME_RE.search(text) or meta.find_date(text):
+        assert any(map(str.isdigit, text)) or "GMT" in text
+    if page.DOMAIN_RE.search(text):
+        assert "." in text
