@@ -236,9 +236,16 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
         rows = [_candidate(item, cand, weights, lex, own, clauses=clauses) for cand in french]
         best_f = max(r[1]["f"] for r in rows)
         spelled = _slug_share(item.unit.text, slug_words) if item.unit.kind != "slug" else 0.0
+        # the best f on other lines than a row's: the best line's, or the second best's
+        top = _top_two(rows)
+        shares = (
+            [_slug_share(t.unit.text, set(item.unit.text.split("-"))) for t in titles]
+            if item.unit.kind == "slug"
+            else []
+        )
         cands = []
         for fr_idx, (pair, feats) in enumerate(rows):
-            others = max((r[1]["f"] for r in rows if r[0].fr.lines != pair.fr.lines), default=0.0)
+            others = top[0][1] if top[0][0] != pair.fr.lines else top[1][1]
             at = pair.fr.segments[0]
             feats["f_margin"] = feats["f"] - others
             feats["f_best"] = float(feats["f"] >= best_f)
@@ -253,16 +260,32 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
             feats["numbered*headline"] = feats["numbered"] * feats["headline"]
             if item.unit.kind == "slug":
                 feats["slug_title_here"] = max(
-                    (
-                        _slug_share(t.unit.text, set(item.unit.text.split("-")))
-                        * title_here(t_idx, fr_idx)
-                        for t_idx, t in enumerate(titles)
+                    (  # f >= 0: a title the slug does not spell adds 0.0 whatever its f
+                        share * title_here(t_idx, fr_idx) if share else 0.0
+                        for t_idx, share in enumerate(shares)
                     ),
                     default=0.0,
                 )
             cands.append(Candidate(pair, feats))
         out.append(cands)
     return out
+
+
+def _top_two(
+    rows: Sequence[tuple[AlignedPair, dict[str, float]]],
+) -> tuple[tuple[tuple[int, ...] | None, float], tuple[tuple[int, ...] | None, float]]:
+    """The French lines with the best ``f`` among ``rows`` and that ``f``, then the same for
+    the best other lines (``(None, 0.0)`` where there is none)."""
+    best: dict[tuple[int, ...], float] = {}
+    for pair, feats in rows:
+        lines = pair.fr.lines
+        if lines not in best or feats["f"] > best[lines]:
+            best[lines] = feats["f"]
+    ranked: list[tuple[tuple[int, ...] | None, float]] = sorted(
+        best.items(), key=lambda kv: kv[1], reverse=True
+    )
+    ranked += [(None, 0.0), (None, 0.0)]
+    return ranked[0], ranked[1]
 
 
 def _own(item: _Candidate, weights: dict[str, float]) -> float:
@@ -278,8 +301,8 @@ def _slug_share(text: str, slug_words: set[str]) -> float:
 _KIND_FEATURES = ("headline", "lead", "paragraph", "caption", "related", "boilerplate")
 
 
-_ClauseMemo = dict[str, list[tuple[str, frozenset[str]]]]
-"""One page's French sentences cut into clauses, each with its anchors (see :func:`_focus`)."""
+_ClauseMemo = dict[str, list[frozenset[str]]]
+"""The anchors of each clause of one page's French sentences (see :func:`_focus`)."""
 
 
 def _candidate(
@@ -694,18 +717,18 @@ def _focus(
     text: str, evidence: Sequence[Evidence], lex: Lexicon, memo: _ClauseMemo | None = None
 ) -> str:
     """The shortest run of comma-separated clauses of ``text`` holding the most evidence.
-    ``memo`` keeps each text's clauses and their anchors (one page's sentences: an item is
-    compared with every sentence, the clauses are the sentence's)."""
-    found_clauses = memo.get(text) if memo is not None else None
-    if found_clauses is None:
-        parts = [c.strip() for c in text.split(", ") if c.strip()]
-        found_clauses = [(c, anchors(c, "fr", lex)) for c in parts] if len(parts) > 1 else []
-        if memo is not None:
-            memo[text] = found_clauses
-    if not found_clauses:
+    ``memo`` keeps each text's clauses' anchors (one page's sentences: an item is compared
+    with every sentence, the clauses are the sentence's)."""
+    clauses = [c.strip() for c in text.split(", ") if c.strip()]
+    if len(clauses) <= 1:
         return text
-    clauses = [c for c, _ in found_clauses]
-    clause_anchors = [a for _, a in found_clauses]
+    if not evidence:  # nothing to hold: the first clause (what the search below ends with)
+        return clauses[0]
+    clause_anchors = memo.get(text) if memo is not None else None
+    if clause_anchors is None:
+        clause_anchors = [anchors(c, "fr", lex) for c in clauses]
+        if memo is not None:
+            memo[text] = clause_anchors
     wanted = {e.anchor for e in evidence}
     best = (0, 0, len(clauses))
     for i in range(len(clauses)):

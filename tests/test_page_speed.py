@@ -13,13 +13,18 @@ import itertools
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner import glue, langid, meta, page
+from aligner import glue, langid, meta, page, pairs
+from aligner.anchors import anchors
 from aligner.langid import Lang, LangGuess
+from aligner.lexicon import Lexicon, default_lexicon
+from aligner.pairs import Evidence
 from aligner.text import _MAX_VI_MARKED, _fold_by_table, fold, has_vi_marked, is_vi_marked, words
 from tests.conftest import ROOT, SHARED
 
@@ -215,3 +220,57 @@ def _check_preconditions(text: str) -> None:
         assert any(map(str.isdigit, text)) or "GMT" in text
     if page.DOMAIN_RE.search(text):
         assert "." in text
+
+
+# --- residue pairing -------------------------------------------------------------------------
+
+
+def _reference_focus(text: str, evidence: Sequence[Evidence], lex: Lexicon) -> str:
+    """``aligner.pairs._focus`` before the speed work: every clause's anchors, every time."""
+    clauses = [c.strip() for c in text.split(", ") if c.strip()]
+    if len(clauses) <= 1:
+        return text
+    clause_anchors = [anchors(c, "fr", lex) for c in clauses]
+    wanted = {e.anchor for e in evidence}
+    best = (0, 0, len(clauses))
+    for i in range(len(clauses)):
+        found: set[str] = set()
+        for j in range(i, len(clauses)):
+            found |= clause_anchors[j] & wanted
+            key = (len(found), -(j - i))
+            if key > (best[0], -(best[2] - best[1] - 1)):
+                best = (len(found), i, j + 1)
+    return ", ".join(clauses[best[1] : best[2]])
+
+
+_CLAUSES = ["Hà Nội", "le Vietnam", " 2025", "", " ", "la France", "Paris", "l'ONU", "riz"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_CLAUSES), max_size=8), st.sets(st.sampled_from(_CLAUSES)))
+def test_focus_as_before(clauses: list[str], held: set[str]) -> None:
+    lex = default_lexicon()
+    text = ", ".join(clauses)
+    evidence = [Evidence("name", a, 1.0, a) for c in held for a in anchors(c, "fr", lex)]
+    memo: dict[str, list[frozenset[str]]] = {}
+    for _ in range(2):  # the memo's first and second use
+        assert pairs._focus(text, evidence, lex, memo) == _reference_focus(text, evidence, lex)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([(1,), (2,), (1, 2), (3,)]), st.sampled_from([0.0, 0.25, 0.5, 1.0])
+        )
+    )
+)
+def test_best_f_on_other_lines_as_before(rows: list[tuple[tuple[int, ...], float]]) -> None:
+    unit = pairs.Unit("x", "fr", "paragraph", (0,), (1,), 0, 1)
+    built = [
+        (pairs.AlignedPair(unit, replace(unit, lines=lines), 0.0, (), "residue", "x"), {"f": f})
+        for lines, f in rows
+    ]
+    top = pairs._top_two(built)
+    for pair, _ in built:
+        others = max((r[1]["f"] for r in built if r[0].fr.lines != pair.fr.lines), default=0.0)
+        assert (top[0][1] if top[0][0] != pair.fr.lines else top[1][1]) == others
