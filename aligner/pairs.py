@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from aligner.anchors import anchor_surfaces, anchors, name_anchors
 from aligner.beads import AlignParams, align
@@ -217,14 +217,14 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
         w for c in items if c.unit.kind == "slug" for w in c.unit.text.split("-")
     }
     titles = [c for c in items if c.unit.kind != "slug"]
-    clauses: _ClauseMemo = {}
+    memo = _PageMemo()
     title_f: dict[tuple[int, int], float] = {}  # (title, sentence) -> f, for slug items
 
     def title_here(t_idx: int, fr_idx: int) -> float:
         if (t_idx, fr_idx) not in title_f:
             t = titles[t_idx]
             own_t = _own(t, weights) or 1.0
-            row = _candidate(t, french[fr_idx], weights, lex, own_t, clauses=clauses)
+            row = _candidate(t, french[fr_idx], weights, lex, own_t, memo=memo)
             title_f[t_idx, fr_idx] = row[1]["f"]
         return title_f[t_idx, fr_idx]
 
@@ -233,7 +233,7 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
         own = _own(item, weights)
         if own <= 0:
             continue
-        rows = [_candidate(item, cand, weights, lex, own, clauses=clauses) for cand in french]
+        rows = [_candidate(item, cand, weights, lex, own, memo=memo) for cand in french]
         best_f = max(r[1]["f"] for r in rows)
         spelled = _slug_share(item.unit.text, slug_words) if item.unit.kind != "slug" else 0.0
         # the best f on other lines than a row's: the best line's, or the second best's
@@ -305,6 +305,16 @@ _ClauseMemo = dict[str, list[frozenset[str]]]
 """The anchors of each clause of one page's French sentences (see :func:`_focus`)."""
 
 
+@dataclass(slots=True)
+class _PageMemo:
+    """What :func:`_candidate` computes of a French sentence alone, kept for the page's next
+    items: clause anchors (``clauses``) and, per sentence, the weight of its anchors, its
+    numbers and its word count."""
+
+    clauses: _ClauseMemo = field(default_factory=dict)
+    sentences: dict[Unit, tuple[float, set[str], int]] = field(default_factory=dict)
+
+
 def _candidate(
     item: _Candidate,
     cand: _Candidate,
@@ -312,10 +322,10 @@ def _candidate(
     lex: Lexicon,
     own: float,
     *,
-    clauses: _ClauseMemo,
+    memo: _PageMemo,
 ) -> tuple[AlignedPair, dict[str, float]]:
     """The pair of ``item`` with ``cand`` and the evidence's features (before the per-item
-    ones :func:`residue_candidates` adds). ``clauses`` keeps the page's clause anchors."""
+    ones :func:`residue_candidates` adds). ``memo`` keeps what the sentence alone gives."""
     evidence = _shared(item, cand, weights, lex)
     surfaces = item.surfaces or {}
     content = {
@@ -325,13 +335,17 @@ def _candidate(
     }
     names = {surfaces.get(e.anchor, e.anchor) for e in evidence if e.kind == "name"}
     matched = sum(e.weight for e in evidence)
-    theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
+    if cand.unit not in memo.sentences:
+        memo.sentences[cand.unit] = (
+            sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0,
+            {a for a in cand.anchors if a.startswith("n:")},
+            max(len(words(cand.unit.text)), 1),
+        )
+    theirs, fr_numbers, fr_len = memo.sentences[cand.unit]
     cov, prec = min(matched / own, 1.0), min(matched / theirs, 1.0)
     f = 2 * cov * prec / (cov + prec) if matched else 0.0
     vi_numbers = {a for a in item.anchors if a.startswith("n:")}
-    fr_numbers = {a for a in cand.anchors if a.startswith("n:")}
     vi_len = max(len(words(item.unit.text.replace("-", " "))), 1)
-    fr_len = max(len(words(cand.unit.text)), 1)
     apart = min(abs(f_ - v) for f_ in cand.unit.segments for v in item.unit.segments)
     vi_kind, fr_kind = item.unit.kind, cand.unit.kind
     caption = float(vi_kind == "caption")
@@ -362,7 +376,7 @@ def _candidate(
         round(f, 4),
         evidence,
         "residue",
-        _focus(cand.unit.text, evidence, lex, clauses),
+        _focus(cand.unit.text, evidence, lex, memo.clauses),
         _basis(item, cand, apart),
     )
     return pair, feats
