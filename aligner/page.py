@@ -286,11 +286,14 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
         raise EmptyInputError("page text is empty (no non-blank line)")
 
     page_lang = _dominant_lang(lines)
+    guesses: dict[str, LangGuess] = {}  # this page's lines that repeat (captions, labels)
     for ln in lines:
         if not ln.tokens:
             ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
         elif ln.guess.evidence == "default" or ln.guess.lang == "und":
-            ln.guess = identify_words(ln.text, ln.tokens, default=page_lang)
+            if ln.text not in guesses:
+                guesses[ln.text] = identify_words(ln.text, ln.tokens, default=page_lang)
+            ln.guess = guesses[ln.text]
 
     url_info = _mark_sources(lines, url)
     _mark_labels(lines)
@@ -331,6 +334,7 @@ def _split_lines(text: str) -> list[_Line]:
     offset = 0
     block = 0
     prev_blank = True
+    guesses: dict[str, LangGuess] = {}  # this page's pieces that repeat (captions, labels)
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -344,6 +348,8 @@ def _split_lines(text: str) -> list[_Line]:
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
             tokens = words(piece)
+            if len(tokens) >= 3 and piece not in guesses:
+                guesses[piece] = identify_words(piece, tokens)
             lines.append(
                 _Line(
                     idx=len(lines),
@@ -352,7 +358,7 @@ def _split_lines(text: str) -> list[_Line]:
                     start=offset + s,
                     end=offset + e,
                     block=block,
-                    guess=identify_words(piece, tokens) if len(tokens) >= 3 else _UNDECIDED,
+                    guess=guesses[piece] if len(tokens) >= 3 else _UNDECIDED,
                     piece=n,
                     pieces=len(spans),
                     _tokens=(piece, tokens),
