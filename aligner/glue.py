@@ -32,6 +32,7 @@ _STAMP_WORD_RE = re.compile(
 )
 _CREDIT_WORD_RE = re.compile(r"(?:Photo|Photos|Ảnh|Crédit|Credit|Vidéo|Video)\s*:", re.I)
 _DATE_RE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DIGIT_RE = re.compile(r"\d")
 # A numbered photo of alt text followed by more text: "- Ảnh 1.Le Premier", "Ảnh 2 Le".
 _AFTER_PHOTO_NO_RE = re.compile(r"(?:Ảnh|Hình)\s*\d{1,3}\s*\.?(?=\s*\S)", re.I)
 
@@ -67,18 +68,24 @@ def pieces(line: str) -> list[tuple[int, int]]:
 def _cuts(line: str) -> list[int]:
     """Offsets where ``line`` was glued. Linear in the line's length (a page may hold a
     one-megabyte line): word counts come from one scan, windows around a junction are bounded."""
-    if not _CANDIDATE_RE.search(line, 1, max(1, len(line) - 1)) and not _AFTER_PHOTO_NO_RE.search(
-        line
+    has_digit = _DIGIT_RE.search(line) is not None  # what stamps and photo numbers need
+    if not _CANDIDATE_RE.search(line, 1, max(1, len(line) - 1)) and not (
+        has_digit and _AFTER_PHOTO_NO_RE.search(line)
     ):
         return []  # most lines: no capital, bar or digit glued to anything
-    spans = [m.span() for m in WORD_RE.finditer(line)]
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
+    bounds: list[list[int]] = []  # word starts and ends, found when a check first needs them
+
+    def word_bounds() -> list[list[int]]:
+        if not bounds:
+            spans = [m.span() for m in WORD_RE.finditer(line)]
+            bounds.extend(([s for s, _ in spans], [e for _, e in spans]))
+        return bounds
 
     def words_before(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:
-        return bisect_left(starts, i) >= n  # words that begin before i
+        return bisect_left(word_bounds()[0], i) >= n  # words that begin before i
 
     def words_after(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:
+        ends = word_bounds()[1]
         return len(ends) - bisect_right(ends, i) >= n  # words that end after i
 
     out = []
@@ -114,6 +121,8 @@ def _cuts(line: str) -> list[int]:
             out.append(i)  # "Ảnh: TTXVN|Des soldats" (a separator the scraper glued)
         elif here.isdigit() and before.isalpha() and _DATE_RE.match(line, i):
             out.append(i)  # "Phủ25/10/2025"
+    if not has_digit:
+        return out
     for m in _STAMP_RE.finditer(line):
         if m.end() < len(line) and line[m.end()].isupper() and words_after(m.end()):
             out.append(m.end())  # "09:15Le Vietnam"
