@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 from aligner.errors import EmptyInputError
@@ -445,6 +446,7 @@ def _mark_footer(lines: list[_Line]) -> None:
 
 def _mark_residue(lines: list[_Line]) -> None:
     """Captions numbered as photos (``... - Ảnh 3.``) and stand-alone photo credits."""
+    base_langs: dict[tuple[str, Lang], Lang] = {}  # alt text repeats (photo 1, 2 and 3 of one)
     for ln in lines:
         if ln.kind is not None:
             continue
@@ -458,7 +460,10 @@ def _mark_residue(lines: list[_Line]) -> None:
             ):
                 # Vietnamese CMS photo suffix: the language is the alt text's own, and a French
                 # alt text with a Vietnamese "ảnh 1" is both
-                base = identify(ln.base_text, default=ln.guess.lang).lang
+                key = (ln.base_text, ln.guess.lang)
+                if key not in base_langs:
+                    base_langs[key] = identify(ln.base_text, default=ln.guess.lang).lang
+                base = base_langs[key]
                 ln.lang = base if base in ("vi", "vi-ascii", "und") else "mixed"
         elif CREDIT_ONLY_RE.match(ln.text):
             ln.kind = "credit"
@@ -791,7 +796,7 @@ def _own_features(
     text = ln.text
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
-    caps = sum(1 for t in tokens if t[:1].isupper()) / len(tokens) if tokens else 0.0
+    caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
     n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char
     upper_share = sum(map(str.isupper, text)) / n_letters if n_letters else 0.0
     label = match_label(text)
