@@ -153,7 +153,7 @@ def _shown(text: str, tokens: list[str]) -> LangGuess | None:
         if ratio >= _SLUG_SYLLABLE_RATIO:
             return LangGuess("vi-ascii", ratio, "syllables")
 
-    by_words = None if marked else _function_word_lang(tokens)  # None when marked anyway
+    by_words = None if marked else _function_word_lang(tokens, marked=False)
     if by_words is not None:
         return LangGuess(by_words, _FUNCTION_WORD_CONFIDENCE, "identifier")
     return None
@@ -179,16 +179,16 @@ _MIN_FUNCTION_WORDS = 3
 _FUNCTION_WORD_CONFIDENCE = 0.99
 
 
-def _function_word_lang(tokens: list[str]) -> Lang | None:
+def _function_word_lang(tokens: list[str], *, marked: bool | None = None) -> Lang | None:
     """``fr`` or ``en`` when the function words leave no doubt, else None (always None when a
     word has a letter only Vietnamese writes: glued Vietnamese and French, left to the
-    identifier)."""
+    identifier). ``marked``: whether one has, where the caller knows it already."""
     lows = [t.lower() for t in tokens]
     n_fr = sum(map(_FR_WORDS.__contains__, lows))  # the two lists share no word
     n_en = sum(map(_EN_WORDS.__contains__, lows))
     if min(n_fr, n_en) > 0 or max(n_fr, n_en) < _MIN_FUNCTION_WORDS:
         return None
-    if any(is_vi_marked(t) for t in tokens):
+    if marked if marked is not None else any(is_vi_marked(t) for t in tokens):
         return None
     return "fr" if n_fr else "en"
 

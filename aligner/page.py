@@ -215,6 +215,7 @@ class _Line:
     rule_kind: Kind | None = None
     certain: bool = False
     _tokens: tuple[str, list[str]] | None = None
+    _speech: tuple[str, bool] | None = None
 
     @property
     def tokens(self) -> list[str]:
@@ -226,6 +227,13 @@ class _Line:
     @property
     def n_words(self) -> int:
         return len(self.tokens)
+
+    @property
+    def speech(self) -> bool:
+        """``_reports_speech(self.text)``, kept until ``text`` changes."""
+        if self._speech is None or self._speech[0] is not self.text:
+            self._speech = (self.text, _reports_speech(self.text))
+        return self._speech[1]
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -503,7 +511,7 @@ def _mark_captions(lines: list[_Line], page_lang: Lang) -> None:
     pending = [ln for ln in lines if ln.kind is None]
     for ln in pending:
         if _credit_tail(ln.text):
-            ln.kind = "paragraph" if _reports_speech(ln.text) else "caption"
+            ln.kind = "paragraph" if ln.speech else "caption"
 
     # Layout: when most paragraphs sit in multi-line blocks, blank lines mark images, and a
     # line alone between two gaps, or a short line opening a block, is the image's caption.
@@ -547,7 +555,7 @@ def _can_be_caption(ln: _Line) -> bool:
     """A caption opens with a capital or a digit (a line opening with ``»`` or a lower-case
     word continues a quotation or sentence) and describes, rather than reports speech."""
     first = ln.text[0]
-    return (first.isupper() or first.isdigit()) and not _reports_speech(ln.text)
+    return (first.isupper() or first.isdigit()) and not ln.speech
 
 
 def _reports_speech(text: str) -> bool:
@@ -830,7 +838,7 @@ def _own_features(
         "credit_tail": str(_credit_tail(text)),
         "dateline": str(DATELINE_RE.match(text) is not None),
         "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
-        "speech": str(_reports_speech(text)),
+        "speech": str(ln.speech),
         "label": f"{label.role}:{label.lang}" if label else "none",
         "label_prefix": _label_prefix(text),
         "nav": str(len(tokens) >= 4 and caps >= 0.8 and not TERMINAL_RE.search(text)),
