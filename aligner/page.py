@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Literal
 
@@ -864,6 +865,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@lru_cache(maxsize=4096)  # a few small numbers and edge tuples: looked up, not looped over
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
     for edge in edges:
         if value <= edge:
@@ -892,6 +894,7 @@ def _position(idx: int, n: int) -> str:
 def _block_position(ln: _Line, lines: list[_Line]) -> str:
     before = ln.idx > 0 and lines[ln.idx - 1].block == ln.block
     after = ln.idx + 1 < len(lines) and lines[ln.idx + 1].block == ln.block
-    return {(False, False): "alone", (False, True): "first", (True, True): "mid"}.get(
-        (before, after), "last"
-    )
+    return _BLOCK_POSITIONS.get((before, after), "last")
+
+
+_BLOCK_POSITIONS = {(False, False): "alone", (False, True): "first", (True, True): "mid"}
