@@ -6,14 +6,17 @@ BIN := $(VENV)/bin
 .PHONY: setup system assets test lint serve bench
 
 # Debian packages the tests use: chromium and its driver (the web pages' browser tests),
-# PostgreSQL (the storage contract tests start a throwaway server on loopback) and npm (fetches
-# the pages' scripts at set-up, below).
+# PostgreSQL (the storage contract tests start a throwaway server on loopback), Redis (the
+# replica tests share rate limits in a throwaway redis-server), npm (fetches the pages'
+# scripts at set-up, below) and OmegaT (a real CAT tool pre-translates from Triglot's TMX in
+# console mode).
 system:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
-	  command -v npm >/dev/null && \
+	  command -v npm >/dev/null && command -v omegat >/dev/null && \
+	  command -v redis-server >/dev/null && \
 	  { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      chromium chromium-driver postgresql npm >/dev/null; }
+	      chromium chromium-driver postgresql redis-server npm omegat >/dev/null; }
 
 # Browser scripts from their npm packages, fetched once here so that nothing comes from a CDN
 # at run time: htmx for the web pages (served by Triglot from service/web/static/vendor/) and

@@ -9,6 +9,13 @@ number of concurrent clients against a mix of endpoints, and stops by itself.
 
 --keys serves with API keys required for writes and translation, and every client sends one
 (the cost of checking a key on each request). Any answer other than 2xx counts as an error.
+
+--hostile runs the ordinary clients twice on one server (keys on, a character budget per key):
+alone, then beside --slow clients that send their headers a byte a second (reconnecting when
+cut off) and --heavy clients that each send 20,000 characters of 300-character words (the
+longest allowed) under their own key, while a monitor polls /health every 50 ms. It prints
+both p99s, their ratio (target: at most 2) and the slowest /health answer (target: 100 ms).
+Answers 429 to the heavy clients are the character budget at work, not errors.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import argparse
 import http.client
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -49,7 +57,10 @@ def _loopback(url: str) -> tuple[str, int]:
     return host, parts.port or 80
 
 
-def run(host: str, port: int, clients: int, requests: int, key: str | None = None) -> None:
+def run(
+    host: str, port: int, clients: int, requests: int, key: str | None = None
+) -> tuple[float, int]:
+    """Run the ordinary clients; returns (p99 in seconds, errors)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -95,6 +106,107 @@ def run(host: str, port: int, clients: int, requests: int, key: str | None = Non
     )
     for line in errors[:10]:
         print("  error:", line)
+    return p99, len(errors)
+
+
+def _slow_client(host: str, port: int, stop: threading.Event) -> None:
+    """Headers a byte a second, for ever (a new connection each time the server cuts it)."""
+    request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"s" * 200
+    while not stop.is_set():
+        try:
+            with socket.create_connection((host, port), timeout=5) as sock:
+                for byte in request:
+                    if stop.wait(1.0):
+                        return
+                    sock.sendall(bytes([byte]))
+        except OSError:
+            continue
+
+
+def _heavy_client(host: str, port: int, key: str, stop: threading.Event, out: list[int]) -> None:
+    word = "ministère" * 33  # 297 characters, no space
+    body = json.dumps({"q": " ".join([word] * 67), "source": "fr", "target": "en"})
+    while not stop.is_set():
+        conn = http.client.HTTPConnection(host, port, timeout=120)
+        try:
+            conn.request(
+                "POST", "/translate", body, {"Content-Type": "application/json", "X-API-Key": key}
+            )
+            res = conn.getresponse()
+            res.read()
+            out.append(res.status)
+            if res.status == 429:
+                stop.wait(float(res.headers.get("Retry-After", "1")))
+        except OSError:
+            out.append(0)
+        finally:
+            conn.close()
+
+
+def _monitor(host: str, port: int, stop: threading.Event, out: list[float]) -> None:
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    while not stop.wait(0.05):
+        start = time.perf_counter()
+        try:
+            conn.request("GET", "/health")
+            conn.getresponse().read()
+        except OSError:
+            conn = http.client.HTTPConnection(host, port, timeout=30)
+            continue
+        out.append(time.perf_counter() - start)
+
+
+def hostile(args: argparse.Namespace) -> None:
+    settings = {
+        "TRIGLOT_API_KEYS": "true",
+        "TRIGLOT_TRANSLATE_REQUIRES_KEY": "true",
+        "TRIGLOT_TRANSLATE_CHARS_PER_MINUTE": str(args.chars_per_minute),
+    }
+    with served(**settings) as (port, packages):
+        env = {**os.environ, **settings, "TRIGLOT_DATA_DIR": str(packages.parent)}
+
+        def make(name: str) -> str:
+            made = subprocess.run(
+                [TRIGLOT, "keys", "add", name], env=env, check=True, capture_output=True
+            )
+            return made.stdout.decode().strip()
+
+        key, heavy_key = make("load"), make("heavy")
+        host = "127.0.0.1"
+        print(
+            f"served on loopback (keys on, {args.chars_per_minute} characters a minute a key); "
+            f"{args.clients} ordinary clients alone:"
+        )
+        health: list[float] = []
+        stop = threading.Event()
+        monitor = threading.Thread(target=_monitor, args=(host, port, stop, health))
+        monitor.start()
+        alone, _ = run(host, port, args.clients, args.requests, key)
+        alone_health = max(health, default=0.0)
+        health.clear()
+        heavy_status: list[int] = []
+        others = [
+            threading.Thread(target=_slow_client, args=(host, port, stop)) for _ in range(args.slow)
+        ] + [
+            threading.Thread(target=_heavy_client, args=(host, port, heavy_key, stop, heavy_status))
+            for _ in range(args.heavy)
+        ]
+        for t in others:
+            t.start()
+        time.sleep(2)  # the slow and heavy clients are in
+        print(f"beside {args.slow} slow clients and {args.heavy} heavy-token clients:")
+        beside, _ = run(host, port, args.clients, args.requests, key)
+        stop.set()
+        for t in [*others, monitor]:
+            t.join()
+        answered = {code: heavy_status.count(code) for code in sorted(set(heavy_status))}
+        print(
+            f"ordinary p99 alone {alone * 1000:.1f} ms, beside them {beside * 1000:.1f} ms: "
+            f"ratio {beside / alone:.2f} (target <= 2); /health slowest "
+            f"{alone_health * 1000:.1f} ms alone, {max(health, default=0.0) * 1000:.1f} ms "
+            f"beside them over {len(health)} polls (target <= 100 ms); heavy clients' answers "
+            f"{answered}"
+        )
 
 
 def main() -> None:
@@ -104,7 +216,14 @@ def main() -> None:
     parser.add_argument("--url", help="an already running server on loopback")
     parser.add_argument("--keys", action="store_true", help="require and send an API key")
     parser.add_argument("--database-url", help="TRIGLOT_DATABASE_URL for the served instance")
+    parser.add_argument("--hostile", action="store_true", help="beside slow and heavy clients")
+    parser.add_argument("--slow", type=int, default=4, help="--hostile: byte-a-second clients")
+    parser.add_argument("--heavy", type=int, default=4, help="--hostile: heavy-token clients")
+    parser.add_argument("--chars-per-minute", type=int, default=20_000)
     args = parser.parse_args()
+    if args.hostile:
+        hostile(args)
+        return
     if args.url:
         host, port = _loopback(args.url)
         run(host, port, args.clients, args.requests)

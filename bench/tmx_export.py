@@ -1,8 +1,9 @@
-"""TMX export of 100,000 synthetic units: Triglot's streaming writer against translate-toolkit
-writing the same units, in the same run.
+"""TMX export of 100,000 synthetic units: Triglot's export path (aggregation: deduplication with
+occurrence counts, conflict ranking, srclang and segtype; then the streaming writer) against
+translate-toolkit writing the same units, in the same run.
 
 Prints seconds (a plain run) and peak memory growth (a second run under tracemalloc: Python
-allocations) for each.
+allocations) for each; the writer alone is timed too.
 
     .venv/bin/python bench/tmx_export.py [--units 100000]
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from service.export.aggregate import Entry, aggregate
 from service.export.tmx import TmxUnit, TmxVariant, TmxWriter
 
 FR = "Le Premier ministre Pham Minh Chinh a reçu {} délégués de la Convention de Hanoï."
@@ -39,7 +41,30 @@ def units(n: int) -> Iterator[TmxUnit]:
         )
 
 
+def entries(n: int) -> Iterator[Entry]:
+    """The same texts as :func:`units`, as the export's entries (every 50th French twice with
+    another Vietnamese: a conflict to rank)."""
+    for i in range(n):
+        vi = VI.format(i - 1 if i % 50 == 49 else i)
+        yield Entry(
+            f"u{i}",
+            {"fr": FR.format(i - 1 if i % 50 == 49 else i), "vi": vi, "en": EN.format(i)},
+            0.9,
+            "sentence",
+            [("x-alignment-score", "0.9000")],
+            {"en": (("x-origin", "machine-translation"),)},
+            i // 40,
+        )
+
+
 def ours(n: int, sink: io.TextIOBase) -> None:
+    export = aggregate(entries(n), ("fr", "vi", "en"))
+    writer = TmxWriter("bench", srclang=export.srclang, segtype=export.segtype)
+    for chunk in writer.stream(export.units):
+        sink.write(chunk)
+
+
+def ours_writer_only(n: int, sink: io.TextIOBase) -> None:
     for chunk in TmxWriter("bench").stream(units(n)):
         sink.write(chunk)
 
@@ -88,9 +113,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=100_000)
     args = parser.parse_args()
     ours_s, ours_mb = measure(lambda: ours(args.units, _Null()))
+    writer_s, writer_mb = measure(lambda: ours_writer_only(args.units, _Null()))
     peer_s, peer_mb = measure(lambda: peer(args.units, _NullBytes()))
     print(
-        f"{args.units} units (fr, vi, en): triglot {ours_s:.2f} s, peak +{ours_mb:.1f} MB; "
+        f"{args.units} units (fr, vi, en): triglot export {ours_s:.2f} s, peak +{ours_mb:.1f} MB "
+        f"(writer alone {writer_s:.2f} s, +{writer_mb:.1f} MB); "
         f"translate-toolkit {peer_s:.2f} s, peak +{peer_mb:.1f} MB"
     )
     print(

@@ -13,7 +13,13 @@ For each source segment:
    the preferred term is imposed as a prefix and the engine continues from it (``forced``);
    a term still absent is reported ``missing``;
 3. forbidden target terms left anywhere are replaced by their concept's preferred term;
-4. every expected term is verified in the final text.
+4. every expected term is verified in the final text, and any leftover of the placeholder
+   scheme (``ZXT3``, ``ZXT 3``, ``zxt``: a placeholder the engine mangled or invented) is
+   reported, which makes the segment non-compliant.
+
+Post-editing and forbidden-term replacement go longest match first on the target side too:
+an admitted variant (``UN``) inside a longer glossary term of the output (``UN
+Secretary-General``) is left alone.
 
 The translation function takes a batch of texts and returns their translations, in order.
 """
@@ -34,6 +40,7 @@ the engine cannot force this text."""
 
 _PLACEHOLDER = "ZXT{}"
 _PLACEHOLDER_RE = re.compile(r"ZXT\s?(\d+)")
+_LEFTOVER_RE = re.compile(r"(?<![^\W\d_])Z\s?X\s?T(?:\s?\d+)?(?![^\W\d_])", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +64,17 @@ class ForbiddenReport:
 
 @dataclass(frozen=True, slots=True)
 class Enforced:
+    """The final text and its report; ``leftovers`` lists the pieces of the placeholder
+    scheme left in the text (that the source did not hold)."""
+
     text: str
     terms: tuple[TermReport, ...]
     forbidden: tuple[ForbiddenReport, ...]
+    leftovers: tuple[str, ...] = ()
 
     @property
     def compliant(self) -> bool:
-        return all(t.present for t in self.terms)
+        return all(t.present for t in self.terms) and not self.leftovers
 
 
 def protect(text: str, matches: Sequence[TermMatch]) -> str:
@@ -140,12 +151,21 @@ def _finish(
             if _contains(text, expected[k]):
                 methods[k] = "model"
                 continue
-            concept = glossary.concept(match.concept_id)
-            for variant in concept.in_lang(tgt_lang):
-                if variant.status != "preferred" and _contains(text, variant.text):
-                    text = _replace(text, variant.text, expected[k])
-                    methods[k] = "post-edit"
-                    break
+            variant = min(
+                (
+                    m
+                    for m in [
+                        *find_terms(glossary, text, tgt_lang),
+                        *find_forbidden(glossary, text, tgt_lang),
+                    ]
+                    if m.concept_id == match.concept_id and m.term.status != "preferred"
+                ),
+                key=lambda m: m.start,
+                default=None,
+            )
+            if variant is not None:
+                text = text[: variant.start] + expected[k] + text[variant.end :]
+                methods[k] = "post-edit"
             else:
                 methods[k] = "missing"
         if force is not None:
@@ -173,7 +193,15 @@ def _finish(
         )
         for k, m in enumerate(matches, start=1)
     )
-    return Enforced(text, reports, tuple(reversed(forbidden)))
+    in_source = {_squash(m.group(0)) for m in _LEFTOVER_RE.finditer(source)}
+    leftovers = tuple(
+        m.group(0) for m in _LEFTOVER_RE.finditer(text) if _squash(m.group(0)) not in in_source
+    )
+    return Enforced(text, reports, tuple(reversed(forbidden)), leftovers)
+
+
+def _squash(piece: str) -> str:
+    return "".join(piece.split()).upper()
 
 
 def _prefix(translation: str, ratio: float, term: str) -> str:
@@ -185,13 +213,3 @@ def _prefix(translation: str, ratio: float, term: str) -> str:
 
 def _contains(text: str, term: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.IGNORECASE) is not None
-
-
-def _replace(text: str, old: str, new: str) -> str:
-    return re.sub(
-        rf"(?<!\w){re.escape(old)}(?!\w)",
-        new.replace("\\", r"\\"),
-        text,
-        count=1,
-        flags=re.IGNORECASE,
-    )

@@ -3,8 +3,14 @@
 French: case- and accent-insensitive, elided articles (``l'ONU``) and plural ``-s``/``-x``
 accepted, hyphens and spaces interchangeable. Vietnamese: matched with its diacritics; text
 written without them (URL slugs, careless input) is matched folded. Overlapping matches: the
-longest wins, then the leftmost. Case-sensitive terms (abbreviations such as ``ONU``) match
-their exact case only. Offsets are code-point indices into the text as given.
+longest wins, then the leftmost, so a shorter term inside a longer one is never matched on
+its own. Case-sensitive terms (abbreviations such as ``ONU``) match their exact case only.
+
+Boundaries: a term matches whole words, and Vietnamese terms whole syllables: it may not start
+or end next to a letter, a digit or a combining mark (``Hà`` does not match in ``Hàn``). Text is
+matched in its NFC form, so Vietnamese typed with combining diacritics
+(``Ha\u0300 No\u0323\u0302i``, as some sites and keyboards write it) matches like precomposed
+text. Offsets are code-point indices into the text as given.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from functools import lru_cache
 from glossary.model import Glossary, Term
 
 _VI_ONLY = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ]|[\u0300-\u0303\u0309\u0323]")
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_BEFORE = rf"(?<![^\W_])(?<![{_MARKS}])"
+_AFTER = rf"(?![^\W_]|[{_MARKS}])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +81,7 @@ def _compile(term: Term, concept_id: str, *, folded_text: bool) -> _Compiled:
         words = "".join(_fold_char(ch) for ch in term.text).split()
         view = "folded"
     body = _word_pattern(words, plural=term.lang == "fr")
-    pattern = re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
+    pattern = re.compile(rf"{_BEFORE}{body}{_AFTER}")
     return _Compiled(pattern, term, concept_id, view)
 
 
@@ -86,18 +95,45 @@ def _compiled(glossary: Glossary, lang: str, folded_text: bool) -> tuple[_Compil
     )
 
 
-def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
-    """Glossary terms of ``lang`` in ``text``, non-overlapping, in text order."""
-    folded_text = lang == "vi" and not _VI_ONLY.search(unicodedata.normalize("NFD", text))
-    lower, folded = _views(text)
-    views = {"exact": text, "lower": lower, "folded": folded}
+def _nfc(text: str) -> tuple[str, list[int]]:
+    """``text`` in NFC and, for each of its positions (and its end), the offset in ``text``.
+
+    Normalisation works per cluster (a character and the combining marks after it), so every
+    position of the NFC text maps to the start of its cluster in the text as given."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, list(range(len(text) + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    k = 0
+    while k < len(text):
+        end = k + 1
+        while end < len(text) and unicodedata.category(text[end]).startswith("M"):
+            end += 1
+        cluster = unicodedata.normalize("NFC", text[k:end])
+        out.append(cluster)
+        starts += [k] * len(cluster)
+        k = end
+    starts.append(len(text))
+    return "".join(out), starts
+
+
+def _find(comps: tuple[_Compiled, ...], text: str) -> list[TermMatch]:
+    """Every match of ``comps`` in ``text`` (overlapping ones included), offsets into
+    ``text`` as given."""
+    nfc, starts = _nfc(text)
+    lower, folded = _views(nfc)
+    views = {"exact": nfc, "lower": lower, "folded": folded}
     found: list[TermMatch] = []
-    for comp in _compiled(glossary, lang, folded_text):
+    for comp in comps:
         for m in comp.pattern.finditer(views[comp.view]):
-            found.append(
-                TermMatch(comp.concept_id, comp.term, m.start(), m.end(), text[m.start() : m.end()])
-            )
-    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+            start, end = starts[m.start()], starts[m.end()]
+            found.append(TermMatch(comp.concept_id, comp.term, start, end, text[start:end]))
+    return found
+
+
+def _longest_first(found: list[TermMatch]) -> list[TermMatch]:
+    """Non-overlapping matches, the longest first, then the leftmost; in text order."""
+    found = sorted(found, key=lambda m: (-(m.end - m.start), m.start))
     chosen: list[TermMatch] = []
     taken: list[tuple[int, int]] = []
     for match in found:
@@ -107,18 +143,35 @@ def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+@lru_cache(maxsize=64)
+def _compiled_forbidden(glossary: Glossary, lang: str) -> tuple[_Compiled, ...]:
+    return tuple(
+        _compile(term, concept.id, folded_text=True)
+        for concept in glossary.concepts
+        for term in concept.in_lang(lang)
+        if term.status == "forbidden"
+    )
+
+
+def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
+    """Glossary terms of ``lang`` in ``text`` (not forbidden ones), non-overlapping, the
+    longest first, in text order."""
+    folded_text = lang == "vi" and not _VI_ONLY.search(unicodedata.normalize("NFD", text))
+    return _longest_first(_find(_compiled(glossary, lang, folded_text), text))
+
+
 def find_forbidden(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
-    """Forbidden terms of ``lang`` that appear in ``text``."""
-    _lower, folded = _views(text)
-    out = []
-    for concept in glossary.concepts:
-        for term in concept.in_lang(lang):
-            if term.status != "forbidden":
-                continue
-            comp = _compile(term, concept.id, folded_text=True)
-            view = text if comp.view == "exact" else folded
-            out += [
-                TermMatch(concept.id, term, m.start(), m.end(), text[m.start() : m.end()])
-                for m in comp.pattern.finditer(view)
-            ]
-    return sorted(out, key=lambda m: m.start)
+    """Forbidden terms of ``lang`` that appear in ``text``, non-overlapping and in text order,
+    except where they sit inside a longer term of the glossary that is not forbidden."""
+    comps = _compiled_forbidden(glossary, lang)
+    if not comps:
+        return []
+    allowed = find_terms(glossary, text, lang)
+    return [
+        m
+        for m in _longest_first(_find(comps, text))
+        if not any(
+            a.start <= m.start and m.end <= a.end and a.end - a.start > m.end - m.start
+            for a in allowed
+        )
+    ]

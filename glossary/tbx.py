@@ -4,8 +4,22 @@ Statuses map to ``administrativeStatus``: preferred <-> ``preferredTerm-admn-sts
 <-> ``admittedTerm-admn-sts``, forbidden <-> ``deprecatedTerm-admn-sts`` (``supersededTerm``
 is read as forbidden too). Imports are parsed without DTDs, entities or network access, checked
 against the TBX core structure (RELAX NG, ``data/TBXcoreStructV03.rng`` from LTAC-Global's
-TBX_Core_RNG), and refused whole on the first problem. Case sensitivity has no TBX-Basic data
-category and is not exported.
+TBX_Core_RNG), and refused whole on the first problem.
+
+Lossless round trip (export then import gives the same glossary):
+
+- *case sensitivity* has no TBX-Basic data category; a case-sensitive term carries a
+  term-level ``<note>case-sensitive</note>`` in its ``termSec`` (``note`` is allowed at every
+  level of TBX-Basic, DCA and DCT alike, and passes the core schema and the TBX-Basic
+  Schematron rules; a person reading the file sees it too);
+- *concept ids* become ``conceptEntry/@id`` (an ``xsd:ID``): ``c-`` then the id with ASCII
+  letters, digits, ``.`` and ``-`` kept, ``_`` doubled and any other character written
+  ``_HEX_`` (``un sg`` cannot be, ``un/sg`` is ``c-un_2f_sg``); ids from other tools are kept
+  as written;
+- the concept *note* is one ``<note>`` at concept level, read back exactly (several notes
+  from other tools are joined by a line break);
+- a ``termSec`` without ``administrativeStatus`` (other tools) is admitted, except that the
+  first such term of a language with no preferred term becomes preferred.
 """
 
 from __future__ import annotations
@@ -17,8 +31,9 @@ from importlib.resources import files
 
 from lxml import etree
 
-from glossary.errors import GlossaryError, ParseError
-from glossary.model import Concept, Glossary, Status, Term
+from glossary.errors import GlossaryError, InvalidGlossaryError, ParseError
+from glossary.merge import Incoming
+from glossary.model import STATUSES, Concept, Glossary, Status, Term
 
 NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -107,8 +122,31 @@ def _parse_untrusted(data: bytes) -> etree._Element:
     return root
 
 
+_ID_SAFE = re.compile(r"[A-Za-z0-9.-]")
+_ID_ESCAPE = re.compile(r"_(?:(_)|([0-9a-f]{1,6})_)")
+CASE_SENSITIVE_NOTE = "case-sensitive"
+
+
 def _xml_id(concept_id: str) -> str:
-    return "c-" + re.sub(r"[^\w.-]", "-", concept_id)
+    """``c-`` + the id, reversibly escaped to an XML NCName (see the module docstring)."""
+    out = []
+    for ch in concept_id:
+        if _ID_SAFE.fullmatch(ch):
+            out.append(ch)
+        elif ch == "_":
+            out.append("__")
+        else:
+            out.append(f"_{ord(ch):x}_")
+    return "c-" + "".join(out)
+
+
+def _concept_id(xml_id: str) -> str:
+    """The inverse of :func:`_xml_id`; ids without the ``c-`` prefix are kept as written."""
+    if not xml_id.startswith("c-"):
+        return xml_id
+    return _ID_ESCAPE.sub(
+        lambda m: "_" if m.group(1) else chr(int(m.group(2), 16)), xml_id.removeprefix("c-")
+    )
 
 
 def write_tbx(glossary: Glossary, *, source_lang: str = "fr") -> bytes:
@@ -126,23 +164,42 @@ def write_tbx(glossary: Glossary, *, source_lang: str = "fr") -> bytes:
     for concept in glossary.concepts:
         entry = etree.SubElement(body, f"{{{NS}}}conceptEntry", id=_xml_id(concept.id))
         if concept.note:
-            etree.SubElement(entry, f"{{{NS}}}note").text = concept.note
+            try:
+                etree.SubElement(entry, f"{{{NS}}}note").text = concept.note
+            except ValueError:
+                raise InvalidGlossaryError(
+                    f"concept {concept.id}: its note holds a character XML cannot carry"
+                ) from None
         langs = list(dict.fromkeys(t.lang for t in concept.terms))
         for lang in langs:
             lang_sec = etree.SubElement(entry, f"{{{NS}}}langSec", attrib={XML_LANG: lang})
             for term in concept.in_lang(lang):
                 term_sec = etree.SubElement(lang_sec, f"{{{NS}}}termSec")
-                etree.SubElement(term_sec, f"{{{NS}}}term").text = term.text
+                try:
+                    etree.SubElement(term_sec, f"{{{NS}}}term").text = term.text
+                except ValueError:
+                    raise InvalidGlossaryError(
+                        f"concept {concept.id}: term {term.text!r} holds a character XML "
+                        "cannot carry"
+                    ) from None
                 status = etree.SubElement(
                     term_sec, f"{{{NS}}}termNote", type="administrativeStatus"
                 )
                 status.text = _STATUS_OUT[term.status]
+                if term.case_sensitive:
+                    etree.SubElement(term_sec, f"{{{NS}}}note").text = CASE_SENSITIVE_NOTE
     return bytes(etree.tostring(tbx, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
 def read_tbx(data: bytes, *, name: str) -> Glossary:
     """A glossary from TBX-Basic (DCA or DCT style); languages are kept as their ISO 639
     primary subtag (``en-US`` -> ``en``)."""
+    return read_tbx_import(data, name=name).glossary
+
+
+def read_tbx_import(data: bytes, *, name: str) -> Incoming:
+    """:func:`read_tbx` for import: the file speaks for its languages, ids, notes and
+    statuses."""
     if len(data) > MAX_BYTES:
         raise ParseError(f"{len(data)} bytes is over the TBX size limit of {MAX_BYTES} bytes")
     root = _parse_untrusted(data)
@@ -151,48 +208,71 @@ def read_tbx(data: bytes, *, name: str) -> Glossary:
         raise ParseError("not valid TBX: " + "; ".join(problems[:3]))
     concepts: list[Concept] = []
     taken: set[str] = set()
+    langs: dict[str, None] = {}
     for entry in root.iter(f"{{{NS}}}conceptEntry"):
         line = entry.sourceline
         raw_id = entry.get("id") or f"concept-{len(concepts) + 1}"
-        concept_id = raw_id.removeprefix("c-") if raw_id.startswith("c-") else raw_id
+        concept_id = _concept_id(raw_id)
         if concept_id in taken:
             raise ParseError(f"duplicate concept id {concept_id!r}", line=line)
         taken.add(concept_id)
         terms: list[Term] = []
         for lang_sec in entry.iter(f"{{{NS}}}langSec"):
             lang = (lang_sec.get(XML_LANG) or "").split("-")[0].lower()
-            seen_preferred = False
-            for term_sec in lang_sec.iter(f"{{{NS}}}termSec"):
-                text = (term_sec.findtext(f"{{{NS}}}term") or "").strip()
-                status: Status = "admitted"
-                for note in term_sec.iter(*_STATUS_TAGS):
-                    value = (note.text or "").strip()
-                    if (
-                        note.get("type", "administrativeStatus") == "administrativeStatus"
-                        and value in _STATUS_IN
-                    ):
-                        status = _STATUS_IN[value]
-                if status == "preferred":
-                    if seen_preferred:
-                        status = "admitted"  # one preferred term per language
-                    seen_preferred = True
-                try:
-                    terms.append(Term(text, lang, status))
-                except GlossaryError as exc:
-                    raise ParseError(str(exc), line=term_sec.sourceline) from None
-            if not seen_preferred:  # promote the first usable term
-                for k, term in enumerate(terms):
-                    if term.lang == lang and term.status == "admitted":
-                        terms[k] = Term(term.text, lang, "preferred", term.case_sensitive)
-                        break
-        note = " ".join(" ".join((n.text or "").split()) for n in entry.findall(f"{{{NS}}}note"))
+            langs[lang] = None
+            terms += _lang_terms(lang_sec, lang)
+        notes = [n.text or "" for n in entry.findall(f"{{{NS}}}note")]
         try:
-            concepts.append(Concept(concept_id, tuple(terms), note))
+            concepts.append(Concept(concept_id, tuple(terms), "\n".join(notes)))
         except GlossaryError as exc:
             raise ParseError(str(exc), line=line) from None
     if not concepts:
         raise ParseError("the TBX file holds no conceptEntry")
     try:
-        return Glossary(name, tuple(concepts))
+        glossary = Glossary(name, tuple(concepts))
     except GlossaryError as exc:
         raise ParseError(str(exc)) from None
+    return Incoming(
+        glossary,
+        langs=tuple(langs),
+        ids=True,
+        notes=True,
+        statuses=frozenset((lang, status) for lang in langs for status in STATUSES),
+        cases=True,
+    )
+
+
+def _lang_terms(lang_sec: etree._Element, lang: str) -> list[Term]:
+    """The terms of one ``langSec``: statuses as marked, one preferred at most."""
+    found: list[tuple[str, Status | None, bool, int | None]] = []
+    for term_sec in lang_sec.iter(f"{{{NS}}}termSec"):
+        text = (term_sec.findtext(f"{{{NS}}}term") or "").strip()
+        status: Status | None = None
+        for note in term_sec.iter(*_STATUS_TAGS):
+            value = (note.text or "").strip()
+            if (
+                note.get("type", "administrativeStatus") == "administrativeStatus"
+                and value in _STATUS_IN
+            ):
+                status = _STATUS_IN[value]
+        sensitive = any(
+            (n.text or "").strip().casefold() == CASE_SENSITIVE_NOTE
+            for n in term_sec.findall(f"{{{NS}}}note")
+        )
+        found.append((text, status, sensitive, term_sec.sourceline))
+    has_preferred = any(status == "preferred" for _t, status, _s, _l in found)
+    terms: list[Term] = []
+    seen_preferred = False
+    for text, marked, sensitive, line in found:
+        final: Status = marked or "admitted"
+        if marked is None and not has_preferred and not seen_preferred:
+            final = "preferred"  # an unmarked first term of a language without a preferred
+        if final == "preferred":
+            if seen_preferred:
+                final = "admitted"  # one preferred term per language
+            seen_preferred = True
+        try:
+            terms.append(Term(text, lang, final, sensitive))
+        except GlossaryError as exc:
+            raise ParseError(str(exc), line=line) from None
+    return terms

@@ -79,6 +79,40 @@ class Settings(BaseSettings):
         default=20_000, gt=0, description="Most characters in one /translate request (0: none)."
     )
     translate_max_batch: int = Field(default=100, gt=0, description="Most texts in one `q`.")
+    translate_max_word_chars: int = Field(
+        default=300,
+        ge=0,
+        description="Longest word (characters without a space) in /translate's `q`: one "
+        "20,000-character word costs seconds of decoding (0: no limit).",
+    )
+    translate_chars_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Characters per minute each client (key or address) may send to "
+        "/translate, beside the request limits (LibreTranslate's --req-time-cost idea; 0: none).",
+    )
+    max_header_bytes: int = Field(
+        default=65_536,
+        ge=1024,
+        le=16_777_216,
+        description="Largest request line and headers, in bytes (431 past it).",
+    )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a request's line and headers (408 after).",
+    )
+    body_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Seconds a client has to send a request's body once its headers are in "
+        "(408 after).",
+    )
+    keep_alive_timeout: int = Field(
+        default=5, ge=1, le=3600, description="Seconds an idle connection is kept open."
+    )
     max_body_bytes: int = Field(
         default=1_000_000,
         gt=0,
@@ -92,6 +126,13 @@ class Settings(BaseSettings):
         le=2_000_000_000,
         description="Largest glossary upload or proposal body, in bytes.",
     )
+    import_removal_warning_share: float = Field(
+        default=0.10,
+        ge=0,
+        le=1,
+        description="A glossary import proposing to remove more than this share of the "
+        "concepts carries a warning.",
+    )
     api_keys: bool = Field(
         default=False,
         description="Require an API key (`triglot keys add`) for every change: documents, "
@@ -99,6 +140,18 @@ class Settings(BaseSettings):
     )
     translate_requires_key: bool = Field(
         default=False, description="Also require an API key for /translate (needs api_keys)."
+    )
+    admin_keys: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._@,\s-]*$",
+        description="Comma-separated names of API keys that may install and remove "
+        "translation packages over HTTP (POST/DELETE /models; needs api_keys).",
+    )
+    max_package_bytes: int = Field(
+        default=4_000_000_000,
+        gt=0,
+        le=16_000_000_000,
+        description="Largest translation package upload (POST /models), in bytes.",
     )
     rate_limit: int = Field(
         default=0,
@@ -110,15 +163,58 @@ class Settings(BaseSettings):
         ge=0,
         description="Requests per minute per API key, unless the key has its own (0: no limit).",
     )
-    forwarded_allow_ips: str | None = Field(
-        default=None,
-        description="Proxies trusted to set X-Forwarded-For (uvicorn's forwarded_allow_ips), so "
-        "that per-client limits see the real client behind a reverse proxy.",
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Comma-separated addresses of the reverse proxies trusted to set "
+        "X-Forwarded-For (uvicorn's forwarded_allow_ips), so that per-client limits see the "
+        "real client behind them. Empty (the default): the header is ignored from everyone.",
     )
     access_log: bool = Field(
         default=False,
         description="Log every request (uvicorn's access log; about 0.3 ms a request here). "
         "Off by default: a reverse proxy in front usually keeps one.",
+    )
+    default_glossary: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+        description="Glossary enforced on /translate requests that name none and whose key has "
+        "none (unchanged LibreTranslate clients); a request's glossary=none opts out.",
+    )
+    stored_glossary: str = Field(
+        default="vn-government-news",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+        description="Glossary whose current version is enforced on stored English (`triglot "
+        "translate`, POST /documents/{id}/translations) unless asked otherwise; 'none': none.",
+    )
+    glossary_max_concepts: int = Field(
+        default=100_000,
+        ge=1,
+        le=10_000_000,
+        description="Most concepts in one glossary version (about DeepL's 10 MiB a glossary).",
+    )
+    proposal_max_changes: int = Field(
+        default=100_000,
+        ge=1,
+        le=10_000_000,
+        description="Most concepts one proposal may add, remove or change.",
+    )
+    impact_max_segments: int = Field(
+        default=200,
+        ge=1,
+        le=100_000,
+        description="Most stored segments an impact job translates with both versions.",
+    )
+    glossary_four_eyes: bool = Field(
+        default=False,
+        description="Forbid approving one's own glossary proposal (needs api_keys: people are "
+        "told apart by their key).",
+    )
+    jobs_stale_after_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="A running job whose worker has not reported for this long was left by a "
+        "process that died: it is run again.",
     )
     files_translation: bool = Field(
         default=True, description="Offer POST /translate_file (LibreTranslate's file translation)."
@@ -171,6 +267,34 @@ class Settings(BaseSettings):
         description="Origins allowed to call the API from a browser (CORS), comma-separated, "
         "e.g. https://a.example,https://b.example, or * for any; empty: CORS off.",
     )
+    max_tmx_bytes: int = Field(
+        default=50_000_000,
+        gt=0,
+        le=2_000_000_000,
+        description="Largest TMX file imported into the translation memory, in bytes.",
+    )
+    tm: bool = Field(
+        default=True,
+        description="Look texts up in the translation memory (stored aligned corpus and "
+        "imported TMX files) before the engine translates them.",
+    )
+    tm_fuzzy_threshold: float = Field(
+        default=0.85,
+        ge=0.5,
+        le=1.0,
+        description="Lowest similarity (rapidfuzz ratio, 0-1) of a fuzzy memory match used as "
+        "the translation; 1.0: exact matches only.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for rate limits shared by every replica and worker "
+        "(redis://host:6379/0); unset: limits counted in each process.",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster for `triglot bulk` (ray://host:10001, an address for "
+        "ray.init, or 'local' to start Ray on this machine); unset: bulk jobs run locally.",
+    )
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=0, le=65535)
 
@@ -179,6 +303,13 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("TRIGLOT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("TRIGLOT_REDIS_URL must be a redis://, rediss:// or unix:// URL")
         return value
 
     @field_validator("cors_origins")
@@ -196,7 +327,13 @@ class Settings(BaseSettings):
     def _keys_for_translation_need_keys(self) -> Self:
         if self.translate_requires_key and not self.api_keys:
             raise ValueError("TRIGLOT_TRANSLATE_REQUIRES_KEY=true needs TRIGLOT_API_KEYS=true")
+        if self.glossary_four_eyes and not self.api_keys:
+            raise ValueError("TRIGLOT_GLOSSARY_FOUR_EYES=true needs TRIGLOT_API_KEYS=true")
         return self
+
+    def admin_key_names(self) -> frozenset[str]:
+        """The key names of :attr:`admin_keys`."""
+        return frozenset(n.strip() for n in self.admin_keys.split(",") if n.strip())
 
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or self.data_dir / "cache"

@@ -177,6 +177,59 @@ def test_a_key_may_have_its_own_character_limit(tmp_path: Path) -> None:
         assert ok.status_code == 200
 
 
+def test_any_invalid_credential_is_refused_even_beside_a_valid_one(tmp_path: Path) -> None:
+    with _client(tmp_path, api_keys=True, translate_requires_key=True) as client:
+        store: KeyStore = client.app.state.services.keys  # type: ignore[attr-defined]
+        _k, secret = store.add("editor")
+        _o, other = store.add("other")
+        body = {"q": "Bonjour.", "source": "fr", "target": "en"}
+        cases = [
+            ({"Authorization": "garbage", "X-API-Key": secret}, body),
+            ({"Authorization": "Basic dXNlcjpwdw==", "X-API-Key": secret}, body),
+            ({"Authorization": f"Bearer {secret}", "X-API-Key": "tgk_nope"}, body),
+            ({"X-API-Key": secret}, {**body, "api_key": "wrong"}),
+            ({"X-API-Key": secret}, {**body, "api_key": 12345}),
+            ({"Authorization": f"Bearer {secret}", "X-API-Key": other}, body),
+        ]
+        for headers, sent in cases:
+            res = client.post("/translate", json=sent, headers=headers)
+            assert (res.status_code, res.json()["code"]) == (403, "invalid_key"), headers
+        ok = client.post(
+            "/translate", json={**body, "api_key": secret}, headers={"X-API-Key": secret}
+        )
+        assert ok.status_code == 200
+
+
+def test_without_a_key_a_bad_body_gets_401_not_400(tmp_path: Path) -> None:
+    """When a key is needed, its absence is answered before any complaint about the body."""
+    with _client(tmp_path, api_keys=True, translate_requires_key=True) as client:
+        json_headers = {"Content-Type": "application/json"}
+        for path in ("/translate", "/documents", f"/glossaries/{NAME}/proposals"):
+            for bad in (b"{not json", b"[" * 1000 + b"]" * 1000, b'{"a": 1e400}'):
+                res = client.post(path, content=bad, headers=json_headers)
+                assert res.status_code == 401, (path, bad[:10], res.text)
+        res = client.post("/translate", content=b"q=%ff", headers={"Content-Type": FORM})
+        assert res.status_code == 401
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def test_characters_per_minute_limit_translation_beside_requests(tmp_path: Path) -> None:
+    """LibreTranslate's --req-time-cost idea, in characters: a client may send 30 characters
+    a minute; the request count alone would let it through."""
+    with _client(tmp_path, translate_chars_per_minute=30) as client:
+        body = {"source": "fr", "target": "en"}
+        first = client.post("/translate", json={"q": "Bonjour le monde.", **body})  # 17
+        assert first.status_code == 200
+        second = client.post("/translate", json={"q": "Bonjour le monde.", **body})
+        assert second.status_code == 429
+        assert "30 characters per minute" in second.json()["error"]
+        assert int(second.headers["retry-after"]) >= 1
+        small = client.post("/translate", json={"q": "Oui.", **body})  # 4: within the rest
+        assert small.status_code == 200
+
+
 def test_keys_for_translation_need_keys_on(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="needs TRIGLOT_API_KEYS=true"):
         Settings(data_dir=tmp_path, translate_requires_key=True)

@@ -33,13 +33,16 @@ BASE = {"settings", "errors", "textcheck"}
 ALLOWED: dict[str, set[str]] = {
     "store": set(),
     "fetch": set(),
-    "mt": {"store"},
+    "tm": {"store", "align"},
+    "mt": {"store", "tm"},
     "export": {"store"},
     "align": {"store", "fetch"},
     "files": {"mt"},
-    "web": {"store", "mt", "export", "align"},
-    "api": {"store", "mt", "export", "align", "web", "files", "fetch"},
-    "cli": {"store", "mt", "export", "align", "api", "fetch"},
+    "jobs": {"store", "mt"},
+    "bulk": {"store", "mt", "align"},
+    "web": {"store", "mt", "export", "align", "tm", "jobs"},
+    "api": {"store", "mt", "export", "align", "web", "files", "fetch", "tm", "jobs"},
+    "cli": {"store", "mt", "export", "align", "api", "fetch", "tm", "jobs", "bulk"},
 }
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 from lxml import etree
 
-from glossary import ParseError
-from glossary.tbx import read_tbx, validate, write_tbx
+from glossary import Concept, Glossary, ParseError, Term
+from glossary.tbx import read_tbx, read_tbx_import, validate, write_tbx
 from glossary.tsv import shipped
+from glossary.versions import diff
 from tests.conftest import SHARED
+from tests.glossary_strategies import canonical, glossaries
 
 FORMATS = SHARED / "eval" / "formats"
 EXAMPLES = ["DCA_Example_Astronomy_DCA_VALID", "DCT_Example_Astronomy_DCT_VALID"]
@@ -28,12 +31,41 @@ def test_export_validates_against_the_shared_schema_and_round_trips() -> None:
     data = write_tbx(shipped())
     schema = _shared_schema()
     assert schema.validate(etree.fromstring(data)), schema.error_log
-    back = read_tbx(data, name="copy")
+    back = read_tbx(data, name=shipped().name)
     assert [c.id for c in back.concepts] == [c.id for c in shipped().concepts]
-    for a, b in zip(shipped().concepts, back.concepts, strict=True):
-        assert [(t.text, t.lang, t.status) for t in a.terms] == [
-            (t.text, t.lang, t.status) for t in b.terms
-        ]
+    assert diff(shipped(), back).empty  # case sensitivity included (7 concepts lost it before)
+    assert canonical(back) == canonical(shipped())
+
+
+@settings(max_examples=150, deadline=None)
+@given(glossaries())
+def test_export_then_import_gives_back_the_same_glossary(g: Glossary) -> None:
+    data = write_tbx(g)
+    assert _shared_schema().validate(etree.fromstring(data))
+    assert canonical(read_tbx(data, name=g.name)) == canonical(g)
+
+
+def test_case_sensitivity_travels_as_a_term_level_note() -> None:
+    g = Glossary("g", (Concept("un/sg_1", (Term("ONU", "fr", case_sensitive=True),)),))
+    data = write_tbx(g)
+    assert b'<conceptEntry id="c-un_2f_sg__1">' in data
+    assert b"<note>case-sensitive</note>" in data
+    incoming = read_tbx_import(data, name="g")
+    assert incoming.glossary == g
+    assert (incoming.langs, incoming.ids, incoming.cases) == (("fr",), True, True)
+    assert incoming.statuses == {("fr", "preferred"), ("fr", "admitted"), ("fr", "forbidden")}
+
+
+def test_unmarked_terms_from_other_tools() -> None:
+    data = (
+        b'<?xml version="1.0"?><tbx xmlns="urn:iso:std:iso:30042:ed-2" type="TBX-Basic" '
+        b'style="dca" xml:lang="en"><tbxHeader><fileDesc><sourceDesc><p>x</p></sourceDesc>'
+        b'</fileDesc></tbxHeader><text><body><conceptEntry id="a"><langSec xml:lang="en">'
+        b"<termSec><term>one</term></termSec><termSec><term>two</term></termSec></langSec>"
+        b"</conceptEntry></body></text></tbx>"
+    )
+    [c] = read_tbx(data, name="g").concepts
+    assert [(t.text, t.status) for t in c.terms] == [("one", "preferred"), ("two", "admitted")]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -90,20 +90,70 @@ def test_sigkill_during_ingest_leaves_no_half_written_document(tmp_path: Path, d
     engine.dispose()
 
 
-CHECKS = (
-    "not_a_server_error",
-    "status_code_conformance",
-    "content_type_conformance",
-    "response_headers_conformance",
-    "response_schema_conformance",
+EXCLUDED_CHECKS = (
+    # by design: with keys off (the default) reads and translation are open, and credentials
+    # sent anyway are ignored, as LibreTranslate does
+    "ignored_auth",
+    # the schema cannot say what state a valid request needs: a glossary's current version
+    # for If-Match (412), names that exist (404 is allowed), the text check (control
+    # characters are refused everywhere; schemathesis generates them in every string)
+    "positive_data_acceptance",
 )
+BY_DESIGN = {
+    # keys off: a malformed credential beside a valid body is ignored, not refused
+    ("POST /detect", "ST201"),
+    ("POST /translate", "ST201"),
+}
+
+
+def _failures(report: str) -> set[tuple[str, str]]:
+    """(operation, check code) of each failure in schemathesis' report."""
+    found: set[tuple[str, str]] = set()
+    operation = ""
+    for line in report.splitlines():
+        head = re.match(r"^_{3,} ((?:GET|POST|PUT|PATCH|DELETE) \S+) _{3,}$", line)
+        if head:
+            operation = head.group(1)
+        code = re.match(r"^- (ST\d+) ", line)
+        if code and operation:
+            found.add((operation, code.group(1)))
+    return found
+
+
+def schemathesis_command(base: str, examples: int, *, workers: int = 2) -> list[str]:
+    """Every check but the documented exclusions, the examples, coverage and fuzzing phases.
+    The manual long run (about 30,000 cases) is the same command with ``examples`` 1200:
+    ``schemathesis --config-file tests/schemathesis.toml run URL/openapi.json --checks all \
+    --exclude-checks ignored_auth,positive_data_acceptance --phases examples,coverage,fuzzing \
+    --max-examples 1200 --seed 1``
+    """
+    return [
+        str(Path(TRIGLOT).parent / "schemathesis"),
+        "--config-file",
+        str(ROOT / "tests" / "schemathesis.toml"),
+        "run",
+        f"{base}/openapi.json",
+        "--checks",
+        "all",
+        "--exclude-checks",
+        ",".join(EXCLUDED_CHECKS),
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--max-examples",
+        str(examples),
+        "--seed",
+        "1",
+        "--workers",
+        str(workers),
+        "--continue-on-failure",
+    ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "examples"),
     [
-        ({}, 200),
+        ({}, 80),
         (  # keys required and a rate limit: the 401s and 429s must match the schema too
             {
                 "TRIGLOT_API_KEYS": "true",
@@ -119,10 +169,9 @@ def test_fuzzed_requests_get_no_server_error_and_answers_match_the_schema(
     tmp_path: Path, env: dict[str, str], examples: int
 ) -> None:
     """Schemathesis over the whole OpenAPI spec against a live server with the fixture
-    packages: examples, coverage and fuzzing phases, up to 200 generated cases per operation
-    (about 250 with the coverage phase); every answer must be a documented status, content
-    type, headers and body."""
-    schemathesis = Path(TRIGLOT).parent / "schemathesis"
+    packages: every check but the documented exclusions (``EXCLUDED_CHECKS``), examples,
+    coverage and fuzzing phases, at least 2,000 cases in the open run; no failure but the
+    by-design ones (``BY_DESIGN``)."""
     data = tmp_path / "data"
     models = ROOT / "tests" / "fixtures" / "models"
     for pair in ("fr_en", "vi_en"):
@@ -134,37 +183,26 @@ def test_fuzzed_requests_get_no_server_error_and_answers_match_the_schema(
         )
     with live_server(data, env=env) as (base, log):
         res = subprocess.run(
-            [
-                str(schemathesis),
-                "run",
-                f"{base}/openapi.json",
-                "--checks",
-                ",".join(CHECKS),
-                "--phases",
-                "examples,coverage,fuzzing",
-                "--max-examples",
-                str(examples),
-                "--seed",
-                "1",
-                "--workers",
-                "2",
-                "--continue-on-failure",
-            ],
+            schemathesis_command(base, examples),
             capture_output=True,
             text=True,
             check=False,
-            timeout=900,
+            timeout=1500,
             cwd=tmp_path,  # its cache of crashes stays out of the repository
         )
-        assert res.returncode == 0, res.stdout[-6000:] + log.read_text()[-3000:]
-        operations = re.search(r"Operations:\s+(\d+) selected", res.stdout)
-        cases = re.search(r"(\d+) generated, (\d+) passed", res.stdout)
+        failures = _failures(res.stdout)
+        assert failures <= BY_DESIGN, res.stdout[-6000:] + log.read_text()[-3000:]
+        assert res.returncode == 0 or failures, res.stdout[-6000:]
+        operations = re.search(r"Selected:\s+(\d+)", res.stdout) or re.search(
+            r"Operations:\s+(\d+) selected", res.stdout
+        )
+        cases = re.search(r"(\d+) generated", res.stdout)
         assert operations is not None, res.stdout[-2000:]
         assert cases is not None, res.stdout[-2000:]
-        n = int(operations.group(1))
-        assert n >= 27
-        assert f"{n} passed" in res.stdout
-        assert int(cases.group(1)) >= n * examples
+        assert int(operations.group(1)) >= 27
+        if not env:
+            assert int(cases.group(1)) >= 2000, res.stdout[-2000:]
+        assert "Traceback" not in log.read_text()
 
 
 def _post(url: str, headers: dict[str, str], body: dict[str, object] | None = None) -> int:
@@ -333,16 +371,16 @@ def test_sigkill_during_glossary_import_and_approval_leaves_it_whole(
         return time.monotonic() - start
 
     subprocess.run([TRIGLOT, "glossary", "list"], env=env, check=True, capture_output=True)
-    full = run("import", str(tbx))  # how long a whole import takes here
+    full = run("import", "--replace", str(tbx))  # how long a whole import takes here
     assert _glossary_is_consistent(db_url, n) == (1, 1)
     for k in range(6):
-        run("import", str(tbx), kill_after=full * (0.3 + 0.13 * k))
+        run("import", "--replace", str(tbx), kill_after=full * (0.3 + 0.13 * k))
         _glossary_is_consistent(db_url, n)
     proposals, version = _glossary_is_consistent(db_url, n)
     full = run("approve", "1")
     assert _glossary_is_consistent(db_url, n)[1] == version + 1
     for k in range(3):  # approvals of proposals made from the current version, killed
-        run("import", str(tbx))
+        run("import", "--replace", str(tbx))
         proposals, version = _glossary_is_consistent(db_url, n)
         run("approve", str(proposals), kill_after=full * (0.5 + 0.2 * k))
         _, after = _glossary_is_consistent(db_url, n)

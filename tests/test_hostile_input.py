@@ -25,11 +25,21 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 GLOSSARY = "/glossaries/vn-government-news/proposals"
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """One app per storage backend: every case runs on SQLite and on PostgreSQL (NUL in a
+    query parameter used to be a 500 on PostgreSQL only)."""
     data = tmp_path_factory.mktemp("hostile") / "data"
     install_file(FR_EN, data / "packages")
-    with TestClient(create_app(Settings(data_dir=data)), raise_server_exceptions=False) as c:
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").new_database()
+    settings = Settings(data_dir=data, database_url=url)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        doc = c.post("/documents", json={"text": "Bonjour le monde.\n"})
+        assert doc.status_code in (200, 201), doc.text
         yield c
 
 
@@ -53,13 +63,13 @@ CASES: list[tuple[str, Case, int, str]] = [
             "/translate", content=rb'{"q":"\ud800","source":"fr","target":"en"}', headers=JSON
         ),
         400,
-        "q: a lone surrogate U+D800",
+        "a lone surrogate",
     ),
     (
         "translate-json-not-utf8",
         lambda c: c.post("/translate", content=b'{"q":"\xff"}', headers=JSON),
         400,
-        "body is not JSON",
+        "body: not valid JSON",
     ),
     (
         "translate-form-not-utf8",
@@ -81,7 +91,7 @@ CASES: list[tuple[str, Case, int, str]] = [
     ),
     (
         "translate-too-many-characters",
-        lambda c: c.post("/translate", json={"q": "a" * 20_001, **T}),
+        lambda c: c.post("/translate", json={"q": "a " * 10_001, **T}),
         400,
         "exceeds text limit (20000)",
     ),
@@ -109,13 +119,13 @@ CASES: list[tuple[str, Case, int, str]] = [
         "document-control-character",
         lambda c: c.post("/documents", json={"text": "Bonjour\x07 le monde"}),
         422,
-        "page: text: a control character U+0007 at character 7",
+        "text: a control character U+0007 at character 7",
     ),
     (
         "document-nul-in-name",
         lambda c: c.post("/documents", json={"text": "Bonjour le monde", "name": "a\x00"}),
         422,
-        "page: name: a control character U+0000",
+        "name: a control character U+0000",
     ),
     (
         "document-not-utf8",
@@ -155,7 +165,7 @@ CASES: list[tuple[str, Case, int, str]] = [
             headers={**JSON, "if-match": '"v1"'},
         ),
         422,
-        "control character U+D800",
+        "a lone surrogate",
     ),
     (
         "glossary-unknown-language-code",
@@ -192,6 +202,139 @@ CASES: list[tuple[str, Case, int, str]] = [
         413,
         "10000000000 bytes declared",
     ),
+    # one JSON parser for every route: depth, numbers (issue 14, item 1)
+    *[
+        (
+            f"json-1000-deep-{where}",
+            lambda c, where=where: c.post(
+                where,
+                content=b'{"q":' + b"[" * 1000 + b"]" * 1000 + b"}",
+                headers={**JSON, "if-match": '"v1"'},
+            ),
+            400 if where in ("/translate", "/detect") else 422,
+            "nested deeper than 32 levels",
+        )
+        for where in ("/translate", "/detect", GLOSSARY, "/align", "/documents")
+    ],
+    (
+        "json-1000-deep-in-edits",
+        lambda c: c.post(
+            GLOSSARY,
+            content=b'{"edits":' + b"[" * 1000 + b"]" * 1000 + b"}",
+            headers={**JSON, "if-match": '"v1"'},
+        ),
+        422,
+        "nested deeper than 32 levels",
+    ),
+    (
+        "json-number-1e400",
+        lambda c: c.post(
+            "/translate",
+            content=b'{"q":"a","source":"fr","target":"en","alternatives":1e400}',
+            headers=JSON,
+        ),
+        400,
+        "number is infinity",
+    ),
+    *[
+        (
+            f"json-5000-digit-integer-{where}",
+            lambda c, where=where: c.post(
+                where,
+                content=b'{"q":"a","source":"fr","target":"en","alternatives":'
+                + b"7" * 5000
+                + b"}",
+                headers=JSON,
+            ),
+            400 if where == "/translate" else 422,
+            "body: not valid JSON within the limits",
+        )
+        for where in ("/translate", "/align", "/documents")
+    ],
+    (
+        "json-integer-beyond-64-bits",
+        lambda c: c.post("/align", content=b'{"max_size": 1e30}', headers=JSON),
+        422,
+        "a number beyond 64 bits",
+    ),
+    # one text check for path and query parameters and every JSON string (item 2)
+    (
+        "nul-in-path",
+        lambda c: c.get("/glossaries/%00"),
+        422,
+        "path: a control character U+0000",
+    ),
+    (
+        "nul-in-proposal-status",
+        lambda c: c.get("/glossaries/vn-government-news/proposals?status=%00"),
+        422,
+        "query parameter status: a control character U+0000",
+    ),
+    (
+        "nul-in-translation-target",
+        lambda c: c.get("/documents/1/translations?target=%00"),
+        422,
+        "query parameter target: a control character U+0000",
+    ),
+    (
+        "nul-in-translation-glossary",
+        lambda c: c.post("/documents/1/translations?glossary=%00"),
+        422,
+        "query parameter glossary: a control character U+0000",
+    ),
+    (
+        "nul-in-proposal-note",
+        lambda c: c.post(
+            GLOSSARY, json={"edits": {}, "note": "a\x00b"}, headers={"if-match": '"v1"'}
+        ),
+        422,
+        "note: a control character U+0000 at character 1",
+    ),
+    (
+        "escape-in-proposal-author",
+        lambda c: c.post(
+            GLOSSARY, json={"edits": {}, "author": "\x1b[31m"}, headers={"if-match": '"v1"'}
+        ),
+        422,
+        "author: a control character U+001B",
+    ),
+    (
+        "nul-in-uploaded-proposal-note",
+        lambda c: c.post(
+            GLOSSARY,
+            data={"format": "csv", "note": "x\x00"},
+            files={"file": ("g.csv", b"fr,en\nbonjour,hello\n", "text/csv")},
+            headers={"if-match": '"v1"'},
+        ),
+        422,
+        "note: a control character U+0000",
+    ),
+    # an upper bound on the work of one token (item 3)
+    (
+        "translate-one-20000-character-word",
+        lambda c: c.post("/translate", json={"q": "a" * 20_000, **T}),
+        400,
+        "a word of 20000 characters at character 0 is over the limit of 300",
+    ),
+    # contract (item 5)
+    (
+        "translate-empty-q",
+        lambda c: c.post("/translate", json={"q": "", **T}),
+        400,
+        "missing q parameter",
+    ),
+    (
+        "translate-empty-list",
+        lambda c: c.post("/translate", json={"q": [], **T}),
+        400,
+        "missing q parameter",
+    ),
+    (
+        "detect-numeric-api-key",
+        lambda c: c.post("/detect", json={"q": "Bonjour", "api_key": 5}),
+        400,
+        "api_key must be a string",
+    ),
     (
         "id-beyond-64-bits",
         lambda c: c.get("/documents/99999999999999999999999"),
@@ -224,8 +367,15 @@ def test_a_sentence_longer_than_the_model_takes_is_translated_in_pieces(
     assert res.status_code == 200, res.text
     out = res.json()["translatedText"]
     assert 0.9 < len(out) / len(q) < 1.1  # the copy model copies most of it back
-    one_word = client.post("/translate", json={"q": "a" * 19_000, **T})
-    assert one_word.status_code == 200
+    longest = client.post("/translate", json={"q": "a" * 300, **T})  # TRIGLOT_..._WORD_CHARS
+    assert longest.status_code == 200
+
+
+def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
+    res = client.put("/documents")
+    assert res.status_code == 405
+    assert res.headers["allow"] == "GET, POST"
+    assert res.json()["code"] == "method_not_allowed"
 
 
 @given(

@@ -71,10 +71,13 @@ def test_document_tmx_is_valid_and_reads_back(loaded: tuple[TestClient, list[int
         "datatype",
     ):
         assert header.get(attr)
+    assert header.get("srclang") == "fr"
+    assert header.get("segtype") == "phrase"  # a headline with its caption: not a sentence
     pairs = client.get(f"/documents/{doc_004}/alignments").json()["pairs"]
+    assert [p["vi_unit"]["kind"] for p in pairs] == ["caption", "slug"]
     store = tmxfile(res.content)
     units = store.getunits()
-    assert len(units) == len(pairs) == 2
+    assert len(units) == 1  # the slug is not a Vietnamese text: not exported by default
     caption = units[0]
     assert caption.source == pairs[0]["fr_focus"]  # the first tuv, French
     assert caption.target == pairs[0]["vi"]  # the second, Vietnamese
@@ -83,29 +86,45 @@ def test_document_tmx_is_valid_and_reads_back(loaded: tuple[TestClient, list[int
     assert langs == ["fr", "vi", "en"]
     texts = [tuv.findtext("seg") for tuv in tu.findall("tuv")]
     assert texts[1] == pairs[0]["vi"]  # Vietnamese intact
-    assert texts[2] == texts[0]  # English from the copy model, marked as MT:
+    # English from the copy model with the stored glossary's terms enforced, marked as MT:
+    assert texts[2].startswith("UN Secretary-General")
+    assert texts[0].startswith("Secrétaire général de l'ONU")
     assert tu.findall("tuv")[2].find("prop").text == "machine-translation"  # type: ignore[union-attr]
     props = {p.get("type"): p.text for p in tu.findall("prop")}
     assert props["x-source-url"].startswith("https://baochinhphu.vn/")  # type: ignore[union-attr]
     assert props["x-document-id"] == str(doc_004)
     assert props["x-alignment-method"] == "residue"
-    assert props["x-glossary-version"] == "none"
+    assert props["x-glossary-version"] == "vn-government-news@1"  # TRIGLOT_STORED_GLOSSARY
+    assert "x-glossary-stale" not in props
+    assert props["x-occurrences"] == "1"
     assert "copyfixture" in props["x-translation-engine"]  # type: ignore[operator]
 
 
 def test_corpus_tmx_filters(loaded: tuple[TestClient, list[int]]) -> None:
     client, _ids = loaded
     every = tmxfile(client.get("/tmx").content).getunits()
-    assert len(every) == 3
-    slugs = client.get("/tmx", params={"kinds": "slug"})
+    assert len(every) == 1  # three pairs, two of them slugs
+    with_slugs = client.get("/tmx", params={"include_slugs": "true"})
+    _valid(with_slugs.content)
+    # 004's slug joins its headline's unit, 000's (no real Vietnamese for its French) is alone
+    assert len(tmxfile(with_slugs.content).getunits()) == 2
+    slugs = client.get("/tmx", params={"kinds": "slug"})  # asking for slugs includes them
     _valid(slugs.content)
     assert len(tmxfile(slugs.content).getunits()) == 2
     # the filter keeps the units scoring at least min_score: take the middle of the three
-    scores = sorted(u["score"] for u in client.get("/pairs").json()["items"])
+    items = client.get("/pairs").json()["items"]
+    scores = sorted(u["score"] for u in items)
     assert len(scores) == 3
     assert scores[0] < scores[1]
-    strong = client.get("/tmx", params={"min_score": scores[1]})
-    assert len(tmxfile(strong.content).getunits()) == 2
+    kept = [u for u in items if u["score"] >= scores[1]]
+    for include_slugs in (True, False):
+        res = client.get(
+            "/tmx", params={"min_score": scores[1], "include_slugs": str(include_slugs).lower()}
+        )
+        _valid(res.content)
+        # one unit per French text kept (a slug joins its French's unit or stands alone)
+        french = {u["texts"]["fr"] for u in kept if include_slugs or u["kinds"]["vi"] != "slug"}
+        assert len(tmxfile(res.content).getunits()) == len(french)
     no_en = _valid(client.get("/tmx", params={"langs": "fr,vi"}).content)
     assert not [
         t for t in no_en.iter("tuv") if t.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
@@ -119,6 +138,9 @@ def test_corpus_tmx_filters(loaded: tuple[TestClient, list[int]]) -> None:
         assert res.status_code == 422
         assert res.json()["error"].startswith(f"{field}: String should match pattern")
     assert client.get("/documents/999/tmx").status_code == 404
+    unknown = client.get("/tmx", params={"documents": "99"})
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "no document with id 99", "code": "not_found"}
 
 
 def test_pairs_json_is_paginated_with_provenance(loaded: tuple[TestClient, list[int]]) -> None:
@@ -159,8 +181,18 @@ def test_cli_export_tmx(loaded: tuple[TestClient, list[int]], tmp_path: Path, db
         check=False,
     )
     assert res.returncode == 0, res.stderr
-    assert "wrote 3 units" in res.stdout
-    assert len(tmxfile(_valid_file(out)).getunits()) == 3
+    assert "wrote 1 units" in res.stdout
+    assert len(tmxfile(_valid_file(out)).getunits()) == 1
+    missing = subprocess.run(
+        [TRIGLOT, "export-tmx", "--out", str(tmp_path / "none.tmx"), "--document", "42"],
+        capture_output=True,
+        text=True,
+        env={"TRIGLOT_DATA_DIR": str(data), "TRIGLOT_DATABASE_URL": db_url, "PATH": "/usr/bin"},
+        check=False,
+    )
+    assert missing.returncode == 66
+    assert missing.stderr == "triglot: no document with id 42\n"
+    assert not (tmp_path / "none.tmx").exists()
 
 
 def _valid_file(path: Path) -> bytes:

@@ -551,12 +551,13 @@ def test_approve_and_reject_with_a_reason(web: TestClient) -> None:
     again = web.post(f"/ui/review/{NAME}/{first}/approve", data={"base": "1"})
     assert again.status_code == 409
     assert "already been decided" in again.text
+    # approving the first closed the second as superseded (issue 13): it leaves the page
     superseded = web.post(f"/ui/review/{NAME}/{second}/approve", data={"base": "1"})
-    assert superseded.status_code == 412
-    assert "made from version 1, but the glossary is now at version 2" in superseded.text
+    assert superseded.status_code == 409
+    assert "already been decided (superseded)" in superseded.text
     html = web.get("/ui/review").text
-    assert "1 made from an older version" in _text(html)
-    assert re.search(r'class="approve"[^>]*\n?\s*disabled', html)
+    assert "0 made from an older version" in _text(html)
+    second = _propose(web, {"remove": ["un"]}, base=2, note="drop the UN")
     no_reason = web.post(f"/ui/review/{NAME}/{second}/reject", data={"reason": " "})
     assert no_reason.status_code == 422
     assert "Say why you reject it" in no_reason.text

@@ -6,26 +6,28 @@ Every route is one of four kinds, decided here from its method and path and nowh
 - ``read``: GET routes and computations that store nothing (``/detect``, ``/align``);
 - ``translate``: ``/translate``: needs a key when ``TRIGLOT_TRANSLATE_REQUIRES_KEY`` is set;
 - ``write``: every other POST/PUT/PATCH/DELETE: needs a key when ``TRIGLOT_API_KEYS`` is set;
-- ``private``: reads of what users sent (``/suggestions``): a key when ``TRIGLOT_API_KEYS`` is set.
+- ``private``: reads of what users sent (``/suggestions``) and of review work (glossary
+  proposals, jobs): a key when ``TRIGLOT_API_KEYS`` is set.
 
 A key is sent as ``Authorization: Bearer KEY``, ``X-API-Key: KEY``, or (LibreTranslate's way)
-an ``api_key`` parameter of /translate, /detect, /translate_file and /suggest. A valid key's
-requests count against the key's limit, others against their address's limit. Missing key:
-401; unknown or revoked: 403; over the limit: 429 with ``Retry-After``.
+an ``api_key`` parameter of /translate and /detect. A valid key's requests count against the
+key's limit, others against their address's limit. Missing key: 401; unknown, revoked or
+malformed, even beside a valid one: 403; over the limit: 429 with ``Retry-After``.
+The check runs in :mod:`service.api.edge` before any body is parsed (a request without a key
+gets 401, not a complaint about its body).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request, Response
-from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-
-from service.api.params import request_params
+from service.api.limits import RateLimiter
 from service.api.schemas import ErrorOut
 from service.errors import ServiceError
-from service.store.keys import ApiKey
+from service.settings import Settings
+from service.store.keys import ApiKey, KeyStore
 
 
 class Access(StrEnum):
@@ -46,9 +48,13 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("POST", "/translate_file"): Access.TRANSLATE,
     ("POST", "/suggest"): Access.TRANSLATE,
     ("GET", "/suggestions"): Access.PRIVATE,
+    # Proposals and jobs hold unpublished terms and stored text.
+    ("GET", "/glossaries/{name}/proposals"): Access.PRIVATE,
+    ("GET", "/glossaries/{name}/proposals/{pid}"): Access.PRIVATE,
+    ("GET", "/glossaries/{name}/proposals/{pid}/impact"): Access.PRIVATE,
+    ("GET", "/jobs"): Access.PRIVATE,
+    ("GET", "/jobs/{job_id}"): Access.PRIVATE,
 }
-# LibreTranslate clients send api_key there
-_PARAM_KEY_ROUTES = {"/translate", "/detect", "/translate_file", "/suggest"}
 
 
 def access_of(method: str, path: str) -> Access:
@@ -92,52 +98,103 @@ ACCESS_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 """The answers every route may give, whatever it does (documented once, on the app)."""
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `triglot keys add`")
-_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key")
+SECURITY_SCHEMES: dict[str, Any] = {
+    "HTTPBearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key from `triglot keys add`",
+    },
+    "APIKeyHeader": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": "An API key",
+    },
+}
+"""How a key is sent, for the OpenAPI document (the check itself is :func:`authorize`)."""
 
 
-async def guard(
-    request: Request,
-    response: Response,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    header: Annotated[str | None, Depends(_header)],
-) -> ApiKey | None:
-    """Check the caller's key and rate limit for this route; returns the key, if any."""
-    services = request.app.state.services
-    settings = services.settings
-    route = request.scope.get("route")
-    path = getattr(route, "path", request.url.path)
-    kind = access_of(request.method, path)
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Every credential a request carries: ``Authorization``, ``X-API-Key`` and (on /translate
+    and /detect) an ``api_key`` parameter; None where absent."""
+
+    authorization: str | None = None
+    header: str | None = None
+    param: object = None
+
+    def secrets(self) -> list[tuple[str, str]]:
+        """(where, secret) for each credential sent; a malformed one raises 401/403."""
+        found: list[tuple[str, str]] = []
+        if self.authorization is not None:
+            scheme, _, secret = self.authorization.strip().partition(" ")
+            if scheme.lower() != "bearer" or not secret.strip():
+                raise InvalidKeyError(
+                    "Invalid credentials: Authorization must be `Bearer KEY` (an API key)"
+                )
+            found.append(("Authorization", secret.strip()))
+        if self.header is not None:
+            found.append(("X-API-Key", self.header.strip()))
+        if self.param is not None and self.param != "":
+            if not isinstance(self.param, str):
+                raise InvalidKeyError("Invalid API key: api_key must be a string")
+            found.append(("api_key", self.param))
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """The outcome of an access check: the key (if any), the client the limits count against,
+    and the request limit's headers (limit 0: none)."""
+
+    key: ApiKey | None
+    client: str
+    limit: int
+    remaining: int
+
+
+def authorize(
+    settings: Settings,
+    keys: KeyStore,
+    limiter: RateLimiter,
+    *,
+    method: str,
+    path: str,
+    credentials: Credentials,
+    address: str,
+) -> Grant | None:
+    """Check the credentials and the request limit of ``method path`` (``path`` is the route
+    template); None for open routes. One rule for credentials: when keys are on, every
+    credential sent must be a valid key, and all the same key (any invalid one: 403, a malformed
+    Authorization: 403, none where one is needed: 401); when keys are off they are ignored, as
+    LibreTranslate does."""
+    kind = access_of(method, path)
     if kind is Access.OPEN:
         return None
     key: ApiKey | None = None
-    if settings.api_keys:  # keys off: any key sent is ignored, as LibreTranslate does
-        secret = bearer.credentials if bearer is not None else header
-        if secret is None and path in _PARAM_KEY_ROUTES and request.method == "POST":
-            value = (await request_params(request)).get("api_key")
-            secret = value if isinstance(value, str) and value else None
-        if secret is not None:
-            key = services.keys.verify(secret)
-            if key is None:
-                raise InvalidKeyError("Invalid API key: unknown or revoked")
+    if settings.api_keys:
+        for where, secret in credentials.secrets():
+            found = keys.verify(secret)
+            if found is None:
+                raise InvalidKeyError(f"Invalid API key in {where}: unknown or revoked")
+            if key is not None and found.name != key.name:
+                raise InvalidKeyError("Invalid credentials: two different API keys were sent")
+            key = found
     needed = (kind in (Access.WRITE, Access.PRIVATE) and settings.api_keys) or (
         kind is Access.TRANSLATE and settings.translate_requires_key
     )
     if needed and key is None:
         raise KeyRequiredError(
-            f"{request.method} {path} needs an API key: send Authorization: Bearer KEY "
+            f"{method} {path} needs an API key: send Authorization: Bearer KEY "
             "or X-API-Key: KEY (keys are made with `triglot keys add NAME`)"
         )
     if key is not None:
         client = f"key {key.name}"
         limit = key.rate_limit if key.rate_limit is not None else settings.key_rate_limit
     else:
-        client = f"address {request.client.host if request.client else 'unknown'}"
+        client = f"address {address}"
         limit = settings.rate_limit
-    decision = services.limiter.hit(client, limit)
-    if decision.limit:
-        response.headers["X-RateLimit-Limit"] = str(decision.limit)
-        response.headers["X-RateLimit-Remaining"] = str(decision.remaining)
+    decision = limiter.hit(client, limit)
     if not decision.allowed:
         raise RateLimitedError(
             f"Too many requests: {client} is limited to {decision.limit} per minute; "
@@ -145,4 +202,4 @@ async def guard(
             decision.retry_after,
             decision.limit,
         )
-    return key
+    return Grant(key, client, decision.limit, decision.remaining)

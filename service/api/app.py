@@ -1,7 +1,7 @@
 """The HTTP API. ``create_app(settings)`` builds it; nothing happens at import time.
 
-The app only wires things together: the lifespan builds the services (``deps.py``), the
-middleware bounds request bodies, the access guard runs on every route, and each resource's
+The app only wires things together: the lifespan builds the services (``deps.py``), the edge
+middleware (``edge.py``) checks every request (sizes, text, access, JSON), and each resource's
 routes come from its own module in ``routes/`` (the pages for people from ``service.web``).
 """
 
@@ -11,21 +11,28 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from starlette.middleware.cors import CORSMiddleware
 
-from service.api.access import ACCESS_ERRORS, guard
-from service.api.bodylimit import BodyLimitMiddleware
+from service.api.access import ACCESS_ERRORS, SECURITY_SCHEMES
 from service.api.deps import Services, build_services
+from service.api.edge import EdgeMiddleware
 from service.api.handlers import install_error_handlers
+from service.api.jobs import start_jobs
 from service.api.routes import (
     align,
+    alignments,
     documents,
     export,
     glossaries,
     health,
+    jobs,
     libretranslate,
+    models,
+    tm,
     translate,
 )
 from service.settings import Settings
@@ -43,10 +50,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings)
         app.state.services = built
+        app.state.jobs_worker = start_jobs(built)
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
+            app.state.jobs_worker.stop()
             if services is None:
                 built.db.dispose()
 
@@ -55,14 +64,13 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         version=version("triglot"),
         description="French/Vietnamese/English page analysis, alignment and translation.",
         lifespan=lifespan,
-        dependencies=[Depends(guard)],
         responses=ACCESS_ERRORS,
         docs_url=None,  # /docs and /redoc come from service.web, with local assets
         redoc_url=None,
     )
     install_error_handlers(app)
     app.add_middleware(
-        BodyLimitMiddleware,
+        EdgeMiddleware,
         default=settings.max_body_bytes,
         limits=(
             # JSON escapes may double a page's bytes; /align carries two documents
@@ -76,7 +84,9 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ),
             ("/ui/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
             # the file and a few form fields
+            ("/models", settings.max_package_bytes, "TRIGLOT_MAX_PACKAGE_BYTES"),
             ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
+            ("/tm/import", settings.max_tmx_bytes, "TRIGLOT_MAX_TMX_BYTES"),
         ),
     )
     origins = settings.cors_origin_list()
@@ -89,7 +99,57 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining"],
             max_age=600,
         )
-    for module in (translate, libretranslate, glossaries, export, health, documents, align, pages):
+    for module in (
+        translate,
+        libretranslate,
+        glossaries,
+        jobs,
+        export,
+        health,
+        documents,
+        align,
+        alignments,
+        tm,
+        models,
+        pages,
+    ):
         app.include_router(module.router)
     pages.mount_static(app)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _document(schema: dict[str, Any]) -> dict[str, Any]:
+    """What the routes' declarations cannot say: how keys are sent (checked by the edge
+    middleware, not by a dependency) and that ``If-Match`` is required (a missing one is
+    answered 412, as a stale one)."""
+    schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+    for item in schema["paths"].values():
+        for operation in item.values():
+            operation["security"] = [{"HTTPBearer": []}, {"APIKeyHeader": []}]
+            for param in operation.get("parameters", ()):
+                if param.get("in") == "header" and param.get("name", "").lower() == "if-match":
+                    param["required"] = True
+                    param["schema"] = {"type": "string", "examples": ['"v1"']}
+                    operation["responses"]["428"] = {
+                        "description": "If-Match missing",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                            }
+                        },
+                    }
+    return schema

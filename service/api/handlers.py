@@ -3,11 +3,13 @@ of the :class:`~service.errors.ServiceError` subclass, of FastAPI's validation o
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.api.access import RateLimitedError
@@ -25,19 +27,24 @@ def validation_message(errors: Any) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def error_parts(exc: ServiceError) -> tuple[int, dict[str, str], bytes]:
+    """(status, headers, JSON body) of the answer to ``exc``: the exception handler and the
+    edge middleware answer the same way."""
+    headers = {}
+    if isinstance(exc, RateLimitedError):
+        headers["Retry-After"] = str(exc.retry_after)
+        headers["X-RateLimit-Limit"] = str(exc.limit)
+        headers["X-RateLimit-Remaining"] = "0"
+    elif exc.status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return exc.status, headers, orjson.dumps({"error": str(exc), "code": exc.code})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-        headers = {}
-        if isinstance(exc, RateLimitedError):
-            headers["Retry-After"] = str(exc.retry_after)
-            headers["X-RateLimit-Limit"] = str(exc.limit)
-            headers["X-RateLimit-Remaining"] = "0"
-        elif exc.status == 401:
-            headers["WWW-Authenticate"] = "Bearer"
-        return JSONResponse(
-            {"error": str(exc), "code": exc.code}, status_code=exc.status, headers=headers
-        )
+    async def _service_error(_request: Request, exc: ServiceError) -> Response:
+        status, headers, body = error_parts(exc)
+        return Response(body, status_code=status, headers=headers, media_type="application/json")
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -46,10 +53,47 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method of the path, not only the one route's
+            headers["Allow"] = ", ".join(_methods_of(request))
         return JSONResponse(
             {"error": str(exc.detail), "code": code},
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers,
         )
+
+
+RouteEntry = tuple[re.Pattern[str], frozenset[str], str, bool]
+"""(path regex, methods, path template, whether it needs If-Match)."""
+
+
+def route_table(app: Any) -> list[RouteEntry]:
+    """Every route of ``app``, included routers flattened; built once per app."""
+    table: list[RouteEntry] | None = getattr(app.state, "route_table", None)
+    if table is None:
+        table = []
+
+        def walk(routes: Any) -> None:
+            for route in routes:
+                inner = getattr(route, "original_router", None)
+                if inner is not None:
+                    walk(inner.routes)
+                elif getattr(route, "path_regex", None) is not None:
+                    methods = frozenset(getattr(route, "methods", None) or ())
+                    dependant = getattr(route, "dependant", None)
+                    headers = getattr(dependant, "header_params", ())
+                    if_match = any(h.alias.lower() == "if-match" for h in headers)
+                    table.append((route.path_regex, methods, route.path, if_match))
+
+        walk(app.router.routes)
+        app.state.route_table = table
+    return table
+
+
+def _methods_of(request: Request) -> list[str]:
+    """The methods of every route whose path matches the request's path."""
+    path = request.url.path
+    methods = {m for regex, ms, *_ in route_table(request.app) if regex.match(path) for m in ms}
+    return sorted(methods)

@@ -4,7 +4,7 @@ once (:func:`request_params`), then validated by one model per route (:class:`Tr
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +15,7 @@ from fastapi import Request
 from pydantic import BaseModel, BeforeValidator, ValidationError, ValidationInfo
 from pydantic_core import PydanticCustomError
 
+from service.api.jsonbody import cached_json, parse_json
 from service.errors import ServiceError
 from service.textcheck import text_problem
 
@@ -35,10 +36,13 @@ async def request_params(request: Request) -> dict[str, Any]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     params: dict[str, Any]
     if media == "application/json":
-        try:
-            body = json.loads(await request.body() or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise TranslateRequestError(f"Invalid request: body is not JSON ({exc})") from None
+        parsed, body = cached_json(request.scope)  # parsed by the edge middleware
+        if not parsed:
+            data = await request.body()
+            try:
+                body = parse_json(data) if data.strip() else {}
+            except ServiceError as exc:
+                raise TranslateRequestError(f"Invalid request: {exc}") from None
         if not isinstance(body, dict):
             raise TranslateRequestError("Invalid request: JSON body must be an object")
         params = body
@@ -63,7 +67,7 @@ async def request_params(request: Request) -> dict[str, Any]:
     return params
 
 
-_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", re.IGNORECASE)  # BCP 47: any case
 
 
 def _fail(message: str) -> PydanticCustomError:
@@ -74,7 +78,7 @@ def _present(name: str) -> Callable[[object], object]:
     """LibreTranslate counts a null or empty parameter as missing."""
 
     def check(value: object) -> object:
-        if value is None or value == "":
+        if value is None or value in ("", []):
             raise PydanticCustomError("missing_param", f"Invalid request: missing {name} parameter")
         return value
 
@@ -118,6 +122,17 @@ def _texts(value: object, info: ValidationInfo) -> str | list[str]:
             raise _fail(
                 f"Invalid request: request ({chars}) exceeds text limit ({limits.max_chars})"
             )
+    if limits is not None and limits.max_word_chars:
+        too_long = _long_word(limits.max_word_chars)
+        for i, t in enumerate(texts):
+            found = too_long.search(t)
+            if found is not None:
+                where = f"q[{i}]" if batch else "q"
+                raise _fail(
+                    f"Invalid request: {where}: a word of {len(found.group())} characters "
+                    f"at character {found.start()} is over the limit of "
+                    f"{limits.max_word_chars} (TRIGLOT_TRANSLATE_MAX_WORD_CHARS)"
+                )
     return texts if batch else texts[0]
 
 
@@ -140,12 +155,26 @@ def _glossary_name(value: object) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+@functools.cache
+def _long_word(limit: int) -> re.Pattern[str]:
+    return re.compile(rf"\S{{{limit + 1},}}")
+
+
+def _api_key(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise _fail("Invalid request: api_key must be a string")
+
+
 @dataclass(frozen=True, slots=True)
 class TranslateLimits:
-    """The most texts in one ``q`` and the most characters in all of them (0: no limit)."""
+    """The most texts in one ``q``, the most characters in all of them, and the longest word
+    (a run of characters without a space: its decoding cost grows with its length), 0: no
+    limit."""
 
     max_batch: int
     max_chars: int
+    max_word_chars: int = 0
 
 
 class TranslateIn(BaseModel):
@@ -164,6 +193,7 @@ class TranslateIn(BaseModel):
     format: Annotated[Literal["text", "html"], BeforeValidator(_text_format)] = "text"
     alternatives: Annotated[int, BeforeValidator(_alternatives)] = 0
     glossary: Annotated[str | None, BeforeValidator(_glossary_name)] = None
+    api_key: Annotated[str | None, BeforeValidator(_api_key)] = None
 
     @property
     def batch(self) -> bool:
@@ -191,6 +221,7 @@ class DetectIn(BaseModel):
     """A ``POST /detect`` request: ``q``, one text without control characters."""
 
     q: Annotated[str, BeforeValidator(_detect_text), BeforeValidator(_present("q"))]
+    api_key: Annotated[str | None, BeforeValidator(_api_key)] = None
 
     @classmethod
     def parse(cls, params: dict[str, Any]) -> DetectIn:

@@ -68,7 +68,9 @@ class DocumentListOut(BaseModel):
 
 class DocumentIn(BaseModel):
     text: str | None = Field(
-        None, description="The page text, one block per line; without it, `url` is fetched"
+        None,
+        json_schema_extra={"pattern": r"\S"},  # a blank page is refused (422)
+        description="The page text, one block per line; without it, `url` is fetched",
     )
     url: str | None = Field(
         None,
@@ -119,7 +121,10 @@ class SegmentTranslationOut(BaseModel):
     engine: str
     packages: list[str]
     pivot: str | None
-    glossary_version: str | None
+    glossary_version: str | None = Field(description="NAME@VERSION of the glossary enforced")
+    stale: bool = Field(
+        default=False, description="Made with an older glossary version than the current one"
+    )
 
 
 class DocumentTranslationsOut(BaseModel):

@@ -5,8 +5,9 @@ Exit codes: 0 success; 1 some inputs failed (the others were processed); 2 usage
 fetched; 78 bad configuration.
 
 One module per group of commands (``pages``: analyze, align, ingest; ``models``; ``translate``;
-``glossary``; ``keys``; ``export``; ``serve``); importing them registers their commands on
-:data:`service.cli.base.app`. They import their heavy dependencies inside each command.
+``glossary``; ``keys``; ``jobs``; ``export``; ``tm``; ``serve``; ``bulk``); importing them
+registers their commands on :data:`service.cli.base.app`. They import their heavy
+dependencies inside each command.
 """
 
 from __future__ import annotations
@@ -18,7 +19,19 @@ from service.cli.base import app
 
 __all__ = ["app", "main"]
 # Registration order is the order `triglot --help` lists the commands in.
-for _module in ("pages", "serve", "translate", "export", "glossary", "keys", "models"):
+_MODULES = (
+    "pages",
+    "serve",
+    "translate",
+    "export",
+    "tm",
+    "glossary",
+    "keys",
+    "jobs",
+    "models",
+    "bulk",
+)
+for _module in _MODULES:
     importlib.import_module(f"service.cli.{_module}")
 
 

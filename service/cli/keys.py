@@ -23,7 +23,9 @@ app.add_typer(keys_app, name="keys")
 
 @contextmanager
 def _key_store() -> Iterator[KeyStore]:
+    from glossary.tsv import shipped  # noqa: PLC0415
     from service.store.db import make_engine, migrate  # noqa: PLC0415
+    from service.store.glossaries import GlossaryStore  # noqa: PLC0415
     from service.store.keys import KeyStore  # noqa: PLC0415
 
     settings = load_settings()
@@ -31,6 +33,7 @@ def _key_store() -> Iterator[KeyStore]:
     engine = make_engine(settings.resolved_database_url())
     try:
         migrate(engine)
+        GlossaryStore(engine).ensure(shipped(), note="shipped with Triglot")
         yield KeyStore(engine)
     except ServiceError as exc:
         fail(str(exc), EXIT_DATAERR)
@@ -51,10 +54,19 @@ def keys_add(
             help="Characters per /translate request (default TRIGLOT_TRANSLATE_MAX_CHARS)"
         ),
     ] = None,
+    glossary: Annotated[
+        str | None,
+        typer.Option(
+            help="Glossary enforced on this key's /translate requests that name none "
+            "(LibreTranslate clients cannot name one)"
+        ),
+    ] = None,
 ) -> None:
     """Make a key and print it (the only time it is shown: keep it)."""
     with _key_store() as store:
-        key, secret = store.add(name, rate_limit=rate_limit, char_limit=char_limit)
+        key, secret = store.add(
+            name, rate_limit=rate_limit, char_limit=char_limit, glossary=glossary
+        )
     typer.echo(secret)
     typer.echo(f"triglot: key {key.name} ({key.prefix}...) made; it is not shown again", err=True)
 
@@ -71,7 +83,19 @@ def keys_list() -> None:
         limit = "default" if k.rate_limit is None else f"{k.rate_limit}/min"
         chars = "default" if k.char_limit is None else f"{k.char_limit} chars"
         created = f"{k.created_at:%Y-%m-%dT%H:%M:%SZ}"
-        typer.echo(f"{k.name}\t{k.prefix}\t{state}\t{limit}\t{chars}\t{created}")
+        glossary = f"glossary {k.glossary}" if k.glossary else "no glossary"
+        typer.echo(f"{k.name}\t{k.prefix}\t{state}\t{limit}\t{chars}\t{glossary}\t{created}")
+
+
+@keys_app.command("glossary")
+def keys_glossary(
+    name: Annotated[str, typer.Argument(help="The key's name")],
+    glossary: Annotated[str, typer.Argument(help="A glossary's name, or none")],
+) -> None:
+    """Set the glossary enforced on a key's /translate requests that name none."""
+    with _key_store() as store:
+        key = store.set_glossary(name, None if glossary == "none" else glossary)
+    typer.echo(f"{key.name}: {'glossary ' + key.glossary if key.glossary else 'no glossary'}")
 
 
 @keys_app.command("revoke")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,11 @@ from service.cli.base import (
     read_page,
 )
 from service.errors import BadInputError, ServiceError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from aligner.beads import Bead
 
 
 @app.command("analyze")
@@ -103,6 +108,15 @@ def align_cmd(
         bool, typer.Option(help="Refuse files whose text is not in the declared language")
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    store: Annotated[
+        bool, typer.Option(help="Store the beads as an alignment (printed id) for TMX and TM")
+    ] = False,
+    tmx: Annotated[
+        Path | None, typer.Option(help="Also write the matched beads as TMX 1.4b to this file")
+    ] = None,
+    lang_tag: Annotated[
+        list[str] | None, typer.Option(help="TMX tag for a language: fr=fr-FR (repeatable)")
+    ] = None,
 ) -> None:
     """Align two documents sentence by sentence; print one bead per line, Vecalign style:
     [0,1]:[0]:0.873 (source lines 0 and 1 with target line 0; [5]:[] is unmatched)."""
@@ -132,6 +146,27 @@ def align_cmd(
             typer.echo(
                 f"triglot: {name} is empty: every line of the other file is unmatched", err=True
             )
+    if tmx is not None:
+        _write_bead_tmx(tmx, beads, src, tgt, src_lang, tgt_lang, lang_tag or [])
+    if store:
+        from service.align.links import store_beads  # noqa: PLC0415
+        from service.api.deps import build_services  # noqa: PLC0415
+
+        services = build_services(settings)
+        try:
+            stored = store_beads(
+                services.alignments,
+                beads,
+                src,
+                tgt,
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+                name=f"{src_file.name} / {tgt_file.name}",
+                meta={"max_size": max_size},
+            )
+        finally:
+            services.db.dispose()
+        typer.echo(f"stored alignment {stored.id} ({stored.n_units} beads)", err=True)
     if as_json:
         out = [
             {"src_idx": list(b.src_idx), "tgt_idx": list(b.tgt_idx), "score": b.score}
@@ -140,6 +175,48 @@ def align_cmd(
         typer.echo(json.dumps(out))
         return
     typer.echo("\n".join(str(b) for b in beads))
+
+
+def _write_bead_tmx(
+    out: Path,
+    beads: Sequence[Bead],
+    src: list[str],
+    tgt: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    lang_tags: list[str],
+) -> None:
+    """The matched beads as TMX 1.4b (written whole to ``out``, via a ``.part`` file)."""
+    from service.align.links import bead_units  # noqa: PLC0415
+    from service.export.aggregate import Entry, aggregate  # noqa: PLC0415
+    from service.export.tmx import TmxWriter  # noqa: PLC0415
+    from service.export.units import parse_lang_tags, tool_version  # noqa: PLC0415
+
+    try:
+        tags = dict(parse_lang_tags(lang_tags))
+    except ServiceError as exc:
+        fail(str(exc), 2)
+    entries = [
+        Entry(
+            f"b{i}",
+            {u.src_lang: u.src_text, u.tgt_lang: u.tgt_text},
+            u.score,
+            u.segtype,
+            [("x-alignment-score", f"{u.score:.4f}"), ("x-alignment-method", "bead")],
+        )
+        for i, u in enumerate(bead_units(beads, src, tgt, src_lang, tgt_lang))
+    ]
+    export = aggregate(entries, (src_lang, tgt_lang), tags=tags)
+    writer = TmxWriter(tool_version(), srclang=export.srclang, segtype=export.segtype)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            for chunk in writer.stream(export.units):
+                handle.write(chunk)
+        tmp.replace(out)
+    except OSError as exc:
+        fail(f"{out}: {exc.strerror}", EXIT_NOINPUT)
+    typer.echo(f"wrote {len(export.units)} units to {out}", err=True)
 
 
 @app.command("ingest")

@@ -57,7 +57,7 @@ def translate_upload(
             out.detected = detect_lang("\n".join(texts)[:DETECT_CHARS])
             out.src_lang = out.detected[0]
         if glossary is not None:
-            done, out.reports = translate_with_glossary(
+            done, out.reports, _alternatives = translate_with_glossary(
                 engine, texts, glossary, out.src_lang, tgt_lang
             )
         else:

@@ -8,15 +8,29 @@ decoding. Offline by construction: argostranslate's XDG folders point under the 
 before its first import, no package index is ever contacted, and sentences are split by the
 package's own MiniSBD model when it ships one, otherwise by Triglot's rule-based splitter
 (argostranslate would download a MiniSBD model from the network).
+
+Installs and removals reach running engines without a restart: every lookup checks, at most
+every :data:`CHECK_INTERVAL` seconds, the packages folder and its generation marker (two
+``stat`` calls; :mod:`service.mt.packages` bumps the marker on every change), and on a change
+builds a new set of packages and swaps it in whole. A request holds the packages of its route
+from the start, so requests in flight finish on the old set; packages unchanged by the
+install keep their loaded model. Folders whose name starts with a dot (staging, trash) are
+never packages.
+
+Converted OPUS-MT and NLLB/M2M-100 packages (``triglot models build``) go through the same
+path: their :class:`~service.mt.packages.Codec` adds source language tokens and end-of-sentence
+tokens, forces the target language token and decodes with the target SentencePiece model.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import os
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -25,9 +39,23 @@ from typing import Any
 
 from aligner.sentences import split as split_sentences
 from service.mt.batcher import Batcher, DecodeJob
-from service.mt.engine import Forced, NoRouteError, PackageInfo, Provenance, Translated
+from service.mt.engine import (
+    Forced,
+    NoRouteError,
+    PackageInfo,
+    PackageUnavailableError,
+    Provenance,
+    Translated,
+)
+from service.mt.packages import GENERATION_FILE, Codec, PackageError, parse_metadata
 
 log = logging.getLogger(__name__)
+
+CHECK_INTERVAL = 0.5
+"""Seconds between two checks of the packages folder for installs and removals."""
+
+RETIRE_AFTER = 120.0
+"""Seconds a replaced package's decoder threads stay up for requests that started on it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +69,21 @@ class _Loaded:
     info: PackageInfo
     package: Any  # argostranslate.package.Package
     sentencizer: Any
+    codec: Codec = field(default_factory=Codec)
+    stamp: tuple[int, ...] = ()  # identity of the folder's files: reused while unchanged
     translator: Any = None  # ctranslate2.Translator, created on first use
     batcher: Batcher | None = None
+    target_tokenizer: Any = None  # sentencepiece processor of codec.target_model
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """One installed set, never changed once built (a reload builds a new one)."""
+
+    loaded: dict[tuple[str, str], _Loaded]  # the package serving each pair
+    pairs: frozenset[tuple[str, str]]
+    installed: tuple[_Loaded, ...]  # every package, serving or not
 
 
 def prepare_argos_environment(argos_home: Path, packages_dir: Path) -> None:
@@ -95,9 +135,11 @@ class ArgosEngine:
         self.inter_threads = inter_threads
         self.intra_threads = intra_threads
         self.beam_size = beam_size
-        self._loaded: dict[tuple[str, str], _Loaded] | None = None
-        self._pairs: frozenset[tuple[str, str]] | None = None
+        self._snapshot: _Snapshot | None = None
+        self._stamp: tuple[int, ...] | None = None
+        self._checked = 0.0
         self._lock = threading.Lock()
+        self._prepared = False
 
     @functools.cached_property
     def name(self) -> str:
@@ -108,49 +150,140 @@ class ArgosEngine:
 
     # --- packages ---------------------------------------------------------------------------
 
-    def _load(self) -> dict[tuple[str, str], _Loaded]:
-        with self._lock:
-            if self._loaded is None:
-                prepare_argos_environment(self.argos_home, self.packages_dir)
-                from argostranslate import package as argos_package  # noqa: PLC0415
+    def _folder_stamp(self) -> tuple[int, ...]:
+        """What changes when a package is installed or removed: the folder's and the
+        generation marker's inode and modification time (two ``stat`` calls)."""
+        stamp: list[int] = []
+        for path in (self.packages_dir, self.packages_dir / GENERATION_FILE):
+            try:
+                st = path.stat()
+                stamp += [st.st_ino, st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                stamp += [0, 0, 0]
+        return tuple(stamp)
 
-                loaded: dict[tuple[str, str], _Loaded] = {}
-                for pkg in argos_package.get_installed_packages(path=[self.packages_dir]):
-                    if getattr(pkg, "type", "translate") != "translate":
-                        continue
-                    info = PackageInfo(
-                        code=pkg.package_path.name,
-                        src_lang=pkg.from_code,
-                        tgt_lang=pkg.to_code,
-                        src_name=pkg.from_name,
-                        tgt_name=pkg.to_name,
-                        version=str(pkg.package_version),
-                        name=getattr(pkg, "name", pkg.package_path.name),
-                        path=pkg.package_path,
-                    )
-                    loaded[pkg.from_code, pkg.to_code] = _Loaded(info, pkg, _sentencizer(pkg))
-                self._loaded = loaded
-            return self._loaded
+    def _load(self) -> dict[tuple[str, str], _Loaded]:
+        return self._current().loaded
+
+    def _current(self) -> _Snapshot:
+        """The installed set, rebuilt when the folder changed (checked at most every
+        :data:`CHECK_INTERVAL` seconds; one thread rebuilds while the others go on with the
+        set they have)."""
+        snapshot = self._snapshot
+        now = time.monotonic()
+        if snapshot is not None and now - self._checked < CHECK_INTERVAL:
+            return snapshot
+        if snapshot is not None and not self._lock.acquire(blocking=False):
+            return snapshot  # another thread is checking: go on with this set
+        if snapshot is None:
+            self._lock.acquire()
+        try:
+            snapshot = self._snapshot
+            if snapshot is not None and time.monotonic() - self._checked < CHECK_INTERVAL:
+                return snapshot
+            stamp = self._folder_stamp()
+            if snapshot is None or stamp != self._stamp:
+                old = snapshot
+                snapshot = self._build(old)
+                self._snapshot = snapshot
+                self._stamp = stamp
+                if old is not None:
+                    self._retire(old, snapshot)
+                    log.info("packages changed: %s", sorted(snapshot.loaded))
+            self._checked = time.monotonic()
+            return snapshot
+        finally:
+            self._lock.release()
+
+    def _build(self, old: _Snapshot | None) -> _Snapshot:
+        if not self._prepared:
+            prepare_argos_environment(self.argos_home, self.packages_dir)
+            self._prepared = True
+        from argostranslate.package import Package  # noqa: PLC0415
+
+        reuse = {(lo.info.path, lo.stamp): lo for lo in (old.loaded.values() if old else ())}
+        installed: list[_Loaded] = []
+        folders = sorted(
+            p for p in self.packages_dir.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
+        for folder in folders:
+            try:
+                stamp = _package_stamp(folder)
+                if (folder, stamp) in reuse:
+                    kept = reuse[folder, stamp]
+                    installed.append(kept)
+                    continue
+                metadata = parse_metadata(folder.name, (folder / "metadata.json").read_bytes())
+                if metadata.get("type", "translate") != "translate":
+                    continue
+                pkg = Package(folder)
+            except (OSError, PackageError, ValueError, TypeError, KeyError) as exc:
+                log.warning("skipping package folder %s: %s", folder, exc)
+                continue
+            info = PackageInfo(
+                code=folder.name,
+                src_lang=pkg.from_code,
+                tgt_lang=pkg.to_code,
+                src_name=pkg.from_name,
+                tgt_name=pkg.to_name,
+                version=str(pkg.package_version),
+                name=str(metadata.get("name") or folder.name),
+                path=folder,
+            )
+            if hasattr(pkg.tokenizer, "lazy_processor"):
+                try:  # now, so that a request in flight never reads a removed folder for it
+                    pkg.tokenizer.lazy_processor()
+                except (RuntimeError, OSError) as exc:
+                    log.warning("skipping package folder %s: tokenizer: %s", folder, exc)
+                    continue
+            installed.append(
+                _Loaded(info, pkg, _sentencizer(pkg), codec=Codec.of(folder, metadata), stamp=stamp)
+            )
+        # several packages for one pair: the one installed last serves it (its folder is
+        # the newest: installs extract into a new folder)
+        loaded: dict[tuple[str, str], _Loaded] = {}
+        for lo in sorted(installed, key=lambda lo: (lo.stamp[1], lo.info.code)):
+            loaded[lo.info.src_lang, lo.info.tgt_lang] = lo
+        direct = set(loaded)
+        pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
+        return _Snapshot(loaded, frozenset(direct | pivoted), tuple(installed))
+
+    @staticmethod
+    def _retire(old: _Snapshot, new: _Snapshot) -> None:
+        """Stop the batchers of packages no longer in use, once requests that started on
+        them have had time to finish (their queued jobs are decoded before a worker stops)."""
+        kept = {id(lo) for lo in new.installed}
+        gone = [lo for lo in old.installed if id(lo) not in kept and lo.batcher]
+        if gone:
+            timer = threading.Timer(RETIRE_AFTER, _close_batchers, args=(gone,))
+            timer.daemon = True
+            timer.start()
 
     def packages(self) -> list[PackageInfo]:
-        return sorted((p.info for p in self._load().values()), key=lambda i: i.code)
+        """Every installed package; ``serving`` is False for one that another package of
+        the same pair, installed later, replaces."""
+        snapshot = self._current()
+        serving = {id(lo) for lo in snapshot.loaded.values()}
+        return sorted(
+            (
+                lo.info if id(lo) in serving else dataclasses.replace(lo.info, serving=False)
+                for lo in snapshot.installed
+            ),
+            key=lambda i: i.code,
+        )
 
     def pairs(self) -> set[tuple[str, str]]:
-        loaded = self._load()
-        with self._lock:
-            if self._pairs is None:
-                direct = set(loaded)
-                pivoted = {(a, c) for a, b in direct for b2, c in direct if b == b2 and a != c}
-                self._pairs = frozenset(direct | pivoted)
-            return set(self._pairs)
+        return set(self._current().pairs)
+
+    def languages(self) -> set[str]:
+        """Every language code an installed package reads or writes."""
+        return {code for pair in self._current().pairs for code in pair}
 
     def reload(self) -> None:
+        """Look at the packages folder again now (rather than within half a second)."""
         with self._lock:
-            for loaded in (self._loaded or {}).values():
-                if loaded.batcher is not None:
-                    loaded.batcher.close()
-            self._loaded = None
-            self._pairs = None
+            self._checked = 0.0
+            self._stamp = None
 
     def route(self, src_lang: str, tgt_lang: str) -> list[_Loaded]:
         """The packages to chain from ``src_lang`` to ``tgt_lang``: one, or two through a
@@ -213,7 +346,7 @@ class ArgosEngine:
         loaded = route[0]
         if len(loaded.sentencizer.split_sentences(text)) != 1:
             return None
-        tokens = tuple(loaded.package.tokenizer.encode(prefix))
+        tokens = tuple(self._target_encode(loaded, prefix))
         [hyps] = self.translate_with(loaded, [text], forced={(0, 0, 0): Forced(tokens)})
         return hyps[0]
 
@@ -266,6 +399,7 @@ class ArgosEngine:
     ) -> _Plan:
         """Split into paragraphs and sentences, tokenise, and lay out one batch."""
         pkg = loaded.package
+        codec = loaded.codec
         layout: list[list[list[int]]] = []  # text -> paragraph -> sentence batch positions
         batch: list[list[str]] = []
         prefixes: list[list[str] | None] = []
@@ -280,8 +414,8 @@ class ArgosEngine:
                     pieces = split_long(pkg.tokenizer.encode(sentence), MAX_SENTENCE_TOKENS)
                     for k, piece in enumerate(pieces):
                         positions.append(len(batch))
-                        batch.append(piece)
-                        prefix = [pkg.target_prefix] if pkg.target_prefix else []
+                        batch.append(codec.wrap(piece))
+                        prefix = [codec.target_prefix] if codec.target_prefix else []
                         if k == 0 and forced and (t_idx, p_idx, s_idx) in forced:
                             prefix = prefix + list(forced[t_idx, p_idx, s_idx].prefix)
                         prefixes.append(prefix or None)
@@ -300,8 +434,8 @@ class ArgosEngine:
                     tokens: list[str] = []
                     for pos in positions:
                         hyp_list = results[pos].hypotheses
-                        tokens.extend(hyp_list[min(h, len(hyp_list) - 1)])
-                    texts_h.append(self._detokenize(loaded.package, tokens) if positions else "")
+                        tokens.extend(loaded.codec.unwrap(hyp_list[min(h, len(hyp_list) - 1)]))
+                    texts_h.append(self._detokenize(loaded, tokens) if positions else "")
                 hyps.append("\n".join(texts_h))
             out.append(hyps)
         return out
@@ -343,21 +477,47 @@ class ArgosEngine:
             if loaded.translator is None:
                 import ctranslate2  # noqa: PLC0415
 
-                loaded.translator = ctranslate2.Translator(
-                    str(loaded.info.path / "model"),
-                    device="cpu",
-                    compute_type=self.compute_type,
-                    inter_threads=self.inter_threads,
-                    intra_threads=self.intra_threads,
-                )
+                try:
+                    loaded.translator = ctranslate2.Translator(
+                        str(loaded.info.path / "model"),
+                        device="cpu",
+                        compute_type=self.compute_type,
+                        inter_threads=self.inter_threads,
+                        intra_threads=self.intra_threads,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise PackageUnavailableError(
+                        f"package {loaded.info.label} could not be loaded ({exc}); it was "
+                        "probably removed or replaced just now: retry"
+                    ) from None
                 log.info("loaded %s (%s)", loaded.info.label, self.compute_type)
             return loaded.translator
 
-    @staticmethod
-    def _detokenize(pkg: Any, tokens: list[str]) -> str:
-        value = str(pkg.tokenizer.decode(tokens))
-        if pkg.target_prefix and value.startswith(pkg.target_prefix):
-            value = value[len(pkg.target_prefix) :]
+    def _target_tokenizer(self, loaded: _Loaded) -> Any:
+        """The SentencePiece model of the output side, when it is not the input's."""
+        with loaded.lock:
+            if loaded.target_tokenizer is None and loaded.codec.target_model is not None:
+                import sentencepiece as spm  # noqa: PLC0415
+
+                model = str(loaded.codec.target_model)
+                loaded.target_tokenizer = spm.SentencePieceProcessor(model_file=model)
+            return loaded.target_tokenizer
+
+    def _target_encode(self, loaded: _Loaded, text: str) -> list[str]:
+        target = self._target_tokenizer(loaded)
+        if target is None:
+            return list(loaded.package.tokenizer.encode(text))
+        return list(target.encode(text, out_type=str))
+
+    def _detokenize(self, loaded: _Loaded, tokens: list[str]) -> str:
+        target = self._target_tokenizer(loaded)
+        if target is None:
+            value = str(loaded.package.tokenizer.decode(tokens))
+        else:  # as argostranslate's SentencePieceTokenizer.decode, with the target model
+            value = str(target.decode_pieces(tokens)).replace("▁", " ").replace("_", " ")
+        prefix = loaded.codec.target_prefix
+        if prefix and value.startswith(prefix):
+            value = value[len(prefix) :]
         return value[1:] if value.startswith(" ") else value
 
 
@@ -391,6 +551,21 @@ def split_long(tokens: list[str], limit: int) -> list[list[str]]:
         start = cut
     pieces.append(tokens[start:])
     return pieces
+
+
+def _package_stamp(folder: Path) -> tuple[int, ...]:
+    """Identity of an installed package's files (a reinstall makes new ones)."""
+    stamp: list[int] = []
+    for path in (folder, folder / "metadata.json", folder / "model" / "model.bin"):
+        st = path.stat()
+        stamp += [st.st_ino, st.st_mtime_ns]
+    return tuple(stamp)
+
+
+def _close_batchers(gone: list[_Loaded]) -> None:
+    for loaded in gone:
+        if loaded.batcher is not None:
+            loaded.batcher.close()
 
 
 def _sentencizer(pkg: Any) -> Any:

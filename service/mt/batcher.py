@@ -34,17 +34,97 @@ class Batcher:
     the next batch.
     """
 
-    def __init__(self, decode: DecodeFn, *, workers: int = 1) -> None:
+    def __init__(
+        self,
+        decode: DecodeFn,
+        *,
+        workers: int = 1,
+        chunk: int = 8,
+        chunk_tokens: int = 256,
+        max_batch: int = 32,
+    ) -> None:
         self._decode = decode
         self._workers = workers
+        self._chunk = chunk
+        self._tokens = chunk_tokens
+        self._max_batch = max_batch
         self._jobs: queue.SimpleQueue[DecodeJob | None] = queue.SimpleQueue()
         for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
             threading.Thread(target=self._loop, name=f"triglot-batcher-{n}", daemon=True).start()
 
     def enqueue(self, job: DecodeJob) -> Future[list[Any]]:
-        """Queue ``job``; its future holds the results, in the job's order."""
-        self._jobs.put(job)
+        """Queue ``job``; its future holds the results, in the job's order.
+
+        A job of more than ``chunk`` sentences or ``chunk_tokens`` tokens is decoded in chunks
+        of at most that (one long sentence piece is up to 200 tokens), one per worker
+        at a time, each queued when the previous one is done (behind whatever arrived
+        meanwhile); a worker takes at most ``max_batch`` sentences a round. So a short request
+        that arrives during a long one waits for one chunk, not for the whole long job.
+        Cancelling the job's future drops its chunks not yet decoded."""
+        bounds = self._chunks(job.batch)
+        if len(bounds) == 1:
+            self._jobs.put(job)
+            return job.future
+        parts = [
+            DecodeJob(job.batch[a:b], job.prefixes[a:b], job.num_hypotheses) for a, b in bounds
+        ]
+        left = [len(parts)]
+        queued = [0]
+        lock = threading.Lock()
+
+        def queue_next() -> None:  # a chunk goes in behind whatever arrived meanwhile
+            with lock:
+                if queued[0] == len(parts) or job.future.cancelled():
+                    return
+                part = parts[queued[0]]
+                queued[0] += 1
+            self._jobs.put(part)
+
+        def part_done(_part: Future[list[Any]]) -> None:
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if not last:
+                queue_next()
+                return
+            if not job.future.set_running_or_notify_cancel():
+                return
+            results: list[Any] = []
+            for part in parts:
+                if part.future.cancelled():
+                    job.future.set_exception(RuntimeError("a chunk of the job was cancelled"))
+                    return
+                error = part.future.exception()
+                if error is not None:
+                    job.future.set_exception(error)
+                    return
+                results.extend(part.future.result())
+            job.future.set_result(results)
+
+        def job_done(done: Future[list[Any]]) -> None:
+            if done.cancelled():
+                for part in parts:
+                    part.future.cancel()
+
+        job.future.add_done_callback(job_done)
+        for part in parts:
+            part.future.add_done_callback(part_done)
+        for _ in range(min(self._workers, len(parts))):
+            queue_next()
         return job.future
+
+    def _chunks(self, batch: list[list[str]]) -> list[tuple[int, int]]:
+        """(start, end) of consecutive chunks of at most ``chunk`` sentences and
+        ``chunk_tokens`` tokens (a chunk holds one sentence at least)."""
+        bounds: list[tuple[int, int]] = []
+        start, tokens = 0, 0
+        for i, sentence in enumerate(batch):
+            if i > start and (i - start >= self._chunk or tokens + len(sentence) > self._tokens):
+                bounds.append((start, i))
+                start, tokens = i, 0
+            tokens += len(sentence)
+        bounds.append((start, len(batch)))
+        return bounds
 
     def close(self) -> None:
         """Stop the workers once the jobs already queued are done."""
@@ -57,7 +137,8 @@ class Batcher:
             if first is None:
                 return
             jobs = [first]
-            while True:
+            size = len(first.batch)
+            while size < self._max_batch:  # the rest waits for the next round
                 try:
                     job = self._jobs.get_nowait()
                 except queue.Empty:
@@ -66,8 +147,11 @@ class Batcher:
                     self._jobs.put(None)  # another worker's stop, or ours after this round
                     break
                 jobs.append(job)
+                size += len(job.batch)
             by_n: dict[int, list[DecodeJob]] = {}
             for job in jobs:
+                if not job.future.set_running_or_notify_cancel():
+                    continue  # its caller is gone (a client disconnected): not decoded
                 by_n.setdefault(job.num_hypotheses, []).append(job)
             for n, group in by_n.items():
                 try:

@@ -25,6 +25,14 @@ class NoRouteError(ServiceError):
     code = "no_package"
 
 
+class PackageUnavailableError(ServiceError):
+    """An installed package whose model cannot be loaded now (removed or replaced while a
+    request was starting on it)."""
+
+    status = 503
+    code = "package_unavailable"
+
+
 @dataclass(frozen=True, slots=True)
 class PackageInfo:
     """An installed translation package."""
@@ -37,6 +45,7 @@ class PackageInfo:
     version: str
     name: str
     path: Path
+    serving: bool = True  # False: another package for the same pair, installed later, serves
 
     @property
     def label(self) -> str:
@@ -45,11 +54,15 @@ class PackageInfo:
 
 @dataclass(frozen=True, slots=True)
 class Provenance:
-    """Which engine and packages produced a translation (``pivot``: the middle language)."""
+    """Which engine and packages produced a translation (``pivot``: the middle language).
+    ``origin``: ``mt``, or ``tm-exact``/``tm-fuzzy`` when the translation memory answered
+    (``score``: the fuzzy match's similarity, 0-1)."""
 
     engine: str
     packages: tuple[str, ...]
     pivot: str | None = None
+    origin: str = "mt"
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

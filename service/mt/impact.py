@@ -1,8 +1,10 @@
 """What a glossary change would do: stored segments whose translation changes between two
-glossary versions, translated with both."""
+glossary versions, translated with both. Run as a background job (``service.jobs.kinds``):
+bounded by ``cap`` segments, reporting progress, stoppable between documents and batches."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,13 +33,18 @@ def impact(
     new: Glossary,
     *,
     tgt_lang: str = "en",
+    cap: int = IMPACT_LIMIT,
+    progress: Callable[[int, int | None], object] | None = None,
 ) -> dict[str, Any]:
-    """Segments (up to ``IMPACT_LIMIT``) holding a term of a concept the change touches,
-    translated with both versions; those whose English differs are listed."""
+    """Segments (up to ``cap``) holding a term of a concept the change touches, translated
+    with both versions; those whose English differs are listed. ``progress(done, total)``
+    is called after each page of documents read (total unknown: None) and each batch
+    translated (total: segments to translate); it may raise to stop the work."""
     touched = diff(old, new).touched_concepts()
     candidates: list[_Candidate] = []
     offset = 0
-    while len(candidates) < IMPACT_LIMIT:
+    truncated = False
+    while len(candidates) < cap:
         items, total = documents.list(offset=offset, limit=100)
         if not items:
             break
@@ -50,15 +57,22 @@ def impact(
                 if hits & touched:
                     candidates.append(_Candidate(doc.id, seg.idx, seg.lang, seg.text))
         offset += len(items)
+        if progress is not None:
+            progress(0, None)
         if offset >= total:
             break
-    candidates = candidates[:IMPACT_LIMIT]
+    truncated = len(candidates) > cap or (len(candidates) == cap and offset < total)
+    candidates = candidates[:cap]
     changed: list[dict[str, Any]] = []
     note = ""
+    translated = 0
     for lang in ("fr", "vi"):
         group = [c for c in candidates if c.lang == lang]
         if not group:
             continue
+        if progress is not None:
+            progress(translated, len(candidates))
+        translated += len(group)
 
         def run(batch: list[str], lang: str = lang) -> list[str]:
             return [t.text for t in engine.translate(batch, src_lang=lang, tgt_lang=tgt_lang)]
@@ -96,9 +110,13 @@ def impact(
                         "after": a.text,
                     }
                 )
+    if progress is not None:
+        progress(len(candidates), len(candidates))
     return {
         "touched_concepts": sorted(touched),
         "segments_checked": len(candidates),
+        "cap": cap,
+        "truncated": truncated,
         "changed": changed,
         "note": note,
     }

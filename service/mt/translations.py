@@ -1,5 +1,6 @@
 """English (or another language) for stored documents: translate segments, store with
-provenance, one transaction per document."""
+provenance (engine, packages, glossary version), one transaction per document; and the
+background job that re-translates English made stale by a glossary approval."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from collections.abc import Callable
 
 from glossary import Glossary
 from glossary.enforcement import enforce
-from service.mt.engine import Translated, TranslationEngine
+from service.mt.engine import Provenance, Translated, TranslationEngine
+from service.mt.memory import from_memory
 from service.store.documents import DocumentStore
+from service.store.glossaries import NONE, GlossaryStore
 from service.store.translations import SegmentTranslation, TranslationStore
+from service.tm.memory import TranslationMemory
 
 TRANSLATED_LANGS = ("fr", "vi", "en")
 
@@ -24,11 +28,14 @@ def translate_document(
     tgt_lang: str = "en",
     glossary: tuple[Glossary, int] | None = None,
     progress: Callable[[int], object] | None = None,
+    memory: TranslationMemory | None = None,
 ) -> list[SegmentTranslation]:
     """Translate every French and Vietnamese segment (but the source URL line) of a document
     into ``tgt_lang`` and store the results; with ``glossary`` (a glossary and its version
     number), its terms are enforced and the version recorded. Repeated texts are translated
-    once. Raises the engine's error (with the missing pair named) before anything is stored."""
+    once; with ``memory``, texts it matches take its translation (glossary still enforced,
+    ``engine`` ``triglot-tm``, ``packages`` the match kind and its origin). Raises the
+    engine's error (with the missing pair named) before anything is stored."""
     doc = documents.get(doc_id)
     by_lang: dict[str, list[int]] = {}
     for seg in doc.page.segments:
@@ -39,9 +46,12 @@ def translate_document(
     out: list[SegmentTranslation] = []
     for src_lang, idxs in sorted(by_lang.items()):
         unique = list(dict.fromkeys(doc.page.segments[i].text for i in idxs))
-        done = dict(
-            zip(unique, _translate(engine, unique, src_lang, tgt_lang, glossary), strict=True)
-        )
+        done = _from_memory(memory, unique, src_lang, tgt_lang, glossary)
+        rest = [t for t in unique if t not in done]
+        if rest:
+            done |= dict(
+                zip(rest, _translate(engine, rest, src_lang, tgt_lang, glossary), strict=True)
+            )
         for i in idxs:
             seg = doc.page.segments[i]
             result = done[seg.text]
@@ -53,12 +63,14 @@ def translate_document(
                     source=seg.text,
                     text=result.text,
                     engine=result.provenance.engine,
-                    packages=result.provenance.packages,
+                    packages=_packages(result.provenance),
                     pivot=result.provenance.pivot,
                     glossary_version=(
                         f"{glossary[0].name}@{glossary[1]}" if glossary is not None else None
                     ),
                     created_at=now,
+                    glossary_name=glossary[0].name if glossary is not None else None,
+                    glossary_number=glossary[1] if glossary is not None else None,
                 )
             )
         if progress is not None:
@@ -66,6 +78,40 @@ def translate_document(
     out.sort(key=lambda t: t.segment_idx)
     store.replace(doc_id, tgt_lang, out)
     return out
+
+
+def _from_memory(
+    memory: TranslationMemory | None,
+    texts: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    glossary: tuple[Glossary, int] | None,
+) -> dict[str, Translated]:
+    if memory is None:
+        return {}
+    out = {}
+    for text, match in zip(
+        texts, memory.lookup(texts, src_lang=src_lang, tgt_lang=tgt_lang), strict=True
+    ):
+        if match is not None:
+            out[text] = from_memory(
+                match,
+                text,
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+                glossary=glossary[0] if glossary else None,
+            )[0]
+    return out
+
+
+def _packages(provenance: Provenance) -> tuple[str, ...]:
+    """Packages, or for a memory answer its kind (and fuzzy score) and origin."""
+    if provenance.origin == "mt":
+        return provenance.packages
+    kind = (
+        provenance.origin if provenance.score is None else f"{provenance.origin} {provenance.score}"
+    )
+    return (kind, *provenance.packages)
 
 
 def _translate(
@@ -86,3 +132,46 @@ def _translate(
 
     enforced = enforce(glossary[0], texts, src_lang=src_lang, tgt_lang=tgt_lang, translate=run)
     return [Translated(e.text, (), seen[0].provenance) for e in enforced]
+
+
+def stored_glossary(
+    glossaries: GlossaryStore, name: str | None, default: str
+) -> tuple[Glossary, int] | None:
+    """The glossary for stored English: ``name`` (``none``: no glossary), else ``default``
+    (TRIGLOT_STORED_GLOSSARY), at its current version."""
+    chosen = name or default
+    if chosen == NONE:
+        return None
+    number, glossary = glossaries.current(chosen)
+    return glossary, number
+
+
+def retranslate_stale(
+    documents: DocumentStore,
+    store: TranslationStore,
+    engine: TranslationEngine,
+    glossaries: GlossaryStore,
+    glossary: str,
+    *,
+    progress: Callable[[int, int], object],
+) -> dict[str, int]:
+    """Re-translate every document whose English made with ``glossary`` is stale, with the
+    glossary's current version; ``progress(done, total)`` after each document (it may raise
+    to stop: what is done stays done). Returns counts."""
+    total = store.count_stale(glossary)
+    done = segments = 0
+    progress(0, total)
+    while True:
+        batch = store.stale(glossary, limit=50)
+        if not batch:
+            break
+        for doc_id, tgt_lang in batch:
+            number, current = glossaries.current(glossary)
+            segments += len(
+                translate_document(
+                    documents, store, engine, doc_id, tgt_lang=tgt_lang, glossary=(current, number)
+                )
+            )
+            done += 1
+            progress(done, max(total, done))
+    return {"documents": done, "segments": segments}

@@ -8,6 +8,7 @@ any database to the latest revision, and tests check that the models and migrati
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +16,19 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     create_engine,
     event,
+    false,
+    make_url,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -123,7 +128,10 @@ class TranslationRow(Base):
     """A segment's machine translation and where it came from."""
 
     __tablename__ = "translations"
-    __table_args__ = (UniqueConstraint("document_id", "segment_idx", "tgt_lang"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "segment_idx", "tgt_lang"),
+        Index("ix_translations_glossary_name_number", "glossary_name", "glossary_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -138,6 +146,10 @@ class TranslationRow(Base):
     pivot: Mapped[str | None] = mapped_column(String(16))
     glossary_version: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    glossary_name: Mapped[str | None] = mapped_column(String(100))
+    glossary_number: Mapped[int | None] = mapped_column(Integer)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Made with an older version of its glossary than the current one."""
 
 
 class GlossaryRow(Base):
@@ -162,10 +174,14 @@ class GlossaryVersionRow(Base):
     note: Mapped[str] = mapped_column(Text)
     proposal_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    author: Mapped[str | None] = mapped_column(String(200))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    n_concepts: Mapped[int | None] = mapped_column(Integer)
 
 
 class GlossaryProposalRow(Base):
     __tablename__ = "glossary_proposals"
+    __table_args__ = (Index("ix_glossary_proposals_glossary_id_status", "glossary_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"), index=True)
@@ -177,6 +193,10 @@ class GlossaryProposalRow(Base):
     result_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    approver: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    impact_job_id: Mapped[int | None] = mapped_column(Integer)
+    n_concepts: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApiKeyRow(Base):
@@ -192,6 +212,30 @@ class ApiKeyRow(Base):
     char_limit: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    glossary: Mapped[str | None] = mapped_column(String(100))
+    """The glossary enforced on this key's /translate requests that name none."""
+
+
+class JobRow(Base):
+    """A background job (``service.jobs``): ``state`` queued, running, done, failed or
+    cancelled; ``done``/``total``: progress in the job's own unit."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    done: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int | None] = mapped_column(Integer)
+    cancel: Mapped[bool] = mapped_column(Boolean)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SuggestionRow(Base):
@@ -212,17 +256,91 @@ class SuggestionRow(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class AlignmentRow(Base):
+    """A stored alignment: beads of two texts (``beads``), the cross-page pairs of a
+    Vietnamese original and its French version (``cross-page``), or an imported TMX file
+    (``tmx``). Documents, when known, are linked; deleting one keeps the alignment."""
+
+    __tablename__ = "alignments"
+    __table_args__ = (UniqueConstraint("kind", "src_document_id", "tgt_document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(500))
+    src_lang: Mapped[str] = mapped_column(String(35))
+    tgt_lang: Mapped[str] = mapped_column(String(35))
+    src_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    tgt_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    n_units: Mapped[int] = mapped_column(Integer)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlignmentUnitRow(Base):
+    """One bead or pair of an alignment (``src_idx``/``tgt_idx``: sentence or segment indices;
+    ``score``: calibrated probability, None when the source gave none)."""
+
+    __tablename__ = "alignment_units"
+    __table_args__ = (UniqueConstraint("alignment_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alignment_id: Mapped[int] = mapped_column(
+        ForeignKey("alignments.id", ondelete="CASCADE"), index=True
+    )
+    idx: Mapped[int] = mapped_column(Integer)
+    src_lang: Mapped[str] = mapped_column(String(35))
+    tgt_lang: Mapped[str] = mapped_column(String(35))
+    src_text: Mapped[str] = mapped_column(Text)
+    tgt_text: Mapped[str] = mapped_column(Text)
+    src_idx: Mapped[list[int]] = mapped_column(JSON)
+    tgt_idx: Mapped[list[int]] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(24))
+    segtype: Mapped[str] = mapped_column(String(16))
+
+
 def utc(value: dt.datetime) -> dt.datetime:
     """A stored timestamp as an aware UTC datetime (SQLite drops the zone; every value was
     written in UTC)."""
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and its parents) if needed and make it private to this user (0700):
+    it holds the database, key digests and models."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` if needed, readable and writable by this user only (0600); SQLite gives
+    its -wal and -shm files the database file's permissions."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if extra.exists() and extra.stat().st_mode & 0o077:
+            extra.chmod(0o600)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; on SQLite, WAL journal, foreign keys, a busy timeout, and
     transactions that SQLAlchemy begins (not the driver), so that :func:`writer` can make them
-    take the write lock at once."""
+    take the write lock at once. A SQLite file is created private to this user (0600)."""
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            file = Path(database)
+            if file.parent.is_dir():
+                private_file(file)
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
 
         @event.listens_for(engine, "connect")

@@ -1,25 +1,48 @@
 """Stored glossaries: immutable versions, proposals reviewed by a person, rollback.
 
 Every change is a proposal against the version it was made from. Approving writes the next
-version (never changing an old one) and makes it current, in one transaction; a proposal made
-from an older version than the current one cannot be approved (412: re-propose from the new
-version). Rolling back writes a new version with an old version's content.
+version (never changing an old one) and makes it current, in one transaction, which also
+closes every other open proposal as ``superseded`` (with the reason) and marks English made
+with an older version of the glossary stale; a proposal made from an older version than the
+current one cannot be approved (412: re-propose from the new version). Rolling back writes a
+new version with an old version's content. Who proposed, approved and rejected is recorded.
+
+Parsed versions and proposals are cached in memory by (glossary, number) and proposal id:
+both are immutable once written, so a cache entry is never wrong; what changes is which
+version is current, and :meth:`GlossaryStore.current` reads that number with one small
+indexed query, so an approval made by another process counts from the next request on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import ColumnElement
 
 from glossary import Glossary
 from glossary.jsonform import from_dict, to_dict
-from service.errors import NotFoundError, ServiceError
-from service.store.db import GlossaryProposalRow, GlossaryRow, GlossaryVersionRow, utc, writer
+from glossary.versions import GlossaryDiff, diff
+from service.errors import NotFoundError, ServiceError, TooLargeError
+from service.store.db import (
+    GlossaryProposalRow,
+    GlossaryRow,
+    GlossaryVersionRow,
+    TranslationRow,
+    utc,
+    writer,
+)
+
+NONE = "none"
+"""The glossary name that asks for no glossary (``glossary=none``)."""
 
 
 class ConflictError(ServiceError):
@@ -32,6 +55,22 @@ class ConflictError(ServiceError):
 class ProposalStateError(ServiceError):
     status = 409
     code = "proposal_closed"
+
+
+class FourEyesError(ServiceError):
+    """TRIGLOT_GLOSSARY_FOUR_EYES: a proposal is approved by someone other than its author."""
+
+    status = 403
+    code = "four_eyes"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on review work: concepts in one glossary version, concepts one proposal may
+    add, remove or change."""
+
+    max_concepts: int = 100_000
+    max_changes: int = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +87,15 @@ class VersionInfo:
     note: str
     proposal_id: int | None
     created_at: dt.datetime
+    author: str | None = None
+    approver: str | None = None
+    n_concepts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
+    """A proposal without its content (see :meth:`GlossaryStore.proposal_content`)."""
+
     id: int
     glossary: str
     base_version: int
@@ -61,7 +105,20 @@ class Proposal:
     result_version: int | None
     created_at: dt.datetime
     decided_at: dt.datetime | None
-    content: Glossary
+    approver: str | None
+    reason: str | None
+    impact_job_id: int | None
+    n_concepts: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What an approval or rollback did: the new version, the proposals it superseded and
+    how many stored translations it made stale."""
+
+    version: VersionInfo
+    superseded: tuple[int, ...]
+    stale_translations: int
 
 
 def etag(version: int) -> str:
@@ -79,10 +136,43 @@ def check_if_match(if_match: str | None, current: int) -> None:
         )
 
 
+class _Lru:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: parsing a large glossary takes a while
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class GlossaryStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, limits: Limits | None = None) -> None:
+        self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer(engine), expire_on_commit=False)
+        self.limits = limits or Limits()
+        self._versions = _Lru(16)  # (glossary id, number) -> Glossary
+        self._proposals = _Lru(8)  # proposal id -> Glossary
+        self._diffs = _Lru(8)  # proposal id -> GlossaryDiff
+        self._head = select(GlossaryRow.__table__.c.id, GlossaryRow.__table__.c.current_version)
+        self._head = self._head.where(GlossaryRow.__table__.c.name == bindparam("name"))
 
     def ensure(self, glossary: Glossary, *, note: str = "initial version") -> None:
         """Create ``glossary`` at version 1 unless a glossary of that name exists."""
@@ -102,57 +192,149 @@ class GlossaryStore:
                         note=note,
                         proposal_id=None,
                         created_at=now,
+                        author="triglot",
+                        approver="triglot",
+                        n_concepts=len(glossary.concepts),
                     )
                 )
         except IntegrityError:
             return  # created concurrently
 
+    def head(self, name: str) -> tuple[int, int] | None:
+        """(glossary id, current version number) of ``name``, or None: one indexed query on
+        a pooled connection (about 0.1 ms on SQLite); run it off the event loop."""
+        with self._engine.connect() as conn:
+            row = conn.execute(self._head, {"name": name}).first()
+        return (row.id, row.current_version) if row is not None else None
+
+    def names(self) -> list[str]:
+        with self._sessions() as session:
+            return list(session.scalars(select(GlossaryRow.name).order_by(GlossaryRow.name)))
+
     def all(self) -> list[GlossaryInfo]:
         with self._sessions() as session:
+            open_counts = dict(
+                session.execute(
+                    select(GlossaryProposalRow.glossary_id, func.count(GlossaryProposalRow.id))
+                    .where(GlossaryProposalRow.status == "open")
+                    .group_by(GlossaryProposalRow.glossary_id)
+                ).all()
+            )
             out = []
             for row in session.scalars(select(GlossaryRow).order_by(GlossaryRow.name)):
-                current = self._version_row(session, row, row.current_version)
-                open_count = len(
-                    session.scalars(
-                        select(GlossaryProposalRow.id).where(
-                            GlossaryProposalRow.glossary_id == row.id,
-                            GlossaryProposalRow.status == "open",
-                        )
-                    ).all()
-                )
-                out.append(
-                    GlossaryInfo(
-                        row.name, row.current_version, len(current.content["concepts"]), open_count
+                n = session.scalar(
+                    select(GlossaryVersionRow.n_concepts).where(
+                        GlossaryVersionRow.glossary_id == row.id,
+                        GlossaryVersionRow.number == row.current_version,
                     )
+                )
+                if n is None:  # a version written before counts were stored
+                    n = len(self._cached_version(session, row, row.current_version).concepts)
+                out.append(
+                    GlossaryInfo(row.name, row.current_version, n, open_counts.get(row.id, 0))
                 )
             return out
 
     def current(self, name: str) -> tuple[int, Glossary]:
-        with self._sessions() as session:
-            row = self._row(session, name)
-            version = self._version_row(session, row, row.current_version)
-            return row.current_version, from_dict(version.content)
+        """The current version's number and content (parsed once per version and process)."""
+        head = self.head(name)
+        if head is None:
+            raise NotFoundError(f"no glossary named {name!r}")
+        glossary_id, number = head
+        result: Glossary = self._versions.get(
+            (glossary_id, number), lambda: self._load_version(glossary_id, name, number)
+        )
+        return number, result
 
     def version(self, name: str, number: int) -> Glossary:
-        with self._sessions() as session:
-            return from_dict(self._version_row(session, self._row(session, name), number).content)
+        head = self.head(name)
+        if head is None:
+            raise NotFoundError(f"no glossary named {name!r}")
+        glossary_id = head[0]
+        result: Glossary = self._versions.get(
+            (glossary_id, number), lambda: self._load_version(glossary_id, name, number)
+        )
+        return result
 
-    def versions(self, name: str) -> list[VersionInfo]:
+    def _load_version(self, glossary_id: int, name: str, number: int) -> Glossary:
+        with self._sessions() as session:
+            content = session.scalar(
+                select(GlossaryVersionRow.content).where(
+                    GlossaryVersionRow.glossary_id == glossary_id,
+                    GlossaryVersionRow.number == number,
+                )
+            )
+        if content is None:
+            raise NotFoundError(f"glossary {name!r} has no version {number}")
+        return from_dict(content)
+
+    def _cached_version(self, session: Session, row: GlossaryRow, number: int) -> Glossary:
+        result: Glossary = self._versions.get(
+            (row.id, number), lambda: from_dict(self._version_row(session, row, number).content)
+        )
+        return result
+
+    def versions(
+        self, name: str, *, offset: int = 0, limit: int | None = None
+    ) -> list[VersionInfo]:
+        """The version history, oldest first (a page of it with ``offset``/``limit``)."""
         with self._sessions() as session:
             row = self._row(session, name)
-            rows = session.scalars(
-                select(GlossaryVersionRow)
+            cols = (
+                GlossaryVersionRow.number,
+                GlossaryVersionRow.note,
+                GlossaryVersionRow.proposal_id,
+                GlossaryVersionRow.created_at,
+                GlossaryVersionRow.author,
+                GlossaryVersionRow.approver,
+                GlossaryVersionRow.n_concepts,
+            )
+            rows = session.execute(
+                select(*cols)
                 .where(GlossaryVersionRow.glossary_id == row.id)
                 .order_by(GlossaryVersionRow.number)
-            )
-            return [VersionInfo(v.number, v.note, v.proposal_id, utc(v.created_at)) for v in rows]
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return [
+                VersionInfo(
+                    v.number,
+                    v.note,
+                    v.proposal_id,
+                    utc(v.created_at),
+                    v.author,
+                    v.approver,
+                    v.n_concepts,
+                )
+                for v in rows
+            ]
+
+    def count_versions(self, name: str) -> int:
+        with self._sessions() as session:
+            row = self._row(session, name)
+            where = GlossaryVersionRow.glossary_id == row.id
+            return session.scalar(select(func.count(GlossaryVersionRow.id)).where(where)) or 0
 
     def propose(
         self, name: str, content: Glossary, *, if_match: str | None, note: str, author: str
     ) -> Proposal:
+        """Store a proposal against the current version, within :attr:`limits`."""
+        if len(content.concepts) > self.limits.max_concepts:
+            raise TooLargeError(
+                f"glossary: {len(content.concepts)} concepts is over the limit of "
+                f"{self.limits.max_concepts} (TRIGLOT_GLOSSARY_MAX_CONCEPTS)"
+            )
         with self._writes.begin() as session:
             row = self._row(session, name, lock=True)
             check_if_match(if_match, row.current_version)
+            base = self._cached_version(session, row, row.current_version)
+            changes = diff(base, content)
+            n_changes = len(changes.added) + len(changes.removed) + len(changes.changed)
+            if n_changes > self.limits.max_changes:
+                raise TooLargeError(
+                    f"proposal: {n_changes} concepts added, removed or changed is over the "
+                    f"limit of {self.limits.max_changes} (TRIGLOT_PROPOSAL_MAX_CHANGES)"
+                )
             proposal = GlossaryProposalRow(
                 glossary_id=row.id,
                 base_version=row.current_version,
@@ -163,29 +345,96 @@ class GlossaryStore:
                 result_version=None,
                 created_at=dt.datetime.now(dt.UTC),
                 decided_at=None,
+                n_concepts=len(content.concepts),
             )
             session.add(proposal)
             session.flush()
+            self._proposals.get(proposal.id, lambda: content)
+            self._diffs.get(proposal.id, lambda: changes)
             return self._proposal(row.name, proposal)
 
-    def proposals(self, name: str, *, status: str | None = None) -> list[Proposal]:
+    def proposals(
+        self, name: str, *, status: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Proposal]:
+        """Proposals, oldest first (a page of them with ``offset``/``limit``); contents are
+        not read (see :meth:`proposal_content`)."""
         with self._sessions() as session:
             row = self._row(session, name)
-            query = select(GlossaryProposalRow).where(GlossaryProposalRow.glossary_id == row.id)
-            if status is not None:
-                query = query.where(GlossaryProposalRow.status == status)
-            return [
-                self._proposal(row.name, p)
-                for p in session.scalars(query.order_by(GlossaryProposalRow.id))
-            ]
+            cols = [c for c in GlossaryProposalRow.__table__.c if c.name != "content"]
+            rows = session.execute(
+                select(*cols)
+                .where(*self._proposal_filter(row, status))
+                .order_by(GlossaryProposalRow.id)
+                .offset(offset)
+                .limit(limit)
+            ).all()
+            return [self._proposal(row.name, p) for p in rows]
+
+    def count_proposals(self, name: str, *, status: str | None = None) -> int:
+        with self._sessions() as session:
+            row = self._row(session, name)
+            query = select(func.count(GlossaryProposalRow.id))
+            return session.scalar(query.where(*self._proposal_filter(row, status))) or 0
+
+    @staticmethod
+    def _proposal_filter(row: GlossaryRow, status: str | None) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [GlossaryProposalRow.glossary_id == row.id]
+        if status is not None:
+            where.append(GlossaryProposalRow.status == status)
+        return where
 
     def proposal(self, name: str, proposal_id: int) -> Proposal:
         with self._sessions() as session:
             row = self._row(session, name)
             return self._proposal(row.name, self._proposal_row(session, row, proposal_id))
 
-    def approve(self, name: str, proposal_id: int, *, if_match: str | None) -> VersionInfo:
-        """Make the proposal the next version (one transaction)."""
+    def proposal_content(self, proposal: Proposal) -> Glossary:
+        def load() -> Glossary:
+            with self._sessions() as session:
+                content = session.scalar(
+                    select(GlossaryProposalRow.content).where(GlossaryProposalRow.id == proposal.id)
+                )
+            return from_dict(content)
+
+        result: Glossary = self._proposals.get(proposal.id, load)
+        return result
+
+    def proposal_diff(self, proposal: Proposal) -> GlossaryDiff:
+        """What the proposal changes in its base version (computed once per process)."""
+
+        def compute() -> GlossaryDiff:
+            base = self.version(proposal.glossary, proposal.base_version)
+            return diff(base, self.proposal_content(proposal))
+
+        result: GlossaryDiff = self._diffs.get(proposal.id, compute)
+        return result
+
+    def set_impact_job(self, name: str, proposal_id: int, job_id: int) -> int:
+        """Record ``job_id`` as the proposal's impact job unless it has one that is not
+        ``replace``-able; returns the job id in force (the first one wins a race)."""
+        with self._writes.begin() as session:
+            row = self._row(session, name, lock=True)
+            proposal = self._proposal_row(session, row, proposal_id)
+            if proposal.impact_job_id is None:
+                proposal.impact_job_id = job_id
+            return proposal.impact_job_id
+
+    def replace_impact_job(self, name: str, proposal_id: int, job_id: int) -> None:
+        with self._writes.begin() as session:
+            row = self._row(session, name, lock=True)
+            self._proposal_row(session, row, proposal_id).impact_job_id = job_id
+
+    def approve(
+        self,
+        name: str,
+        proposal_id: int,
+        *,
+        if_match: str | None,
+        approver: str = "anonymous",
+        four_eyes: bool = False,
+    ) -> Decision:
+        """Make the proposal the next version (one transaction, which also supersedes the
+        other open proposals and marks older English stale)."""
         now = dt.datetime.now(dt.UTC)
         try:
             with self._writes.begin() as session:
@@ -193,12 +442,20 @@ class GlossaryStore:
                 check_if_match(if_match, row.current_version)
                 proposal = self._proposal_row(session, row, proposal_id)
                 if proposal.status != "open":
-                    raise ProposalStateError(f"proposal {proposal_id} is {proposal.status}")
+                    raise ProposalStateError(
+                        f"proposal {proposal_id} is {proposal.status}"
+                        + (f": {proposal.reason}" if proposal.reason else "")
+                    )
                 if proposal.base_version != row.current_version:
                     raise ConflictError(
                         f"proposal {proposal_id} was made from version {proposal.base_version}"
                         f", but the glossary is now at version {row.current_version}: "
                         "propose again from the current version"
+                    )
+                if four_eyes and approver == proposal.author:
+                    raise FourEyesError(
+                        f"proposal {proposal_id} was made by {approver!r}: another person must "
+                        "approve it (TRIGLOT_GLOSSARY_FOUR_EYES)"
                     )
                 number = row.current_version + 1
                 version = GlossaryVersionRow(
@@ -208,29 +465,46 @@ class GlossaryStore:
                     note=proposal.note,
                     proposal_id=proposal.id,
                     created_at=now,
+                    author=proposal.author,
+                    approver=approver,
+                    n_concepts=proposal.n_concepts,
                 )
                 session.add(version)
                 row.current_version = number
-                proposal.status, proposal.result_version, proposal.decided_at = (
-                    "approved",
-                    number,
-                    now,
-                )
+                proposal.status, proposal.result_version = "approved", number
+                proposal.decided_at, proposal.approver = now, approver
                 session.flush()
-                return VersionInfo(number, version.note, proposal.id, now)
+                superseded, stale = self._after_new_version(
+                    session, row, number, f"version {number} (proposal {proposal_id}) was approved"
+                )
+                info = VersionInfo(
+                    number,
+                    version.note,
+                    proposal.id,
+                    now,
+                    proposal.author,
+                    approver,
+                    proposal.n_concepts,
+                )
+                return Decision(info, superseded, stale)
         except IntegrityError:
             raise ConflictError("another change was approved at the same time: reload") from None
 
-    def reject(self, name: str, proposal_id: int) -> Proposal:
+    def reject(
+        self, name: str, proposal_id: int, *, reason: str = "", decided_by: str = "anonymous"
+    ) -> Proposal:
         with self._writes.begin() as session:
             row = self._row(session, name, lock=True)
             proposal = self._proposal_row(session, row, proposal_id)
             if proposal.status != "open":
                 raise ProposalStateError(f"proposal {proposal_id} is {proposal.status}")
             proposal.status, proposal.decided_at = "rejected", dt.datetime.now(dt.UTC)
+            proposal.reason, proposal.approver = reason, decided_by
             return self._proposal(row.name, proposal)
 
-    def rollback(self, name: str, to_version: int, *, if_match: str | None) -> VersionInfo:
+    def rollback(
+        self, name: str, to_version: int, *, if_match: str | None, approver: str = "anonymous"
+    ) -> Decision:
         """A new version holding version ``to_version``'s content."""
         now = dt.datetime.now(dt.UTC)
         try:
@@ -239,22 +513,68 @@ class GlossaryStore:
                 check_if_match(if_match, row.current_version)
                 old = self._version_row(session, row, to_version)
                 number = row.current_version + 1
+                note = f"rollback to version {to_version}"
                 session.add(
                     GlossaryVersionRow(
                         glossary_id=row.id,
                         number=number,
                         content=old.content,
-                        note=f"rollback to version {to_version}",
+                        note=note,
                         proposal_id=None,
                         created_at=now,
+                        author=approver,
+                        approver=approver,
+                        n_concepts=old.n_concepts,
                     )
                 )
                 row.current_version = number
-                return VersionInfo(number, f"rollback to version {to_version}", None, now)
+                session.flush()
+                superseded, stale = self._after_new_version(
+                    session, row, number, f"version {number} ({note}) was made"
+                )
+                info = VersionInfo(number, note, None, now, approver, approver, old.n_concepts)
+                return Decision(info, superseded, stale)
         except IntegrityError:
             raise ConflictError("another change was approved at the same time: reload") from None
 
     # --- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _after_new_version(
+        session: Session, row: GlossaryRow, number: int, why: str
+    ) -> tuple[tuple[int, ...], int]:
+        """Close the open proposals made from older versions as superseded, and mark the
+        English made with an older version stale (in the caller's transaction)."""
+        now = dt.datetime.now(dt.UTC)
+        superseded = tuple(
+            session.scalars(
+                select(GlossaryProposalRow.id).where(
+                    GlossaryProposalRow.glossary_id == row.id,
+                    GlossaryProposalRow.status == "open",
+                    GlossaryProposalRow.base_version < number,
+                )
+            )
+        )
+        if superseded:
+            session.execute(
+                update(GlossaryProposalRow)
+                .where(GlossaryProposalRow.id.in_(superseded))
+                .values(
+                    status="superseded",
+                    decided_at=now,
+                    reason=f"{why}; this proposal was made from an older version: "
+                    f"propose again from version {number}",
+                )
+            )
+        stale = session.execute(
+            update(TranslationRow)
+            .where(
+                TranslationRow.glossary_name == row.name,
+                TranslationRow.glossary_number < number,
+            )
+            .values(stale=True)
+        )
+        return superseded, int(stale.rowcount)  # type: ignore[attr-defined]
 
     @staticmethod
     def _row(
@@ -288,7 +608,8 @@ class GlossaryStore:
         return proposal
 
     @staticmethod
-    def _proposal(name: str, p: GlossaryProposalRow) -> Proposal:
+    def _proposal(name: str, p: Any) -> Proposal:
+        """A proposal row (ORM, or Core without its content) as a :class:`Proposal`."""
         return Proposal(
             id=p.id,
             glossary=name,
@@ -299,5 +620,8 @@ class GlossaryStore:
             result_version=p.result_version,
             created_at=utc(p.created_at),
             decided_at=utc(p.decided_at) if p.decided_at else None,
-            content=from_dict(p.content),
+            approver=p.approver,
+            reason=p.reason,
+            impact_job_id=p.impact_job_id,
+            n_concepts=p.n_concepts,
         )

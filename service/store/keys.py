@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from service.errors import BadInputError, NotFoundError, ServiceError
-from service.store.db import ApiKeyRow, utc, writer
+from service.store.db import ApiKeyRow, GlossaryRow, utc, writer
 
 _KEY = re.compile(r"^(tgk_[A-Za-z0-9]{8})_[A-Za-z0-9_-]{43}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
@@ -43,6 +43,8 @@ class ApiKey:
     char_limit: int | None
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    glossary: str | None = None
+    """Enforced on this key's /translate requests that name no glossary."""
 
     @property
     def active(self) -> bool:
@@ -63,6 +65,7 @@ def _key(row: ApiKeyRow | Row[Any]) -> ApiKey:
         char_limit=row.char_limit,
         created_at=utc(row.created_at),
         revoked_at=utc(row.revoked_at) if row.revoked_at else None,
+        glossary=row.glossary,
     )
 
 
@@ -76,11 +79,17 @@ class KeyStore:
         )
 
     def add(
-        self, name: str, *, rate_limit: int | None = None, char_limit: int | None = None
+        self,
+        name: str,
+        *,
+        rate_limit: int | None = None,
+        char_limit: int | None = None,
+        glossary: str | None = None,
     ) -> tuple[ApiKey, str]:
         """A new key named ``name``: returns it and the secret, which is not stored.
         ``rate_limit``: requests per minute; ``char_limit``: characters per /translate
-        request (both default to the service's settings)."""
+        request (both default to the service's settings); ``glossary``: enforced on the key's
+        /translate requests that name none (it must exist)."""
         if not _NAME.match(name):
             raise BadInputError(
                 f"key name {name!r}: use 1-100 letters, digits and . _ @ - "
@@ -90,6 +99,8 @@ class KeyStore:
             raise BadInputError(f"rate limit {rate_limit}: use 0 (none) to 1000000 per minute")
         if char_limit is not None and not 1 <= char_limit <= 100_000_000:
             raise BadInputError(f"character limit {char_limit}: use 1 to 100000000")
+        if glossary is not None:
+            self._check_glossary(glossary)
         prefix = "tgk_" + "".join(secrets.choice(_ALNUM) for _ in range(8))
         secret = f"{prefix}_{secrets.token_urlsafe(32)}"
         row = ApiKeyRow(
@@ -100,6 +111,7 @@ class KeyStore:
             char_limit=char_limit,
             created_at=dt.datetime.now(dt.UTC),
             revoked_at=None,
+            glossary=glossary,
         )
         try:
             with self._sessions.begin() as session:
@@ -121,6 +133,25 @@ class KeyStore:
             if row.revoked_at is None:
                 row.revoked_at = dt.datetime.now(dt.UTC)
             return _key(row)
+
+    def set_glossary(self, name: str, glossary: str | None) -> ApiKey:
+        """Give the key named ``name`` a glossary (None: none)."""
+        if glossary is not None:
+            self._check_glossary(glossary)
+        with self._writes.begin() as session:
+            row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.name == name)).one_or_none()
+            if row is None:
+                raise NotFoundError(f"no API key named {name!r}")
+            row.glossary = glossary
+            return _key(row)
+
+    def _check_glossary(self, glossary: str) -> None:
+        with self._sessions() as session:
+            known = list(session.scalars(select(GlossaryRow.name).order_by(GlossaryRow.name)))
+        if glossary not in known:
+            raise BadInputError(
+                f"glossary {glossary!r}: no such glossary; available: {', '.join(known) or 'none'}"
+            )
 
     def any_active(self) -> bool:
         with self._sessions() as session:

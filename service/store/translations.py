@@ -1,14 +1,19 @@
 """Stored translations of documents' segments, with their provenance: one row per (document,
-segment, target language), replaced whole per document and language."""
+segment, target language), replaced whole per document and language.
+
+Each row says which glossary version made it (``glossary_name``, ``glossary_number``) and
+whether it is ``stale``: made with an older version than the glossary's current one (set by
+the glossary store when a version is approved; cleared when the document is re-translated)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.sql import ColumnElement
 
 from service.store.db import DocumentRow, TranslationRow, writer
 
@@ -25,6 +30,9 @@ class SegmentTranslation:
     pivot: str | None
     glossary_version: str | None
     created_at: dt.datetime
+    glossary_name: str | None = None
+    glossary_number: int | None = None
+    stale: bool = False
 
 
 class TranslationStore:
@@ -59,6 +67,9 @@ class TranslationStore:
                     pivot=t.pivot,
                     glossary_version=t.glossary_version,
                     created_at=t.created_at,
+                    glossary_name=t.glossary_name,
+                    glossary_number=t.glossary_number,
+                    stale=t.stale,
                 )
                 for t in items
             )
@@ -71,3 +82,30 @@ class TranslationStore:
                 )
             ).all()
             return {r.segment_idx: r for r in rows}
+
+    def stale(self, glossary: str, *, limit: int = 1000) -> list[tuple[int, str]]:
+        """Up to ``limit`` (document id, target language) holding stale English made with
+        ``glossary``, in document order."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(TranslationRow.document_id, TranslationRow.tgt_lang)
+                .where(TranslationRow.glossary_name == glossary, TranslationRow.stale.is_(True))
+                .distinct()
+                .order_by(TranslationRow.document_id, TranslationRow.tgt_lang)
+                .limit(limit)
+            ).all()
+            return [(r.document_id, r.tgt_lang) for r in rows]
+
+    def count_stale(self, glossary: str | None = None) -> int:
+        """How many (document, target language) hold stale English (of ``glossary``)."""
+        with self._sessions() as session:
+            where: list[ColumnElement[bool]] = [TranslationRow.stale.is_(True)]
+            if glossary is not None:
+                where.append(TranslationRow.glossary_name == glossary)
+            inner = (
+                select(TranslationRow.document_id, TranslationRow.tgt_lang)
+                .where(*where)
+                .distinct()
+                .subquery()
+            )
+            return session.scalar(select(func.count()).select_from(inner)) or 0

@@ -47,3 +47,12 @@ DocumentsDep = Annotated[DocumentStore, Depends(_documents)]
 TranslationsDep = Annotated[TranslationStore, Depends(_translations)]
 GlossariesDep = Annotated[GlossaryStore, Depends(_glossaries)]
 EngineDep = Annotated[ArgosEngine, Depends(_engine)]
+
+
+def _who(request: Request) -> str:
+    """The caller's API key name (set by the access guard), or ``anonymous``."""
+    key = getattr(request.state, "api_key", None)
+    return str(key.name) if key is not None else "anonymous"
+
+
+WhoDep = Annotated[str, Depends(_who)]

@@ -19,7 +19,7 @@ from glossary.tables import read_table
 from glossary.tbx import read_tbx
 from service.errors import ServiceError
 from service.store.glossaries import GlossaryStore, etag
-from service.web.deps import GlossariesDep, SettingsDep
+from service.web.deps import GlossariesDep, SettingsDep, WhoDep
 from service.web.render import for_people, message, page
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +50,7 @@ def _history(store: GlossaryStore, name: str) -> list[dict[str, Any]]:
         author = ""
         if v.proposal_id is not None:
             try:
-                author = store.proposal(name, v.proposal_id).author
+                author = v.author or store.proposal(name, v.proposal_id).author
             except ServiceError:
                 author = ""
         rows.append({"v": v, "author": author, "approver": getattr(v, "approver", "") or ""})
@@ -146,7 +146,9 @@ def _base(form: dict[str, str]) -> str | None:
 
 
 @router.post("/ui/glossaries/{name}/proposals", response_class=HTMLResponse)
-async def propose_edit(request: Request, name: str, glossaries: GlossariesDep) -> HTMLResponse:
+async def propose_edit(
+    request: Request, name: str, glossaries: GlossariesDep, who: WhoDep
+) -> HTMLResponse:
     """Propose adding or changing one concept, or removing one (``remove`` set)."""
     async with request.form() as raw:
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -164,7 +166,7 @@ async def propose_edit(request: Request, name: str, glossaries: GlossariesDep) -
             content,
             if_match=_base(form),
             note=form.get("note", "").strip() or default_note,
-            author=form.get("author", "").strip(),
+            author=who if who != "anonymous" else (form.get("author", "").strip() or who),
         )
     except GlossaryError as exc:
         return message(request, f"Not proposed: {exc}", status=422)
@@ -175,7 +177,7 @@ async def propose_edit(request: Request, name: str, glossaries: GlossariesDep) -
 
 @router.post("/ui/glossaries/{name}/upload", response_class=HTMLResponse)
 async def propose_file(
-    request: Request, name: str, glossaries: GlossariesDep, settings: SettingsDep
+    request: Request, name: str, glossaries: GlossariesDep, settings: SettingsDep, who: WhoDep
 ) -> HTMLResponse:
     """Propose a whole glossary file (csv, tsv or tbx) as the next version."""
     limit = settings.max_glossary_bytes
@@ -216,7 +218,7 @@ async def propose_file(
             content,
             if_match=_base(fields),
             note=fields.get("note", "").strip() or f"import {filename}",
-            author=fields.get("author", "").strip(),
+            author=who if who != "anonymous" else (fields.get("author", "").strip() or who),
         )
     except UnicodeDecodeError as exc:
         return message(request, f"“{filename}” is not UTF-8 text (byte {exc.start}).", status=422)
@@ -228,7 +230,9 @@ async def propose_file(
 
 
 @router.post("/ui/glossaries/{name}/rollback", response_class=HTMLResponse)
-async def rollback(request: Request, name: str, glossaries: GlossariesDep) -> HTMLResponse:
+async def rollback(
+    request: Request, name: str, glossaries: GlossariesDep, who: WhoDep
+) -> HTMLResponse:
     """Make an old version's content current again (as a new version)."""
     async with request.form() as raw:
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
@@ -236,7 +240,7 @@ async def rollback(request: Request, name: str, glossaries: GlossariesDep) -> HT
     if not to.isdigit():
         return message(request, "Choose the version to go back to.", status=422)
     try:
-        version = glossaries.rollback(name, int(to), if_match=_base(form))
+        version = glossaries.rollback(name, int(to), if_match=_base(form), approver=who).version
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
     return page(

@@ -4,9 +4,9 @@ segments with the changed words marked."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
+import asyncio
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,11 +14,10 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from glossary.model import Term
-from glossary.versions import diff
 from service.errors import ServiceError
-from service.mt.impact import impact
+from service.jobs.kinds import impact_job, submit_retranslation
 from service.store.glossaries import GlossaryStore, Proposal, etag
-from service.web.deps import DocumentsDep, EngineDep, GlossariesDep
+from service.web.deps import GlossariesDep, SettingsDep, WhoDep
 from service.web.render import Piece, for_people, message, page, word_diff
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +42,7 @@ def _term(t: Term | None) -> str:
 
 
 def diff_rows(store: GlossaryStore, p: Proposal) -> list[DiffRow]:
-    d = diff(store.version(p.glossary, p.base_version), p.content)
+    d = store.proposal_diff(p)
     rows = [
         DiffRow(c.id, "concept added", "", "; ".join(_term(t) for t in c.terms), "added")
         for c in d.added
@@ -60,13 +59,6 @@ def diff_rows(store: GlossaryStore, p: Proposal) -> list[DiffRow]:
         if c.note_before != c.note_after:
             rows.append(DiffRow(c.concept_id, "note", c.note_before, c.note_after, "changed"))
     return rows
-
-
-def _with_optional(fn: Callable[..., Any], *args: Any, **optional: Any) -> Any:
-    """Call a store method, passing only the optional keywords it accepts (a reason is
-    passed on once the store records it)."""
-    accepted = inspect.signature(fn).parameters
-    return fn(*args, **{k: v for k, v in optional.items() if k in accepted and v})
 
 
 @router.get("/ui/review", response_class=HTMLResponse)
@@ -137,17 +129,43 @@ async def impact_view(
     pid: int,
     *,
     glossaries: GlossariesDep,
-    documents: DocumentsDep,
-    engine: EngineDep,
+    settings: SettingsDep,
+    who: WhoDep,
 ) -> HTMLResponse:
     """Stored segments whose English changes, translated with both versions, the words that
-    change marked."""
+    change marked: the proposal's impact job (``service.jobs``), started by the first look."""
+    jobs = request.app.state.services.jobs
     try:
-        p = glossaries.proposal(name, pid)
-        base = glossaries.version(name, p.base_version)
-        found = await run_in_threadpool(impact, documents, engine, base, p.content)
+        job, new = await run_in_threadpool(
+            partial(
+                impact_job,
+                glossaries,
+                jobs,
+                name,
+                pid,
+                cap=settings.impact_max_segments,
+                who=who,
+                fresh=False,
+            )
+        )
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
+    if new:
+        request.app.state.jobs_worker.wake()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while not job.finished and loop.time() < deadline:
+        await asyncio.sleep(0.1)
+        job = await run_in_threadpool(jobs.get, job.id)
+    if job.state != "done" or job.result is None:
+        progress = f"{job.done} of {job.total}" if job.total else "started"
+        text = (
+            f"Still translating with both versions ({progress}): ask again in a moment."
+            if not job.finished
+            else f"The impact could not be computed ({job.state}): {job.error or ''}"
+        )
+        return message(request, text, status=200 if not job.finished else 500)
+    found = job.result
     changes: list[dict[str, Any]] = []
     for item in found["changed"]:
         before: list[Piece] = []
@@ -172,7 +190,15 @@ def _decided(request: Request, name: str, pid: int, text: str, version: int | No
 
 
 @router.post("/ui/review/{name}/{pid}/approve", response_class=HTMLResponse)
-async def approve(request: Request, name: str, pid: int, glossaries: GlossariesDep) -> HTMLResponse:
+async def approve(
+    request: Request,
+    name: str,
+    pid: int,
+    *,
+    glossaries: GlossariesDep,
+    settings: SettingsDep,
+    who: WhoDep,
+) -> HTMLResponse:
     form = await _form(request)
     base = form.get("base", "")
     try:
@@ -182,13 +208,17 @@ async def approve(request: Request, name: str, pid: int, glossaries: GlossariesD
             return message(request, _FOR_DECIDED.format(p.status), status=409)
         if p.base_version != current:
             return message(request, _superseded(p.base_version, current), status=412)
-        version = _with_optional(
-            glossaries.approve,
+        decision = glossaries.approve(
             name,
             pid,
             if_match=etag(int(base)) if base.isdigit() else None,
-            reason=form.get("reason", "").strip(),
+            approver=who,
+            four_eyes=settings.glossary_four_eyes,
         )
+        services = request.app.state.services
+        if submit_retranslation(services.jobs, services.translations, name, created_by=who):
+            request.app.state.jobs_worker.wake()  # stale English is translated again
+        version = decision.version
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
     return _decided(
@@ -197,7 +227,9 @@ async def approve(request: Request, name: str, pid: int, glossaries: GlossariesD
 
 
 @router.post("/ui/review/{name}/{pid}/reject", response_class=HTMLResponse)
-async def reject(request: Request, name: str, pid: int, glossaries: GlossariesDep) -> HTMLResponse:
+async def reject(
+    request: Request, name: str, pid: int, glossaries: GlossariesDep, who: WhoDep
+) -> HTMLResponse:
     form = await _form(request)
     reason = form.get("reason", "").strip()
     if not reason:
@@ -205,7 +237,7 @@ async def reject(request: Request, name: str, pid: int, glossaries: GlossariesDe
             request, "Say why you reject it, so that the proposer knows what to change.", status=422
         )
     try:
-        _with_optional(glossaries.reject, name, pid, reason=reason)
+        glossaries.reject(name, pid, reason=reason, decided_by=who)
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
     return _decided(request, name, pid, f"Rejected: {reason}", None)

@@ -16,10 +16,13 @@ from service.api.deps import (
     DocumentsDep,
     EngineDep,
     GlossariesDep,
+    MemoryDep,
     SettingsDep,
     TranslationsDep,
 )
 from service.api.handlers import validation_message
+from service.api.jsonbody import cached_json, parse_json
+from service.api.routes import health
 from service.api.schemas import (
     INPUT_ERRORS,
     AlignmentsOut,
@@ -37,7 +40,8 @@ from service.api.schemas import (
 )
 from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.fetch.web import fetcher_for
-from service.mt.translations import translate_document
+from service.mt.languages import resolve_tag
+from service.mt.translations import stored_glossary, translate_document
 
 router = APIRouter()
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -59,8 +63,9 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
             "required": True,
             "content": {
                 "application/json": {"schema": DocumentIn.model_json_schema()},
-                "text/plain": {"schema": {"type": "string"}},
-                "text/html": {"schema": {"type": "string"}},
+                # any body with a non-space character is a page (``false`` is the word)
+                "text/plain": {"schema": {"pattern": r"\S", "description": "The page text"}},
+                "text/html": {"schema": {"type": "string", "description": "An HTML page"}},
             },
         }
     },
@@ -96,7 +101,7 @@ async def post_document(
             )
         )
     elif media == "application/json":
-        doc_in = _document_in(body, settings.max_page_bytes)
+        doc_in = _document_in(request, body, settings.max_page_bytes)
         if doc_in.text is None:
             assert doc_in.url is not None  # checked by _document_in
             fetched = await run_in_threadpool(
@@ -115,6 +120,7 @@ async def post_document(
             out.original_id = fetched.original.id if fetched.original else None
             out.cross_pairs = [pair_out(p) for p in fetched.cross_pairs]
             out.warnings = list(fetched.warnings)
+            health.invalidate(request)
             return out
         doc, created = ingest_text(
             documents, doc_in.text, name=doc_in.name or name, url=doc_in.url or url
@@ -127,6 +133,8 @@ async def post_document(
             f"content type {media!r} is not read here: send application/json, text/plain "
             "or text/html"
         )
+    if created:
+        health.invalidate(request)
     response.status_code = 201 if created else 200
     return document_out(doc, created=created)
 
@@ -146,10 +154,11 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def _document_in(body: bytes, limit: int) -> DocumentIn:
+def _document_in(request: Request, body: bytes, limit: int) -> DocumentIn:
     """A JSON body: text within the page size limit, or a URL to fetch."""
+    parsed, value = cached_json(request.scope)  # parsed by the edge middleware
     try:
-        doc_in = DocumentIn.model_validate_json(body)
+        doc_in = DocumentIn.model_validate(value if parsed else parse_json(body))
     except ValidationError as exc:
         raise BadInputError(validation_message(exc.errors())) from None
     if doc_in.text is None:
@@ -209,17 +218,23 @@ async def post_translations(
     translations: TranslationsDep,
     engine: EngineDep,
     glossaries: GlossariesDep,
+    memory: MemoryDep,
+    settings: SettingsDep,
     target: Annotated[str, Query(description="Target language")] = "en",
     glossary: Annotated[
-        str | None, Query(description="Glossary whose current version is enforced")
+        str | None,
+        Query(
+            description="Glossary whose current version is enforced (default: "
+            "TRIGLOT_STORED_GLOSSARY; none: no glossary)"
+        ),
     ] = None,
 ) -> DocumentTranslationsOut:
     """Translate every French and Vietnamese segment of a document and store the
     results with their provenance (replacing earlier ones for that language)."""
-    chosen = None
-    if glossary:
-        number, content = glossaries.current(glossary)
-        chosen = (content, number)
+    target = resolve_tag(target, engine.languages(), role="target")
+    chosen = await run_in_threadpool(
+        stored_glossary, glossaries, glossary, settings.stored_glossary
+    )
     items = await run_in_threadpool(
         partial(
             translate_document,
@@ -229,6 +244,7 @@ async def post_translations(
             doc_id,
             tgt_lang=target,
             glossary=chosen,
+            memory=memory,
         )
     )
     return DocumentTranslationsOut(
@@ -248,8 +264,10 @@ def get_translations(
     doc_id: IdPath,
     documents: DocumentsDep,
     translations: TranslationsDep,
+    engine: EngineDep,
     target: Annotated[str, Query()] = "en",
 ) -> DocumentTranslationsOut:
+    target = resolve_tag(target, engine.languages() | {"fr", "vi", "en"}, role="target")
     doc = documents.get(doc_id)
     rows = translations.get(doc_id, target)
     return DocumentTranslationsOut(
@@ -265,6 +283,7 @@ def get_translations(
                 packages=list(row.packages),
                 pivot=row.pivot,
                 glossary_version=row.glossary_version,
+                stale=row.stale,
             )
             for i, row in sorted(rows.items())
         ],

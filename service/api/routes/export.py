@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -9,17 +10,20 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from aligner import KINDS
-from service.api.deps import DocumentsDep, TranslationsDep
+from service.align.links import link_stored_pages
+from service.api.deps import AlignmentsDep, DocumentsDep, TranslationsDep
 from service.api.schemas import ErrorOut, IdPath, OffsetQuery
 from service.export.tmx import TmxWriter
 from service.export.units import (
     ExportUnit,
     UnitFilter,
+    build_export,
+    check_known,
     iter_units,
-    to_tmx,
     tool_version,
     unit_filter,
 )
+from service.store.alignments import AlignmentStore
 from service.store.documents import DocumentStore
 from service.store.translations import TranslationStore
 
@@ -31,17 +35,42 @@ Kinds = Annotated[
     str | None,
     Query(description="Comma-separated segment kinds (or slug)", pattern=f"^{_KIND}(?:,{_KIND})*$"),
 ]
+_DISTINCT_LANGS = "^(?:{})$".format(  # every order of two or three different languages
+    "|".join(",".join(p) for n in (2, 3) for p in itertools.permutations(("fr", "vi", "en"), n))
+)
 Langs = Annotated[
     str,
     Query(
-        description="Two or more of fr,vi,en, comma-separated",
-        pattern="^(?:fr|vi|en)(?:,(?:fr|vi|en))+$",
+        description="Two or three different ones of fr,vi,en, comma-separated",
+        pattern=_DISTINCT_LANGS,
     ),
 ]
 Documents = Annotated[
     str | None,
     Query(
         description="Comma-separated document ids",
+        pattern=r"^[1-9][0-9]{0,17}(?:,[1-9][0-9]{0,17})*$",
+    ),
+]
+IncludeSlugs = Annotated[
+    bool,
+    Query(
+        description="Also export URL slugs (Vietnamese without diacritics), tagged x-vi-slug, "
+        "never as a vi variant"
+    ),
+]
+LangTags = Annotated[
+    str | None,
+    Query(
+        description="Language tags to write, comma-separated code=tag: fr=fr-FR,vi=vi-VN,en-GB",
+        max_length=200,
+        pattern=r"^[a-z]{2}=[A-Za-z0-9-]{2,20}(?:,[a-z]{2}=[A-Za-z0-9-]{2,20})*$",
+    ),
+]
+Alignments = Annotated[
+    str | None,
+    Query(
+        description="Comma-separated stored alignment ids (default: every stored alignment)",
         pattern=r"^[1-9][0-9]{0,17}(?:,[1-9][0-9]{0,17})*$",
     ),
 ]
@@ -52,14 +81,22 @@ _TMX: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _tmx_response(
-    documents: DocumentStore, translations: TranslationStore, flt: UnitFilter, filename: str
+def tmx_response(
+    documents: DocumentStore,
+    translations: TranslationStore,
+    alignments: AlignmentStore | None,
+    flt: UnitFilter,
+    filename: str,
 ) -> StreamingResponse:
-    writer = TmxWriter(tool_version())
+    """The export as a TMX download (404 first for a document or alignment not stored)."""
+    check_known(flt, documents, alignments)
+    if alignments is not None:
+        link_stored_pages(documents, alignments)
 
     def body() -> Iterator[bytes]:
-        units = (to_tmx(u, flt.langs) for u in iter_units(documents, translations, flt))
-        for chunk in writer.stream(units):
+        export = build_export(documents, translations, alignments, flt)
+        writer = TmxWriter(tool_version(), srclang=export.srclang, segtype=export.segtype)
+        for chunk in writer.stream(export.units):
             yield chunk.encode("utf-8")
 
     return StreamingResponse(
@@ -75,14 +112,24 @@ def document_tmx(
     *,
     documents: DocumentsDep,
     translations: TranslationsDep,
+    alignments: AlignmentsDep,
     min_score: MinScore = 0.0,
     kinds: Kinds = None,
     langs: Langs = "fr,vi,en",
+    include_slugs: IncludeSlugs = False,
+    lang_tags: LangTags = None,
 ) -> StreamingResponse:
-    """One document's aligned units as TMX 1.4b (English marked as machine translation)."""
-    documents.get(doc_id)  # 404 for an unknown id
-    flt = unit_filter(min_score, kinds, langs, str(doc_id))
-    return _tmx_response(documents, translations, flt, f"triglot-document-{doc_id}.tmx")
+    """One document's aligned units (and those of the alignments linked to it) as TMX 1.4b
+    (English marked as machine translation)."""
+    flt = unit_filter(
+        min_score,
+        kinds,
+        langs,
+        str(doc_id),
+        include_slugs=include_slugs,
+        lang_tags=[lang_tags or ""],
+    )
+    return tmx_response(documents, translations, alignments, flt, f"triglot-document-{doc_id}.tmx")
 
 
 @router.get("/tmx", response_class=StreamingResponse, responses=_TMX)
@@ -90,14 +137,27 @@ def corpus_tmx(
     *,
     store: DocumentsDep,
     translations: TranslationsDep,
+    alignments_store: AlignmentsDep,
     min_score: MinScore = 0.0,
     kinds: Kinds = None,
     langs: Langs = "fr,vi,en",
     documents: Documents = None,
+    include_slugs: IncludeSlugs = False,
+    lang_tags: LangTags = None,
+    alignments: Alignments = None,
 ) -> StreamingResponse:
-    """The whole corpus (or the documents named) as TMX 1.4b, streamed."""
-    flt = unit_filter(min_score, kinds, langs, documents)
-    return _tmx_response(store, translations, flt, "triglot-corpus.tmx")
+    """The whole corpus (or the documents and alignments named) as TMX 1.4b: residue pairs
+    and stored alignments, deduplicated (``x-occurrences``), conflicts ranked and marked."""
+    flt = unit_filter(
+        min_score,
+        kinds,
+        langs,
+        documents,
+        include_slugs=include_slugs,
+        lang_tags=[lang_tags or ""],
+        alignments=alignments,
+    )
+    return tmx_response(store, translations, alignments_store, flt, "triglot-corpus.tmx")
 
 
 def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
@@ -123,6 +183,7 @@ def unit_json(unit: ExportUnit, langs: tuple[str, ...]) -> dict[str, Any]:
             "engine": english.engine,
             "packages": list(english.packages),
             "glossary_version": english.glossary_version,
+            "glossary_stale": english.stale,
             "machine_translation": True,
         },
     }

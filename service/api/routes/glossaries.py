@@ -1,10 +1,14 @@
 """Glossary API: versions, diffs, proposals, review decisions, import/export.
 
 Changes carry ``If-Match: "vN"`` (the version they are based on); a stale one gets 412.
+Lists, diffs and impact are paged (``offset``, ``limit``; totals in the body or in
+``X-Total-Count``); impact is a background job computed once per proposal. Authors and
+approvers are the callers' key names (``anonymous`` when keys are off).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,17 +16,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from glossary import Glossary, GlossaryError
+from glossary import GlossaryError
 from glossary.jsonform import apply_edits, concept_to_dict, to_dict
-from glossary.tables import read_table, write_table
-from glossary.tbx import read_tbx, write_tbx
+from glossary.tables import write_table
+from glossary.tbx import write_tbx
 from glossary.versions import GlossaryDiff, diff
-from service.api.deps import DocumentsDep, EngineDep, GlossariesDep, SettingsDep
-from service.api.schemas import ErrorOut, GlossaryName, IdPath, VersionQuery
-from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
-from service.mt.impact import impact
+from service.api.deps import GlossariesDep, SettingsDep, TranslationsDep
+from service.api.imports import parse_import, plan_import, plan_json
+from service.api.jobs import ActorDep, JobsDep, WorkerDep
+from service.api.jsonbody import checked_text, json_body
+from service.api.schemas import ErrorOut, GlossaryName, IdPath, OffsetQuery, VersionQuery
+from service.errors import BadInputError, UnsupportedMediaError
+from service.jobs.kinds import impact_job, submit_retranslation
+from service.jobs.store import Job, JobStore
+from service.jobs.worker import JobWorker
 from service.store.db import MAX_ID
-from service.store.glossaries import GlossaryStore, Proposal, etag
+from service.store.glossaries import Decision, GlossaryStore, Proposal, etag
+from service.store.translations import TranslationStore
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such glossary, version or proposal"}
@@ -39,9 +49,25 @@ router = APIRouter(tags=["glossary"], responses=_NOT_FOUND)
 
 
 IfMatch = Annotated[str | None, Header(description='The version changed from, e.g. "v3"')]
+PageLimit = Annotated[int, Query(ge=1, le=1000, description="Most items a page")]
+DiffLimit = Annotated[
+    int, Query(ge=0, le=1000, description="Most added, removed and changed concepts shown each")
+]
+ProposalStatus = Annotated[str | None, Query(pattern="^(open|approved|rejected|superseded)$")]
 
 
-def diff_json(d: GlossaryDiff, *, from_version: int, to_version: int | None) -> dict[str, Any]:
+def diff_json(
+    d: GlossaryDiff,
+    *,
+    from_version: int,
+    to_version: int | None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """The diff as JSON; ``offset``/``limit`` page each of added, removed and changed
+    (``counts`` holds their full sizes)."""
+    end = None if limit is None else offset + limit
+
     def term(t: Any) -> dict[str, Any] | None:
         if t is None:
             return None
@@ -55,8 +81,11 @@ def diff_json(d: GlossaryDiff, *, from_version: int, to_version: int | None) -> 
     return {
         "from": from_version,
         "to": to_version,
-        "added": [concept_to_dict(c) for c in d.added],
-        "removed": [concept_to_dict(c) for c in d.removed],
+        "counts": {"added": len(d.added), "removed": len(d.removed), "changed": len(d.changed)},
+        "offset": offset,
+        "limit": limit,
+        "added": [concept_to_dict(c) for c in d.added[offset:end]],
+        "removed": [concept_to_dict(c) for c in d.removed[offset:end]],
         "changed": [
             {
                 "id": c.concept_id,
@@ -72,13 +101,15 @@ def diff_json(d: GlossaryDiff, *, from_version: int, to_version: int | None) -> 
                     for t in c.terms
                 ],
             }
-            for c in d.changed
+            for c in d.changed[offset:end]
         ],
     }
 
 
-def _proposal_json(store: GlossaryStore, p: Proposal) -> dict[str, Any]:
-    base = store.version(p.glossary, p.base_version)
+def _proposal_json(
+    store: GlossaryStore, p: Proposal, *, offset: int = 0, limit: int | None = 100
+) -> dict[str, Any]:
+    """A proposal with (a page of) its diff; ``limit`` 0: counts only."""
     return {
         "id": p.id,
         "glossary": p.glossary,
@@ -86,10 +117,45 @@ def _proposal_json(store: GlossaryStore, p: Proposal) -> dict[str, Any]:
         "status": p.status,
         "note": p.note,
         "author": p.author,
+        "approver": p.approver,
+        "reason": p.reason,
         "result_version": p.result_version,
+        "concepts": p.n_concepts,
+        "impact_job": p.impact_job_id,
         "created_at": p.created_at.isoformat(),
         "decided_at": p.decided_at.isoformat() if p.decided_at else None,
-        "diff": diff_json(diff(base, p.content), from_version=p.base_version, to_version=None),
+        "diff": diff_json(
+            store.proposal_diff(p),
+            from_version=p.base_version,
+            to_version=None,
+            offset=offset,
+            limit=limit,
+        ),
+    }
+
+
+def _decision_json(
+    name: str,
+    decision: Decision,
+    *,
+    jobs: JobStore,
+    translations: TranslationStore,
+    worker: JobWorker,
+    who: str,
+) -> dict[str, Any]:
+    """An approval's or rollback's answer; queues the re-translation of stale English."""
+    job = None
+    if decision.stale_translations:
+        job = submit_retranslation(jobs, translations, name, created_by=who)
+        worker.wake()
+    number = decision.version.number
+    return {
+        "glossary": name,
+        "current_version": number,
+        "etag": etag(number),
+        "superseded": list(decision.superseded),
+        "stale_translations": decision.stale_translations,
+        "retranslation_job": job.id if job is not None else None,
     }
 
 
@@ -115,15 +181,28 @@ def get_glossary(name: GlossaryName, store: GlossariesDep, response: Response) -
 
 
 @router.get("/glossaries/{name}/versions")
-def list_versions(name: GlossaryName, store: GlossariesDep) -> list[dict[str, Any]]:
+def list_versions(
+    name: GlossaryName,
+    store: GlossariesDep,
+    response: Response,
+    offset: OffsetQuery = 0,
+    limit: PageLimit = 100,
+) -> list[dict[str, Any]]:
+    """The history, oldest first: each version with its note, author (who proposed it),
+    approver, date and size; the number of versions is in ``X-Total-Count``."""
+    versions, total = store.versions(name, offset=offset, limit=limit), store.count_versions(name)
+    response.headers["X-Total-Count"] = str(total)
     return [
         {
             "number": v.number,
             "note": v.note,
             "proposal_id": v.proposal_id,
+            "author": v.author,
+            "approver": v.approver,
+            "concepts": v.n_concepts,
             "created_at": v.created_at.isoformat(),
         }
-        for v in store.versions(name)
+        for v in versions
     ]
 
 
@@ -135,13 +214,19 @@ def get_version(name: GlossaryName, number: IdPath, store: GlossariesDep) -> dic
 @router.get("/glossaries/{name}/diff")
 def get_diff(
     name: GlossaryName,
+    *,
     store: GlossariesDep,
     from_version: Annotated[int, Query(alias="from", ge=1, le=MAX_ID)],
     to_version: Annotated[int, Query(alias="to", ge=1, le=MAX_ID)],
+    offset: OffsetQuery = 0,
+    limit: DiffLimit = 100,
 ) -> dict[str, Any]:
-    """Added, removed and changed concepts and terms between any two versions."""
+    """Added, removed and changed concepts and terms between any two versions (paged:
+    ``offset``/``limit`` apply to each list; ``counts`` has their sizes)."""
     d = diff(store.version(name, from_version), store.version(name, to_version))
-    return diff_json(d, from_version=from_version, to_version=to_version)
+    return diff_json(
+        d, from_version=from_version, to_version=to_version, offset=offset, limit=limit
+    )
 
 
 @router.get(
@@ -179,32 +264,6 @@ def export(
     )
 
 
-def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_bytes: int) -> Glossary:
-    """A glossary file (csv, tsv or tbx) as a glossary named ``name``."""
-    if len(data) > max_bytes:
-        raise TooLargeError(
-            f"file: {len(data)} bytes is over the glossary size limit of {max_bytes} bytes "
-            "(TRIGLOT_MAX_GLOSSARY_BYTES)"
-        )
-    try:
-        if fmt == "tbx":
-            return read_tbx(data, name=name)
-        text = data.decode("utf-8")
-        langs = pair.split(",") if pair else None
-        if langs is not None and len(langs) != 2:
-            raise BadInputError("pair: give two language codes, e.g. fr,en")
-        return read_table(
-            text,
-            name=name,
-            delimiter="," if fmt == "csv" else "\t",
-            pair=(langs[0], langs[1]) if langs else None,
-        )
-    except UnicodeDecodeError as exc:
-        raise BadInputError(f"file: not UTF-8 (byte {exc.start})") from None
-    except GlossaryError as exc:
-        raise BadInputError(f"file: {exc}") from None
-
-
 @router.post(
     "/glossaries/{name}/proposals",
     status_code=201,
@@ -238,6 +297,7 @@ def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_byte
                             "file": {"type": "string", "format": "binary"},
                             "format": {"type": "string", "enum": ["csv", "tsv", "tbx"]},
                             "pair": {"type": "string"},
+                            "replace": {"type": "boolean", "default": False},
                             "note": {"type": "string"},
                             "author": {"type": "string"},
                         },
@@ -249,21 +309,25 @@ def parse_upload(data: bytes, *, name: str, fmt: str, pair: str | None, max_byte
 )
 async def propose(
     name: GlossaryName,
+    *,
     request: Request,
     store: GlossariesDep,
     settings: SettingsDep,
+    who: ActorDep,
     if_match: IfMatch = None,
 ) -> dict[str, Any]:
     """Propose a change: JSON ``{"edits": {"upsert": [...], "remove": [...]}, "note",
     "author"}``, or a multipart upload (``file``, ``format`` csv|tsv|tbx, ``pair``, ``note``,
-    ``author``) whose content replaces the glossary. Nothing goes live until approved."""
+    ``author``, ``replace``) merged into the glossary (``replace=true``: the file becomes
+    the glossary); an upload's answer says what it does (``import``: mode, created / updated
+    / unchanged / removed / untouched counts, and a warning when it removes more than
+    ``TRIGLOT_IMPORT_REMOVAL_WARNING_SHARE`` of the concepts). Nothing goes live until
+    approved."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     _number, current = store.current(name)
+    plan = None
     if media == "application/json":
-        try:
-            body = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BadInputError(f"body: not valid JSON ({exc})") from None
+        body = await json_body(request)
         if not isinstance(body, dict) or "edits" not in body:
             raise BadInputError('body: {"edits": {"upsert": [...], "remove": [...]}}')
         try:
@@ -281,63 +345,221 @@ async def propose(
                 raise BadInputError(f"format: {fmt!r} is not csv, tsv or tbx")
             data = await upload.read()  # bounded by the body limit of /glossaries
             pair = form.get("pair")
-            note = str(form.get("note") or f"import {upload.filename}")
-            author = str(form.get("author") or "")
-        content = parse_upload(
-            data,
-            name=name,
-            fmt=fmt,
-            pair=pair if isinstance(pair, str) else None,
-            max_bytes=settings.max_glossary_bytes,
+            note = checked_text(str(form.get("note") or f"import {upload.filename}"), "note")
+            author = checked_text(str(form.get("author") or ""), "author")
+            replace = str(form.get("replace") or "false").strip().lower()
+        if replace not in ("true", "false", "1", "0"):
+            raise BadInputError(f"replace: {replace!r} is not true or false")
+        plan = await run_in_threadpool(  # parsing and merging a large file: off the event loop
+            lambda: plan_import(
+                current,
+                parse_import(
+                    data,
+                    name=name,
+                    fmt=fmt,
+                    pair=pair if isinstance(pair, str) else None,
+                    max_bytes=settings.max_glossary_bytes,
+                ),
+                replace=replace in ("true", "1"),
+            )
         )
+        content = plan.glossary
     else:
         raise UnsupportedMediaError("send application/json edits or a multipart file upload")
-    proposal = store.propose(name, content, if_match=if_match, note=note, author=author)
-    return _proposal_json(store, proposal)
+    # the caller's key name, never a name the body claims; with keys off nobody is verified,
+    # so the name given (or "anonymous") is recorded as given
+    author = who if who != "anonymous" else (author.strip() or "anonymous")
+    proposal = await run_in_threadpool(
+        lambda: store.propose(name, content, if_match=if_match, note=note, author=author)
+    )
+    out = await run_in_threadpool(_proposal_json, store, proposal)
+    if plan is not None:
+        out["import"] = plan_json(plan, warning_share=settings.import_removal_warning_share)
+    return out
 
 
 @router.get("/glossaries/{name}/proposals")
 def list_proposals(
-    name: GlossaryName, store: GlossariesDep, status: Annotated[str | None, Query()] = None
+    name: GlossaryName,
+    *,
+    store: GlossariesDep,
+    response: Response,
+    status: ProposalStatus = None,
+    offset: OffsetQuery = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    diff_limit: DiffLimit = 20,
 ) -> list[dict[str, Any]]:
-    return [_proposal_json(store, p) for p in store.proposals(name, status=status)]
+    """A page of proposals, oldest first, each with the first ``diff_limit`` of its added,
+    removed and changed concepts (``diff.counts``: all); ``X-Total-Count``: how many match."""
+    proposals = store.proposals(name, status=status, offset=offset, limit=limit)
+    total = store.count_proposals(name, status=status)
+    response.headers["X-Total-Count"] = str(total)
+    return [_proposal_json(store, p, limit=diff_limit) for p in proposals]
 
 
 @router.get("/glossaries/{name}/proposals/{pid}")
-def get_proposal(name: GlossaryName, pid: IdPath, store: GlossariesDep) -> dict[str, Any]:
-    return _proposal_json(store, store.proposal(name, pid))
-
-
-@router.get("/glossaries/{name}/proposals/{pid}/impact")
-async def get_impact(
+def get_proposal(
     name: GlossaryName,
     pid: IdPath,
     store: GlossariesDep,
-    documents: DocumentsDep,
-    engine: EngineDep,
+    offset: OffsetQuery = 0,
+    limit: DiffLimit = 100,
 ) -> dict[str, Any]:
-    """Stored segments whose English would change, with the English before and after."""
-    proposal = store.proposal(name, pid)
-    base = store.version(name, proposal.base_version)
-    return await run_in_threadpool(impact, documents, engine, base, proposal.content)
+    """A proposal with a page of its diff."""
+    return _proposal_json(store, store.proposal(name, pid), offset=offset, limit=limit)
+
+
+def _impact_json(job: Job, *, offset: int, limit: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"job": job.to_json(with_result=False), "state": job.state}
+    if job.result is not None:
+        changed = job.result.get("changed", [])
+        out |= {k: v for k, v in job.result.items() if k != "changed"}
+        out |= {
+            "total": len(changed),
+            "offset": offset,
+            "limit": limit,
+            "changed": changed[offset : offset + limit],
+        }
+    return out
+
+
+async def _wait(jobs: JobStore, job: Job, wait_s: float) -> Job:
+    """``job`` once finished, or as it is after ``wait_s`` seconds (polled off the loop)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while not job.finished and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+        job = await run_in_threadpool(jobs.get, job.id)
+    return job
+
+
+@router.get(
+    "/glossaries/{name}/proposals/{pid}/impact",
+    responses={202: {"description": "Still computing: poll again (or GET /jobs/{id})"}},
+)
+async def get_impact(
+    name: GlossaryName,
+    pid: IdPath,
+    *,
+    store: GlossariesDep,
+    jobs: JobsDep,
+    worker: WorkerDep,
+    settings: SettingsDep,
+    who: ActorDep,
+    response: Response,
+    offset: OffsetQuery = 0,
+    limit: PageLimit = 50,
+    wait: Annotated[float, Query(ge=0, le=10, description="Seconds to wait for it")] = 5,
+) -> dict[str, Any]:
+    """Stored segments whose English would change, with the English before and after: a
+    background job computed once per proposal (the first request starts it), over at most
+    TRIGLOT_IMPACT_MAX_SEGMENTS segments; the result is stored and paged. A client that
+    leaves does not stop it; ``POST /jobs/{id}/cancel`` does, and shutdown does."""
+    job, new = await run_in_threadpool(
+        impact_job,
+        store,
+        jobs,
+        name,
+        pid,
+        cap=settings.impact_max_segments,
+        who=who,
+        fresh=False,
+    )
+    if new:
+        worker.wake()
+    job = await _wait(jobs, job, wait)
+    if not job.finished:
+        response.status_code = 202
+    return _impact_json(job, offset=offset, limit=limit)
+
+
+@router.post("/glossaries/{name}/proposals/{pid}/impact", status_code=202, responses=_CHANGE)
+def restart_impact(
+    name: GlossaryName,
+    pid: IdPath,
+    *,
+    store: GlossariesDep,
+    jobs: JobsDep,
+    worker: WorkerDep,
+    settings: SettingsDep,
+    who: ActorDep,
+) -> dict[str, Any]:
+    """Compute the impact again (after a cancelled or failed job, or new documents); a job
+    still running is returned as it is."""
+    job, new = impact_job(
+        store, jobs, name, pid, cap=settings.impact_max_segments, who=who, fresh=True
+    )
+    if new:
+        worker.wake()
+    return _impact_json(job, offset=0, limit=0)
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/approve", responses=_CHANGE)
 def approve(
-    name: GlossaryName, pid: IdPath, store: GlossariesDep, if_match: IfMatch = None
+    name: GlossaryName,
+    pid: IdPath,
+    *,
+    store: GlossariesDep,
+    jobs: JobsDep,
+    worker: WorkerDep,
+    translations: TranslationsDep,
+    settings: SettingsDep,
+    who: ActorDep,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    version = store.approve(name, pid, if_match=if_match)
-    return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
+    """Make the proposal the next version; other open proposals close as ``superseded``,
+    English made with older versions is marked stale and queued for re-translation (the
+    answer names the job). With TRIGLOT_GLOSSARY_FOUR_EYES, its author may not approve it."""
+    decision = store.approve(
+        name, pid, if_match=if_match, approver=who, four_eyes=settings.glossary_four_eyes
+    )
+    return _decision_json(
+        name, decision, jobs=jobs, translations=translations, worker=worker, who=who
+    )
 
 
 @router.post("/glossaries/{name}/proposals/{pid}/reject", responses=_CHANGE)
-def reject(name: GlossaryName, pid: IdPath, store: GlossariesDep) -> dict[str, Any]:
-    return _proposal_json(store, store.reject(name, pid))
+async def reject(
+    name: GlossaryName,
+    pid: IdPath,
+    *,
+    request: Request,
+    store: GlossariesDep,
+    who: ActorDep,
+    reason: Annotated[str | None, Query(max_length=2000)] = None,
+) -> dict[str, Any]:
+    """Reject a proposal, with a reason (``reason`` in the query or a JSON body
+    ``{"reason": ...}``), recorded with who rejected it."""
+    if reason is None and request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadInputError(f"body: not valid JSON ({exc})") from None
+        given = body.get("reason") if isinstance(body, dict) else None
+        if given is not None and not isinstance(given, str):
+            raise BadInputError("reason: a string")
+        if given is not None and len(given) > 2000:
+            raise BadInputError("reason: at most 2000 characters")
+        reason = given
+    proposal = await run_in_threadpool(
+        lambda: store.reject(name, pid, reason=reason or "", decided_by=who)
+    )
+    return await run_in_threadpool(_proposal_json, store, proposal)
 
 
 @router.post("/glossaries/{name}/rollback", responses=_CHANGE)
 def rollback(
-    name: GlossaryName, store: GlossariesDep, to: VersionQuery, if_match: IfMatch = None
+    name: GlossaryName,
+    *,
+    store: GlossariesDep,
+    jobs: JobsDep,
+    worker: WorkerDep,
+    translations: TranslationsDep,
+    who: ActorDep,
+    to: VersionQuery,
+    if_match: IfMatch = None,
 ) -> dict[str, Any]:
-    version = store.rollback(name, to, if_match=if_match)
-    return {"glossary": name, "current_version": version.number, "etag": etag(version.number)}
+    decision = store.rollback(name, to, if_match=if_match, approver=who)
+    return _decision_json(
+        name, decision, jobs=jobs, translations=translations, worker=worker, who=who
+    )

@@ -21,7 +21,11 @@ from pydantic import BaseModel, Field
 from glossary.enforcement import Enforced
 from service.api.deps import EngineDep, GlossariesDep, GuardDep, ServicesDep, SettingsDep
 from service.api.params import TranslateRequestError, request_params
-from service.api.routes.translate import resolve_glossary, unsupported_language
+from service.api.routes.translate import (
+    installed_language,
+    resolve_glossary,
+    unsupported_language,
+)
 from service.api.schemas import ErrorOut, IdPath, OffsetQuery
 from service.errors import ServiceError
 from service.files.formats import MEDIA_TYPES, SUPPORTED, check_file, file_format
@@ -33,7 +37,7 @@ from service.textcheck import text_problem
 
 router = APIRouter(tags=["libretranslate"])
 
-_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", re.IGNORECASE)
 MAX_SUGGESTION_CHARS = 10_000
 """Longest ``q`` or ``s`` accepted by /suggest."""
 
@@ -185,6 +189,9 @@ async def translate_file(
     if not file.filename:
         raise TranslateRequestError("Invalid request: empty file")
     suffix = file_format(file.filename)
+    installed = engine.languages()  # BCP 47 tags: fr-FR -> fr (service.mt.languages)
+    source = source if source == "auto" else installed_language(source, installed)
+    target = installed_language(target, installed)
     pairs = engine.pairs()
     if source != "auto" and source not in {a for a, _ in pairs} | {target}:
         raise unsupported_language(engine, source, source, target)

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+import orjson
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from glossary import Glossary
 from glossary.enforcement import Enforced
-from service.api.deps import DetectParams, EngineDep, GlossariesDep, TranslateParams
+from service.api.deps import DetectParams, EngineDep, MemoryDep, TranslateParams
+from service.api.glossary_choice import ChosenGlossaryDep, resolve_named
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
 from service.mt.engine import LANGUAGE_NAMES, NoRouteError
-from service.mt.texts import detect_lang, translate_texts
-from service.store.db import MAX_ID
-from service.store.glossaries import GlossaryStore
+from service.mt.languages import UnknownLanguageError, resolve_tag
+from service.mt.memory import translate_texts
+from service.mt.texts import detect_lang
+from service.store.glossaries import NONE, GlossaryStore
 
 
 class LanguageOut(BaseModel):
@@ -38,7 +41,32 @@ class DetectOut(BaseModel):
 
 router = APIRouter(tags=["translation"])
 
-_Q = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+# An empty q (or an empty list) is LibreTranslate's "missing q parameter" (400)
+_Q = {
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    ]
+}
+_ONE_OR_MANY = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+_TRANSLATED: dict[str, Any] = {
+    "description": "The translation (lists where `q` was a list)",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["translatedText", "provenance"],
+                "properties": {
+                    "translatedText": _ONE_OR_MANY,
+                    "detectedLanguage": {},
+                    "alternatives": {"type": "array"},
+                    "provenance": {},
+                    "glossary_report": {},
+                },
+            }
+        }
+    },
+}
 _TRANSLATE_BODY = {
     "type": "object",
     "required": ["q", "source", "target"],
@@ -55,7 +83,7 @@ _TRANSLATE_BODY = {
 _DETECT_BODY = {
     "type": "object",
     "required": ["q"],
-    "properties": {"q": {"type": "string"}, "api_key": {"type": "string"}},
+    "properties": {"q": {"type": "string", "minLength": 1}, "api_key": {"type": "string"}},
 }
 
 
@@ -108,23 +136,32 @@ def languages(engine: EngineDep) -> list[LanguageOut]:
     openapi_extra=_body(_DETECT_BODY),
 )
 def detect(body: DetectParams) -> list[DetectOut]:
-    """The language of `q` (fr, vi or en), LibreTranslate style."""
+    """The language of `q` among the ~100 the identifier knows, LibreTranslate style."""
     lang, confidence = detect_lang(body.q)
     return [DetectOut(confidence=confidence, language=lang)]
 
 
-@router.post("/translate", responses=_BAD_REQUEST, openapi_extra=_body(_TRANSLATE_BODY))
+@router.post(
+    "/translate",
+    response_model=None,
+    responses={**_BAD_REQUEST, 200: _TRANSLATED},
+    openapi_extra=_body(_TRANSLATE_BODY),
+)
 async def translate(
-    body: TranslateParams, engine: EngineDep, glossaries: GlossariesDep
-) -> dict[str, Any]:
+    body: TranslateParams, engine: EngineDep, chosen: ChosenGlossaryDep, memory: MemoryDep
+) -> Response:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
     Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
     (number of extra translations), `api_key`. Response: `translatedText`,
-    `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`.
+    `detectedLanguage` (with `auto`), `alternatives`, and Triglot's `provenance`; with a
+    glossary (named, the key's or the server's: see ``service.api.glossary_choice``),
+    `glossary` (name, version, chosen_by) and `glossary_report`.
     """
-    source, target = body.source, body.target
-    glossary, glossary_version = _glossary(glossaries, body.glossary)
+    installed = engine.languages()
+    source = body.source if body.source == "auto" else installed_language(body.source, installed)
+    target = installed_language(body.target, installed)
+    glossary = chosen.glossary if chosen is not None else None
     pairs = engine.pairs()
     if source != "auto" and source not in {a for a, _ in pairs} | {target}:
         raise _unsupported(engine, source, source, target)
@@ -133,6 +170,7 @@ async def translate(
     done = await translate_texts(
         engine,
         body.texts,
+        memory=memory,
         src_lang=source,
         tgt_lang=target,
         text_format=body.format,
@@ -155,15 +193,30 @@ async def translate(
                 "engine": r.provenance.engine,
                 "packages": list(r.provenance.packages),
                 "pivot": r.provenance.pivot,
+                "origin": r.provenance.origin,  # mt, tm-exact or tm-fuzzy (with its score)
+                **({"score": r.provenance.score} if r.provenance.score is not None else {}),
             }
             for r in done.results
         ]
     )
-    if glossary is not None:
+    if chosen is not None:
+        out["glossary"] = chosen.to_json()
         out["glossary_report"] = one_or_all(
-            [_report(glossary, glossary_version, r) for r in done.reports]
+            [
+                _report(chosen.glossary, chosen.version, r, alts)
+                for r, alts in zip(done.reports, done.alternative_reports, strict=True)
+            ]
         )
-    return out
+    return Response(orjson.dumps(out), media_type="application/json")  # no re-validation
+
+
+def installed_language(tag: str, installed: set[str]) -> str:
+    """The installed language a BCP 47 tag stands for (``fr-FR`` -> ``fr``); an unmatched
+    tag is kept as given, for the "not supported" answer below."""
+    try:
+        return resolve_tag(tag, installed)
+    except UnknownLanguageError:
+        return tag
 
 
 def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> ServiceError:
@@ -184,40 +237,17 @@ def _unsupported(engine: ArgosEngine, code: str, source: str, target: str) -> Se
     )
 
 
-def _glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary | None, int | None]:
-    """The glossary named in the request (``name``: its current version, or ``name@N``)."""
-    if name is None:
-        return None, None
-    text = name
-    base, _, pinned = text.partition("@")
-    known = [g.name for g in store.all()]
-    if base not in known:
-        raise TranslateRequestError(
-            f"unknown glossary {text!r}; available: {', '.join(known) or 'none'}"
-        )
-    if pinned:
-        if not pinned.isdigit() or int(pinned) > MAX_ID:
-            raise TranslateRequestError(
-                f"glossary version must be a number from 1 to {MAX_ID}: {text!r}"
-            )
-        try:
-            glossary: Glossary = store.version(base, int(pinned))
-        except ServiceError as exc:
-            raise TranslateRequestError(str(exc)) from None
-        return glossary, int(pinned)
-    number, current = store.current(base)
-    return current, number
+def _report(
+    glossary: Glossary, version: int | None, enforced: Enforced | None, alts: list[Enforced]
+) -> dict[str, Any]:
+    assert enforced is not None  # every text gets a report when a glossary applies
+    out = _one_report(glossary, version, enforced)
+    if alts:
+        out["alternatives"] = [_one_report(glossary, version, a) for a in alts]
+    return out
 
 
-def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) -> dict[str, Any]:
-    if enforced is None:
-        return {
-            "glossary": glossary.name,
-            "version": version,
-            "terms": [],
-            "forbidden": [],
-            "note": "glossaries apply to format=text",
-        }
+def _one_report(glossary: Glossary, version: int | None, enforced: Enforced) -> dict[str, Any]:
     return {
         "glossary": glossary.name,
         "version": version,
@@ -236,10 +266,18 @@ def _report(glossary: Glossary, version: int | None, enforced: Enforced | None) 
             {"concept": f.concept_id, "found": f.found, "replaced_by": f.replaced_by}
             for f in enforced.forbidden
         ],
+        "leftover_placeholders": list(enforced.leftovers),
     }
 
 
-resolve_glossary = _glossary
+def resolve_glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary | None, int | None]:
+    """The glossary a request names (``name``, ``name@N``; None or ``none``: no glossary)."""
+    if name is None or name == NONE:
+        return None, None
+    chosen = resolve_named(store, name, "request")
+    return chosen.glossary, chosen.version
+
+
 """The glossary a request names (``name`` or ``name@N``), for the other LibreTranslate routes."""
 unsupported_language = _unsupported
 """LibreTranslate's "is not supported" error with the reason, for the other routes."""

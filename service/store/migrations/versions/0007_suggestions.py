@@ -1,6 +1,6 @@
 """Suggestions sent to /suggest, kept for review (and turned into glossary proposals).
 
-Revision ID: 0008_suggestions
+Revision ID: 0007_suggestions
 Revises: 0006
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_suggestions"
+revision = "0007_suggestions"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

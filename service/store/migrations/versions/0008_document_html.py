@@ -1,7 +1,7 @@
 """Documents ingested as HTML keep their markup (``document_html``).
 
-Revision ID: 0010_document_html
-Revises: 0008_suggestions
+Revision ID: 0008_document_html
+Revises: 0007_suggestions
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_document_html"
-down_revision = "0008_suggestions"
+revision = "0008_document_html"
+down_revision = "0007_suggestions"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,152 @@
+"""Stored alignments from sentences and from stored pages.
+
+- :func:`store_beads`: two texts aligned sentence by sentence (``POST /align`` with
+  ``store``, ``triglot align --store``), stored with each bead's score.
+- :func:`link_stored_pages`: a Vietnamese original and its French version are linked when
+  both are stored and the French page's ``Source:`` URL is the Vietnamese page's URL; their
+  cross-page pairs (:func:`aligner.pairs.page_pairs`) are stored once per such pair of
+  documents.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from sqlalchemy.exc import IntegrityError
+
+from aligner.beads import Bead
+from aligner.pairs import AlignedPair, page_pairs
+from service.store.alignments import (
+    AlignedUnit,
+    AlignmentStore,
+    AlignmentSummary,
+    NewAlignment,
+)
+from service.store.documents import DocumentStore, StoredDocument
+
+log = logging.getLogger(__name__)
+
+_PHRASE_BASES = frozenset({"headline", "byline", "related"})
+
+
+def bead_units(
+    beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
+) -> list[AlignedUnit]:
+    """The matched beads as units (unmatched sentences are not translations of anything)."""
+    return [
+        AlignedUnit(
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            src_text=" ".join(src[i] for i in b.src_idx),
+            tgt_text=" ".join(tgt[j] for j in b.tgt_idx),
+            src_idx=tuple(b.src_idx),
+            tgt_idx=tuple(b.tgt_idx),
+            score=round(float(b.score), 4),
+            basis="bead",
+            segtype="sentence" if len(b.src_idx) == 1 and len(b.tgt_idx) == 1 else "paragraph",
+        )
+        for b in beads
+        if b.src_idx and b.tgt_idx
+    ]
+
+
+def store_beads(
+    store: AlignmentStore,
+    beads: Sequence[Bead],
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    name: str | None = None,
+    meta: dict[str, object] | None = None,
+) -> AlignmentSummary:
+    return store.add(
+        NewAlignment(
+            kind="beads",
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            units=bead_units(beads, src, tgt, src_lang, tgt_lang),
+            name=name,
+            meta={"src_sentences": len(src), "tgt_sentences": len(tgt), **(meta or {})},
+        )
+    )
+
+
+def same_url(url: str | None) -> str | None:
+    """A URL reduced to what identifies a page: host without ``www.``, path without a
+    trailing slash; scheme, query and fragment dropped."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    if not host:
+        return None
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def pair_unit(pair: AlignedPair) -> AlignedUnit:
+    """A cross-page pair as a vi -> fr unit."""
+    return AlignedUnit(
+        src_lang="vi",
+        tgt_lang="fr",
+        src_text=pair.vi.text,
+        tgt_text=pair.fr_focus,
+        src_idx=pair.vi.segments,
+        tgt_idx=pair.fr.segments,
+        score=pair.score,
+        basis=pair.basis or "cross-page",
+        segtype="phrase" if pair.basis in _PHRASE_BASES else _sentence_or_more(pair),
+    )
+
+
+def _sentence_or_more(pair: AlignedPair) -> str:
+    return "sentence" if len(pair.vi.segments) == 1 and len(pair.fr.segments) == 1 else "paragraph"
+
+
+def link_stored_pages(documents: DocumentStore, alignments: AlignmentStore) -> list[int]:
+    """Store the cross-page pairs of every Vietnamese and French document linked by URL and
+    not yet aligned; returns the new alignment ids. Cheap when nothing is new: one pass over
+    the document list, no page loaded."""
+    by_url: dict[str, dict[str, list[int]]] = {}
+    offset = 0
+    while True:
+        items, total = documents.list(offset=offset, limit=500)
+        for item in items:
+            key = same_url(item.source_url)
+            if key is not None and item.lang in {"vi", "fr"}:
+                by_url.setdefault(key, {}).setdefault(item.lang, []).append(item.id)
+        offset += len(items)
+        if not items or offset >= total:
+            break
+    done = alignments.linked("cross-page")
+    new: list[int] = []
+    for langs in by_url.values():
+        for vi_id in langs.get("vi", []):
+            for fr_id in langs.get("fr", []):
+                if (vi_id, fr_id) in done:
+                    continue
+                vi_doc, fr_doc = documents.get(vi_id), documents.get(fr_id)
+                pairs = page_pairs(vi_doc.page, fr_doc.page)
+                try:
+                    summary = alignments.add(_link(vi_doc, fr_doc, pairs))
+                except IntegrityError:  # another process linked them first
+                    continue
+                log.info("linked documents %s and %s: alignment %s", vi_id, fr_id, summary.id)
+                new.append(summary.id)
+    return new
+
+
+def _link(vi_doc: StoredDocument, fr_doc: StoredDocument, pairs: list[AlignedPair]) -> NewAlignment:
+    return NewAlignment(
+        kind="cross-page",
+        src_lang="vi",
+        tgt_lang="fr",
+        units=[pair_unit(p) for p in pairs],
+        name=f"{vi_doc.name or vi_doc.id} / {fr_doc.name or fr_doc.id}",
+        src_document_id=vi_doc.id,
+        tgt_document_id=fr_doc.id,
+        meta={"url": vi_doc.page.meta.source_url},
+    )

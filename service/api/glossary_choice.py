@@ -1,0 +1,73 @@
+"""Which glossary a /translate request gets: the one it names (``glossary=NAME``,
+``NAME@VERSION``, or ``none`` for none), else its API key's, else the server's default
+(TRIGLOT_DEFAULT_GLOSSARY). Unchanged LibreTranslate clients name none, so the key's or the
+server's glossary is what reaches them.
+
+A request that gets no glossary costs nothing here (no query, no thread). Otherwise the one
+small query (the glossary's current version number) runs in the thread pool, never on the
+event loop, and the parsed version comes from the glossary store's cache.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends
+from starlette.concurrency import run_in_threadpool
+
+from glossary import Glossary
+from service.api.deps import GuardDep, ServicesDep, TranslateParams
+from service.api.params import TranslateRequestError
+from service.errors import ServiceError
+from service.store.db import MAX_ID
+from service.store.glossaries import NONE, GlossaryStore
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenGlossary:
+    """A glossary version and who chose it: ``request``, ``key`` or ``default``."""
+
+    glossary: Glossary
+    version: int
+    chosen_by: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.glossary.name, "version": self.version, "chosen_by": self.chosen_by}
+
+
+async def choose_glossary(
+    body: TranslateParams, key: GuardDep, svc: ServicesDep
+) -> ChosenGlossary | None:
+    name, chosen_by = body.glossary, "request"
+    if name is None and key is not None and key.glossary:
+        name, chosen_by = key.glossary, "key"
+    if name is None and svc.settings.default_glossary:
+        name, chosen_by = svc.settings.default_glossary, "default"
+    if name is None or name == NONE:
+        return None
+    return await run_in_threadpool(resolve_named, svc.glossaries, name, chosen_by)
+
+
+def resolve_named(store: GlossaryStore, name: str, chosen_by: str) -> ChosenGlossary:
+    """``name`` (``NAME`` or ``NAME@N``) as a glossary version; 400 if there is none."""
+    base, _, pinned = name.partition("@")
+    if store.head(base) is None:
+        known = store.names()
+        raise TranslateRequestError(
+            f"unknown glossary {name!r}; available: {', '.join(known) or 'none'}"
+        )
+    if pinned:
+        if not pinned.isdigit() or not 1 <= int(pinned) <= MAX_ID:
+            raise TranslateRequestError(
+                f"glossary version must be a number from 1 to {MAX_ID}: {name!r}"
+            )
+        try:
+            return ChosenGlossary(store.version(base, int(pinned)), int(pinned), chosen_by)
+        except ServiceError as exc:
+            raise TranslateRequestError(str(exc)) from None
+    number, current = store.current(base)
+    return ChosenGlossary(current, number, chosen_by)
+
+
+ChosenGlossaryDep = Annotated[ChosenGlossary | None, Depends(choose_glossary)]

@@ -1,0 +1,96 @@
+"""The translation memory: what Triglot has aligned (residue pairs of stored pages, stored
+alignments, imported TMX files), looked up before the engine.
+
+One :class:`~service.tm.index.TmIndex` per language pair, built on first use and rebuilt
+when the stored corpus changes (a cheap count query per look-up tells). Both directions of
+every pair are used: a fr -> vi unit also answers vi -> fr. URL slugs are never entries.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+
+from service.align.links import link_stored_pages
+from service.store.alignments import AlignmentStore
+from service.store.documents import DocumentStore
+from service.tm.index import TmEntry, TmIndex, TmMatch
+
+log = logging.getLogger(__name__)
+
+
+class TranslationMemory:
+    """Exact, then fuzzy (``threshold``: rapidfuzz ratio 0-1) look-ups over the stored
+    aligned corpus."""
+
+    def __init__(
+        self,
+        documents: DocumentStore,
+        alignments: AlignmentStore,
+        *,
+        threshold: float = 0.85,
+        enabled: bool = True,
+    ) -> None:
+        self._documents = documents
+        self._alignments = alignments
+        self.threshold = threshold
+        self.enabled = enabled
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._indexes: dict[tuple[str, str], TmIndex] = {}
+
+    def lookup(self, texts: Sequence[str], *, src_lang: str, tgt_lang: str) -> list[TmMatch | None]:
+        """For each text, its exact match, else its best fuzzy match, else None."""
+        if not self.enabled or not texts or src_lang == tgt_lang:
+            return [None] * len(texts)
+        index = self.index(src_lang, tgt_lang)
+        if len(index) == 0:
+            return [None] * len(texts)
+        return [index.lookup(t, self.threshold) if t.strip() else None for t in texts]
+
+    def index(self, src_lang: str, tgt_lang: str) -> TmIndex:
+        """The index of one language pair, as the stored corpus is now."""
+        with self._lock:
+            stamp = self._current_stamp()
+            if stamp != self._stamp:
+                link_stored_pages(self._documents, self._alignments)
+                stamp = self._current_stamp()
+                self._indexes.clear()
+                self._stamp = stamp
+            key = (src_lang, tgt_lang)
+            if key not in self._indexes:
+                entries = list(self._entries(src_lang, tgt_lang))
+                self._indexes[key] = TmIndex(entries)
+                log.info("translation memory %s->%s: %d units", src_lang, tgt_lang, len(entries))
+            return self._indexes[key]
+
+    def _current_stamp(self) -> tuple[int, int, int]:
+        return (self._documents.count(), *self._alignments.stamp())
+
+    def _entries(self, src_lang: str, tgt_lang: str) -> Iterator[TmEntry]:
+        if {src_lang, tgt_lang} == {"fr", "vi"}:
+            yield from self._residue(src_lang)
+        for stored in self._alignments.iter_units():
+            u = stored.unit
+            origin = f"alignment {stored.alignment_id}"
+            if (u.src_lang, u.tgt_lang) == (src_lang, tgt_lang):
+                yield TmEntry(u.src_text, u.tgt_text, u.score, origin)
+            elif (u.src_lang, u.tgt_lang) == (tgt_lang, src_lang):
+                yield TmEntry(u.tgt_text, u.src_text, u.score, origin)
+
+    def _residue(self, src_lang: str) -> Iterator[TmEntry]:
+        offset = 0
+        while True:
+            items, total = self._documents.list(offset=offset, limit=100)
+            for item in items:
+                doc = self._documents.get(item.id)
+                for pair in doc.pairs:
+                    if pair.vi.kind == "slug" or pair.vi.lang != "vi":
+                        continue  # a slug is not Vietnamese text
+                    texts = {"fr": pair.fr_focus, "vi": pair.vi.text}
+                    target = "vi" if src_lang == "fr" else "fr"
+                    yield TmEntry(texts[src_lang], texts[target], pair.score, f"document {doc.id}")
+            offset += len(items)
+            if not items or offset >= total:
+                return
