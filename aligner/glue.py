@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from aligner.labels import match_label
-from aligner.langid import identify
+from aligner.langid import identify, shown_lang
 from aligner.text import WORD_RE, words
 
 _JOIN_LEFT = '.!?…)»”"'
@@ -32,6 +32,7 @@ _STAMP_WORD_RE = re.compile(
 )
 _CREDIT_WORD_RE = re.compile(r"(?:Photo|Photos|Ảnh|Crédit|Credit|Vidéo|Video)\s*:", re.I)
 _DATE_RE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DIGIT_RE = re.compile(r"\d")
 # A numbered photo of alt text followed by more text: "- Ảnh 1.Le Premier", "Ảnh 2 Le".
 _AFTER_PHOTO_NO_RE = re.compile(r"(?:Ảnh|Hình)\s*\d{1,3}\s*\.?(?=\s*\S)", re.I)
 
@@ -67,18 +68,24 @@ def pieces(line: str) -> list[tuple[int, int]]:
 def _cuts(line: str) -> list[int]:
     """Offsets where ``line`` was glued. Linear in the line's length (a page may hold a
     one-megabyte line): word counts come from one scan, windows around a junction are bounded."""
-    if not _CANDIDATE_RE.search(line, 1, max(1, len(line) - 1)) and not _AFTER_PHOTO_NO_RE.search(
-        line
+    has_digit = _DIGIT_RE.search(line) is not None  # what stamps and photo numbers need
+    if not _CANDIDATE_RE.search(line, 1, max(1, len(line) - 1)) and not (
+        has_digit and _AFTER_PHOTO_NO_RE.search(line)
     ):
         return []  # most lines: no capital, bar or digit glued to anything
-    spans = [m.span() for m in WORD_RE.finditer(line)]
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
+    bounds: list[list[int]] = []  # word starts and ends, found when a check first needs them
+
+    def word_bounds() -> list[list[int]]:
+        if not bounds:
+            spans = [m.span() for m in WORD_RE.finditer(line)]
+            bounds.extend(([s for s, _ in spans], [e for _, e in spans]))
+        return bounds
 
     def words_before(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:
-        return bisect_left(starts, i) >= n  # words that begin before i
+        return bisect_left(word_bounds()[0], i) >= n  # words that begin before i
 
     def words_after(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:
+        ends = word_bounds()[1]
         return len(ends) - bisect_right(ends, i) >= n  # words that end after i
 
     out = []
@@ -114,6 +121,8 @@ def _cuts(line: str) -> list[int]:
             out.append(i)  # "Ảnh: TTXVN|Des soldats" (a separator the scraper glued)
         elif here.isdigit() and before.isalpha() and _DATE_RE.match(line, i):
             out.append(i)  # "Phủ25/10/2025"
+    if not has_digit:
+        return out
     for m in _STAMP_RE.finditer(line):
         if m.end() < len(line) and line[m.end()].isupper() and words_after(m.end()):
             out.append(m.end())  # "09:15Le Vietnam"
@@ -132,8 +141,16 @@ def _script_changes(line: str, i: int) -> bool:
     left = line[max(0, i - _WINDOW) : i]
     head = " ".join(line[i : i + _WINDOW].split()[:8])
     tail = " ".join(left.split()[-8:])
-    langs = {identify(tail).lang, identify(head).lang}
-    if langs not in ({"vi", "fr"}, {"vi", "en"}):
+    # {identify(tail), identify(head)} must be {vi, fr} or {vi, en}. Only the text's own
+    # evidence ever answers vi: when it finds Vietnamese on neither side or on both, the
+    # statistical identifier is not asked.
+    shown = [shown_lang(tail), shown_lang(head)]
+    is_vi = [g is not None and g.lang == "vi" for g in shown]
+    if is_vi[0] == is_vi[1]:
+        return False
+    other = 1 if is_vi[0] else 0
+    other_lang = (shown[other] or identify((tail, head)[other])).lang
+    if other_lang not in ("fr", "en"):
         return False
     fragment = re.findall(r"[^\W\d_]+$", left)
     if fragment and fragment[0][:1].isupper():

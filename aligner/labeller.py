@@ -46,7 +46,7 @@ class Labeller:
         if not items:
             return []
         tagger = self._tagger()
-        tagger.set([dict(f) for f in items])
+        tagger.set([f if type(f) is dict else dict(f) for f in items])  # no copy of a dict
         labels = tagger.tag()
         return [(label, tagger.marginal(label, i)) for i, label in enumerate(labels)]
 

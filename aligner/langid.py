@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from aligner.text import is_vi_marked, is_vi_syllable, vi_syllable_ratio, words
+from aligner.text import has_vi_marked, is_vi_marked, is_vi_syllable, vi_syllable_ratio, words
 
 if TYPE_CHECKING:
     from py3langid.langid import LanguageIdentifier
@@ -94,38 +94,16 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
     ``default`` is returned (evidence ``default``) when the text shows too little to decide;
     with no default the best weak guess is returned instead.
     """
-    tokens = words(text)
+    return identify_words(text, words(text), default=default)
+
+
+def identify_words(text: str, tokens: list[str], *, default: Lang | None = None) -> LangGuess:
+    """:func:`identify` for a caller that holds ``words(text)`` already (``tokens``)."""
     if not tokens:
         return LangGuess(default or "und", 0.0, "default" if default else "none")
-
-    vi_words = other_words = 0
-    for chunk in _CHUNK_RE.split(text):
-        chunk_tokens = words(chunk)
-        n_vi, n_foreign = _vi_evidence(chunk_tokens)
-        if n_vi >= 1 and n_vi >= n_foreign:
-            vi_words += len(chunk_tokens)
-        elif n_foreign >= 2:
-            other_words += len(chunk_tokens)
-    if vi_words >= _MIN_MIXED_WORDS and other_words >= _MIN_MIXED_WORDS:
-        return LangGuess("mixed", vi_words / (vi_words + other_words), "diacritics")
-    if _bilingual_label(text):
-        return LangGuess("mixed", 0.5, "diacritics")
-    n_vi, n_foreign = _vi_evidence(tokens)
-    if n_vi >= 1 and n_vi >= n_foreign:
-        return LangGuess("vi", n_vi / (n_vi + n_foreign), "diacritics")
-
-    if _vi_name(tokens):
-        return LangGuess("vi", 0.9, "diacritics")
-    if (
-        len(tokens) >= _MIN_SLUG_TOKENS
-        and text.isascii()
-        and vi_syllable_ratio(tokens) >= _SLUG_SYLLABLE_RATIO
-    ):
-        return LangGuess("vi-ascii", vi_syllable_ratio(tokens), "syllables")
-
-    by_words = _function_word_lang(tokens)
-    if by_words is not None:
-        return LangGuess(by_words, _FUNCTION_WORD_CONFIDENCE, "identifier")
+    shown = _shown(text, tokens)
+    if shown is not None:
+        return shown
     lang, prob = classify_statistical(text)
     if lang == "vi":  # no Vietnamese letters and not syllable-shaped: not Vietnamese
         lang, prob = "fr" if default is None else default, 0.0
@@ -133,6 +111,52 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
     if prob >= threshold or default is None:
         return LangGuess(_as_lang(lang), prob, "identifier")
     return LangGuess(default, prob, "default")
+
+
+def shown_lang(text: str) -> LangGuess | None:
+    """What :func:`identify` answers from the text alone (its letters, syllables and function
+    words; ``vi`` is only ever answered so), or None where it would ask the statistical
+    identifier."""
+    tokens = words(text)
+    return _shown(text, tokens) if tokens else None
+
+
+def _shown(text: str, tokens: list[str]) -> LangGuess | None:
+    """:func:`shown_lang` of a text with at least one word. A text without a letter only
+    Vietnamese writes has no Vietnamese evidence: the chunk and label checks are skipped."""
+    marked = has_vi_marked(text)
+    if marked:
+        chunks = _CHUNK_RE.split(text)
+        whole: tuple[int, int] | None = None
+        vi_words = other_words = 0
+        for chunk in chunks:
+            chunk_tokens = tokens if len(chunks) == 1 else words(chunk)
+            n_vi, n_foreign = _vi_evidence(chunk_tokens)
+            if len(chunks) == 1:
+                whole = n_vi, n_foreign
+            if n_vi >= 1 and n_vi >= n_foreign:
+                vi_words += len(chunk_tokens)
+            elif n_foreign >= 2:
+                other_words += len(chunk_tokens)
+        if vi_words >= _MIN_MIXED_WORDS and other_words >= _MIN_MIXED_WORDS:
+            return LangGuess("mixed", vi_words / (vi_words + other_words), "diacritics")
+        if _bilingual_label(text):
+            return LangGuess("mixed", 0.5, "diacritics")
+        n_vi, n_foreign = whole if whole is not None else _vi_evidence(tokens)
+        if n_vi >= 1 and n_vi >= n_foreign:
+            return LangGuess("vi", n_vi / (n_vi + n_foreign), "diacritics")
+
+    if not text.isascii() and _vi_name(tokens):
+        return LangGuess("vi", 0.9, "diacritics")
+    if len(tokens) >= _MIN_SLUG_TOKENS and text.isascii():
+        ratio = vi_syllable_ratio(tokens)
+        if ratio >= _SLUG_SYLLABLE_RATIO:
+            return LangGuess("vi-ascii", ratio, "syllables")
+
+    by_words = None if marked else _function_word_lang(tokens, marked=False)
+    if by_words is not None:
+        return LangGuess(by_words, _FUNCTION_WORD_CONFIDENCE, "identifier")
+    return None
 
 
 # Function words that only one of French and English writes (``a``, ``on``, ``as``, ``plus``
@@ -155,20 +179,16 @@ _MIN_FUNCTION_WORDS = 3
 _FUNCTION_WORD_CONFIDENCE = 0.99
 
 
-def _function_word_lang(tokens: list[str]) -> Lang | None:
+def _function_word_lang(tokens: list[str], *, marked: bool | None = None) -> Lang | None:
     """``fr`` or ``en`` when the function words leave no doubt, else None (always None when a
     word has a letter only Vietnamese writes: glued Vietnamese and French, left to the
-    identifier)."""
-    n_fr = n_en = 0
-    for token in tokens:
-        low = token.lower()
-        if low in _FR_WORDS:
-            n_fr += 1
-        elif low in _EN_WORDS:
-            n_en += 1
+    identifier). ``marked``: whether one has, where the caller knows it already."""
+    lows = [t.lower() for t in tokens]
+    n_fr = sum(map(_FR_WORDS.__contains__, lows))  # the two lists share no word
+    n_en = sum(map(_EN_WORDS.__contains__, lows))
     if min(n_fr, n_en) > 0 or max(n_fr, n_en) < _MIN_FUNCTION_WORDS:
         return None
-    if any(is_vi_marked(t) for t in tokens):
+    if marked if marked is not None else any(is_vi_marked(t) for t in tokens):
         return None
     return "fr" if n_fr else "en"
 
@@ -179,8 +199,8 @@ def _vi_name(tokens: list[str]) -> bool:
     names = [t for t in tokens if not (t.isupper() and len(t) > 1)]
     return (
         0 < len(names) <= _MAX_NAME_WORDS
-        and all(t[:1].isupper() and is_vi_syllable(t) for t in names)
         and any(not t.isascii() for t in names)
+        and all(t[:1].isupper() and is_vi_syllable(t) for t in names)
     )
 
 
@@ -208,8 +228,12 @@ def _vi_evidence(tokens: list[str]) -> tuple[int, int]:
     """
     lower = [t for t in tokens if t[:1].islower()]
     judged = lower if len(lower) >= 2 else [t for t in tokens if not t.isupper()] or tokens
-    n_vi = sum(1 for t in judged if is_vi_marked(t))
-    n_foreign = sum(1 for t in judged if not is_vi_marked(t) and not is_vi_syllable(t))
+    n_vi = n_foreign = 0
+    for t in judged:
+        if is_vi_marked(t):
+            n_vi += 1
+        elif not is_vi_syllable(t):
+            n_foreign += 1
     return n_vi, n_foreign
 
 

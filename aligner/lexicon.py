@@ -85,8 +85,30 @@ def vi_tokens(text: str, *, folded: bool = False) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
-def build(entries: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Lexicon:
+class _TermTokens:
+    """:func:`fr_tokens` and :func:`vi_tokens` of lexicon terms, each computed once while a
+    lexicon is built (:func:`merge` and :func:`build` look at the same terms)."""
+
+    def __init__(self) -> None:
+        self._fr: dict[str, tuple[str, ...]] = {}
+        self._vi: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+    def fr(self, term: str) -> tuple[str, ...]:
+        if term not in self._fr:
+            self._fr[term] = tuple(fr_tokens(term))
+        return self._fr[term]
+
+    def vi(self, term: str, *, folded: bool = False) -> tuple[str, ...]:
+        if (term, folded) not in self._vi:
+            self._vi[term, folded] = tuple(vi_tokens(term, folded=folded))
+        return self._vi[term, folded]
+
+
+def build(
+    entries: Iterable[tuple[Sequence[str], Sequence[str]]], *, tokens: _TermTokens | None = None
+) -> Lexicon:
     """A lexicon from (French terms, Vietnamese terms) concept entries."""
+    tok = tokens if tokens is not None else _TermTokens()
     fr: dict[tuple[str, ...], set[int]] = {}
     vi: dict[tuple[str, ...], set[int]] = {}
     vi_folded: dict[tuple[str, ...], set[int]] = {}
@@ -94,12 +116,12 @@ def build(entries: Iterable[tuple[Sequence[str], Sequence[str]]]) -> Lexicon:
     for concept, (fr_terms, vi_terms) in enumerate(entries):
         labels.append(f"{fr_terms[0]} = {vi_terms[0]}" if fr_terms and vi_terms else "")
         for term in fr_terms:
-            if key := tuple(fr_tokens(term)):
+            if key := tok.fr(term):
                 fr.setdefault(key, set()).add(concept)
         for term in vi_terms:
-            if key := tuple(vi_tokens(term)):
+            if key := tok.vi(term):
                 vi.setdefault(key, set()).add(concept)
-            if key := tuple(vi_tokens(term, folded=True)):
+            if key := tok.vi(term, folded=True):
                 vi_folded.setdefault(key, set()).add(concept)
     return Lexicon(
         fr={k: frozenset(v) for k, v in fr.items()},
@@ -135,19 +157,22 @@ def parse_tsv(text: str) -> list[tuple[list[str], list[str]]]:
 def merge(
     curated: Iterable[tuple[Sequence[str], Sequence[str]]],
     learned: Iterable[tuple[Sequence[str], Sequence[str]]],
+    *,
+    tokens: _TermTokens | None = None,
 ) -> list[tuple[Sequence[str], Sequence[str]]]:
     """Curated entries, then learned ones that share no French or Vietnamese term with them.
 
     Learned concepts get ids after the curated ones; where a learned entry names a curated
     term on either side it is skipped, so the curated concept wins.
     """
+    tok = tokens if tokens is not None else _TermTokens()
     entries: list[tuple[Sequence[str], Sequence[str]]] = list(curated)
-    fr_keys = {tuple(fr_tokens(t)) for fr_terms, _ in entries for t in fr_terms}
-    vi_keys = {tuple(vi_tokens(t)) for _, vi_terms in entries for t in vi_terms}
+    fr_keys = {tok.fr(t) for fr_terms, _ in entries for t in fr_terms}
+    vi_keys = {tok.vi(t) for _, vi_terms in entries for t in vi_terms}
     for fr_terms, vi_terms in learned:
-        if any(tuple(fr_tokens(t)) in fr_keys for t in fr_terms):
+        if any(tok.fr(t) in fr_keys for t in fr_terms):
             continue
-        if any(tuple(vi_tokens(t)) in vi_keys for t in vi_terms):
+        if any(tok.vi(t) in vi_keys for t in vi_terms):
             continue
         entries.append((fr_terms, vi_terms))
     return entries
@@ -161,4 +186,5 @@ def default_lexicon() -> Lexicon:
     curated = parse_tsv(data.joinpath("lexicon_fr_vi.tsv").read_text(encoding="utf-8"))
     learned_file = data.joinpath("lexicon_fr_vi_learned.tsv")
     learned = parse_tsv(learned_file.read_text(encoding="utf-8")) if learned_file.is_file() else []
-    return build(merge(curated, learned))
+    tokens = _TermTokens()
+    return build(merge(curated, learned, tokens=tokens), tokens=tokens)

@@ -23,13 +23,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Literal
 
 from aligner.errors import EmptyInputError
 from aligner.glue import pieces
 from aligner.labeller import Features, Labeller, default_labeller
 from aligner.labels import match_label
-from aligner.langid import Lang, LangGuess, classify_statistical, identify, slug_lang
+from aligner.langid import (
+    Lang,
+    LangGuess,
+    classify_statistical,
+    identify,
+    identify_words,
+    slug_lang,
+)
 from aligner.meta import (
     UrlInfo,
     date_from_article_id,
@@ -170,6 +179,10 @@ REPORTED_SPEECH_RE = re.compile(
     re.I,
 )
 
+# What every match of REPORTED_SPEECH_RE ends with (same flags): a line without one of them
+# is not searched (most captions and titles).
+_SPEECH_END_RE = re.compile(r"que|qu['’]|qualifié|that|rằng|:", re.I)
+
 _CREDIT_LABEL_LANG: dict[str, Lang] = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}
 _MAX_HEADLINE_WORDS = 40
 _MAX_SHORT_CAPTION_WORDS = 12
@@ -203,6 +216,7 @@ class _Line:
     rule_kind: Kind | None = None
     certain: bool = False
     _tokens: tuple[str, list[str]] | None = None
+    _speech: tuple[str, bool] | None = None
 
     @property
     def tokens(self) -> list[str]:
@@ -214,6 +228,13 @@ class _Line:
     @property
     def n_words(self) -> int:
         return len(self.tokens)
+
+    @property
+    def speech(self) -> bool:
+        """``_reports_speech(self.text)``, kept until ``text`` changes."""
+        if self._speech is None or self._speech[0] is not self.text:
+            self._speech = (self.text, _reports_speech(self.text))
+        return self._speech[1]
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -275,11 +296,14 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
         raise EmptyInputError("page text is empty (no non-blank line)")
 
     page_lang = _dominant_lang(lines)
+    guesses: dict[str, LangGuess] = {}  # this page's lines that repeat (captions, labels)
     for ln in lines:
         if not ln.tokens:
             ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
         elif ln.guess.evidence == "default" or ln.guess.lang == "und":
-            ln.guess = identify(ln.text, default=page_lang)
+            if ln.text not in guesses:
+                guesses[ln.text] = identify_words(ln.text, ln.tokens, default=page_lang)
+            ln.guess = guesses[ln.text]
 
     url_info = _mark_sources(lines, url)
     _mark_labels(lines)
@@ -320,6 +344,7 @@ def _split_lines(text: str) -> list[_Line]:
     offset = 0
     block = 0
     prev_blank = True
+    guesses: dict[str, LangGuess] = {}  # this page's pieces that repeat (captions, labels)
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -332,6 +357,9 @@ def _split_lines(text: str) -> list[_Line]:
         prev_blank = False
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
+            tokens = words(piece)
+            if len(tokens) >= 3 and piece not in guesses:
+                guesses[piece] = identify_words(piece, tokens)
             lines.append(
                 _Line(
                     idx=len(lines),
@@ -340,9 +368,10 @@ def _split_lines(text: str) -> list[_Line]:
                     start=offset + s,
                     end=offset + e,
                     block=block,
-                    guess=identify(piece) if len(words(piece)) >= 3 else _UNDECIDED,
+                    guess=guesses[piece] if len(tokens) >= 3 else _UNDECIDED,
                     piece=n,
                     pieces=len(spans),
+                    _tokens=(piece, tokens),
                 )
             )
         offset += len(raw)
@@ -426,10 +455,11 @@ def _mark_footer(lines: list[_Line]) -> None:
 
 def _mark_residue(lines: list[_Line]) -> None:
     """Captions numbered as photos (``... - Ảnh 3.``) and stand-alone photo credits."""
+    base_langs: dict[tuple[str, Lang], Lang] = {}  # alt text repeats (photo 1, 2 and 3 of one)
     for ln in lines:
         if ln.kind is not None:
             continue
-        if (m := PHOTO_NO_RE.match(ln.text)) is not None:
+        if _ends_with_number(ln.text) and (m := PHOTO_NO_RE.match(ln.text)) is not None:
             ln.kind = "caption"
             ln.base_text = m.group("base").rstrip(" -–—:")
             ln.photo_no = int(m.group("no"))
@@ -439,7 +469,10 @@ def _mark_residue(lines: list[_Line]) -> None:
             ):
                 # Vietnamese CMS photo suffix: the language is the alt text's own, and a French
                 # alt text with a Vietnamese "ảnh 1" is both
-                base = identify(ln.base_text, default=ln.guess.lang).lang
+                key = (ln.base_text, ln.guess.lang)
+                if key not in base_langs:
+                    base_langs[key] = identify(ln.base_text, default=ln.guess.lang).lang
+                base = base_langs[key]
                 ln.lang = base if base in ("vi", "vi-ascii", "und") else "mixed"
         elif CREDIT_ONLY_RE.match(ln.text):
             ln.kind = "credit"
@@ -454,13 +487,14 @@ def _mark_header(body: list[_Line]) -> None:
         if ln.kind is not None:
             continue
         if (
-            DOMAIN_RE.search(ln.text)
+            "." in ln.text
+            and DOMAIN_RE.search(ln.text)
             and ln.n_words <= _MAX_BANNER_WORDS
             and not ln.text.endswith(".")
         ):
             ln.kind = "banner"
             continue
-        if ln.n_words <= _MAX_HEADLINE_WORDS and not CREDIT_TAIL_RE.search(ln.text):
+        if ln.n_words <= _MAX_HEADLINE_WORDS and not _credit_tail(ln.text):
             ln.kind = "headline"
         return
 
@@ -477,8 +511,8 @@ def _mark_bylines(lines: list[_Line]) -> None:
 def _mark_captions(lines: list[_Line], page_lang: Lang) -> None:
     pending = [ln for ln in lines if ln.kind is None]
     for ln in pending:
-        if CREDIT_TAIL_RE.search(ln.text):
-            ln.kind = "paragraph" if _reports_speech(ln.text) else "caption"
+        if _credit_tail(ln.text):
+            ln.kind = "paragraph" if ln.speech else "caption"
 
     # Layout: when most paragraphs sit in multi-line blocks, blank lines mark images, and a
     # line alone between two gaps, or a short line opening a block, is the image's caption.
@@ -522,11 +556,25 @@ def _can_be_caption(ln: _Line) -> bool:
     """A caption opens with a capital or a digit (a line opening with ``»`` or a lower-case
     word continues a quotation or sentence) and describes, rather than reports speech."""
     first = ln.text[0]
-    return (first.isupper() or first.isdigit()) and not _reports_speech(ln.text)
+    return (first.isupper() or first.isdigit()) and not ln.speech
 
 
 def _reports_speech(text: str) -> bool:
-    return REPORTED_SPEECH_RE.search(text) is not None
+    return _SPEECH_END_RE.search(text) is not None and REPORTED_SPEECH_RE.search(text) is not None
+
+
+def _credit_tail(text: str) -> bool:
+    """``CREDIT_TAIL_RE.search(text) is not None``; the pattern needs a colon."""
+    return ":" in text and CREDIT_TAIL_RE.search(text) is not None
+
+
+def _ends_with_number(text: str) -> bool:
+    """Whether ``text`` ends with a digit, but for spaces and one full stop: what a match of
+    PHOTO_NO_RE (``... Ảnh 3.``) does, checked before the costlier match."""
+    tail = text.rstrip()
+    if tail.endswith("."):
+        tail = tail[:-1].rstrip()
+    return tail[-1:].isdigit()
 
 
 def _mark_author(lines: list[_Line]) -> None:
@@ -700,7 +748,8 @@ def line_features(draft: Draft) -> list[Features]:
     lines = draft.lines
     n = len(lines)
     slug_words = set(draft.url_info.slug_words) if draft.url_info else set()
-    counts = Counter(_norm(ln.base_text or ln.text) for ln in lines)
+    norms = [_norm(ln.base_text or ln.text) for ln in lines]
+    counts = Counter(norms)
     block_sizes = Counter(ln.block for ln in lines)
     first_long = next(
         (
@@ -711,7 +760,10 @@ def line_features(draft: Draft) -> list[Features]:
         n,
     )
     source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
-    own = [_own_features(ln, draft, slug_words, counts, block_sizes) for ln in lines]
+    own = [
+        _own_features(ln, draft, slug_words, counts[norm], block_sizes)
+        for ln, norm in zip(lines, norms, strict=True)
+    ]
     out: list[Features] = []
     for ln, feats in zip(lines, own, strict=True):
         f: dict[str, str | float] = {"bias": 1.0, **feats}
@@ -723,33 +775,43 @@ def line_features(draft: Draft) -> list[Features]:
         f["vs_source"] = (
             "before" if ln.idx < source_at else "at" if ln.idx == source_at else "after"
         )
-        for offset in (-2, -1, 1, 2):
+        for offset, names in _NEIGHBOUR_NAMES:
             j = ln.idx + offset
             if 0 <= j < n:
-                for key in _NEIGHBOUR_KEYS:
-                    f[f"{offset}:{key}"] = own[j][key]
+                theirs = own[j]
+                for name, key in names:
+                    f[name] = theirs[key]
                 if offset in (-1, 1):
-                    f[f"{offset}:rule|rule"] = f"{own[j]['rule']}|{feats['rule']}"
+                    f[f"{offset}:rule|rule"] = f"{theirs['rule']}|{feats['rule']}"
             else:
                 f[f"{offset}:none"] = 1.0
         out.append(f)
     return out
 
 
+_NEIGHBOUR_NAMES = tuple(
+    (offset, tuple((f"{offset}:{key}", key) for key in _NEIGHBOUR_KEYS))
+    for offset in (-2, -1, 1, 2)
+)
+
+
 def _own_features(
     ln: _Line,
     draft: Draft,
     slug_words: set[str],
-    counts: Counter[str],
+    repeats: int,
     block_sizes: Counter[int],
 ) -> dict[str, str | float]:
     text = ln.text
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
-    caps = sum(1 for t in tokens if t[:1].isupper()) / len(tokens) if tokens else 0.0
+    caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
     n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char
     upper_share = sum(map(str.isupper, text)) / n_letters if n_letters else 0.0
     label = match_label(text)
+    # The patterns below are searched only where a character they need is there (a digit
+    # for dates and times, a full stop for domains): most lines have none of them.
+    n_digits = sum(map(str.isdigit, text))
     folded = words(fold(text)) if slug_words else []
     slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
@@ -767,22 +829,22 @@ def _own_features(
         "sentence": str(len(tokens) >= 8 and TERMINAL_RE.search(text) is not None and caps < 0.5),
         "comma": str("," in text),
         "allcaps": str(upper_share > 0.8 and n_letters >= 4),
-        "date": str(find_date(text) is not None),
-        "time": str(_TIME_RE.search(text) is not None),
-        "digits": _bucket(sum(map(str.isdigit, text)), (0, 2, 4, 8)),
-        "domain": str(DOMAIN_RE.search(text) is not None),
+        "date": str(n_digits > 0 and find_date(text) is not None),
+        "time": str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None),
+        "digits": _bucket(n_digits, (0, 2, 4, 8)),
+        "domain": str("." in text and DOMAIN_RE.search(text) is not None),
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
         "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),
-        "credit_tail": str(CREDIT_TAIL_RE.search(text) is not None),
+        "credit_tail": str(_credit_tail(text)),
         "dateline": str(DATELINE_RE.match(text) is not None),
         "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
-        "speech": str(_reports_speech(text)),
+        "speech": str(ln.speech),
         "label": f"{label.role}:{label.lang}" if label else "none",
         "label_prefix": _label_prefix(text),
         "nav": str(len(tokens) >= 4 and caps >= 0.8 and not TERMINAL_RE.search(text)),
         "sep": str("|" in text or " / " in text),
-        "repeat": _bucket(counts[_norm(ln.base_text or text)], (1, 2, 4)),
+        "repeat": _bucket(repeats, (1, 2, 4)),
         "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),
         "gap": _bucket(block_size, (1, 2, 3, 5)),
         "block_pos": _block_position(ln, draft.lines),
@@ -803,6 +865,7 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@lru_cache(maxsize=4096)  # a few small numbers and edge tuples: looked up, not looped over
 def _bucket(value: int, edges: tuple[int, ...]) -> str:
     for edge in edges:
         if value <= edge:
@@ -831,6 +894,7 @@ def _position(idx: int, n: int) -> str:
 def _block_position(ln: _Line, lines: list[_Line]) -> str:
     before = ln.idx > 0 and lines[ln.idx - 1].block == ln.block
     after = ln.idx + 1 < len(lines) and lines[ln.idx + 1].block == ln.block
-    return {(False, False): "alone", (False, True): "first", (True, True): "mid"}.get(
-        (before, after), "last"
-    )
+    return _BLOCK_POSITIONS.get((before, after), "last")
+
+
+_BLOCK_POSITIONS = {(False, False): "alone", (False, True): "first", (True, True): "mid"}

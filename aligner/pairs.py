@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from aligner.anchors import anchor_surfaces, anchors, name_anchors
 from aligner.beads import AlignParams, align
@@ -217,17 +217,35 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
         w for c in items if c.unit.kind == "slug" for w in c.unit.text.split("-")
     }
     titles = [c for c in items if c.unit.kind != "slug"]
+    memo = _PageMemo()
+    title_f: dict[tuple[int, int], float] = {}  # (title, sentence) -> f, for slug items
+
+    def title_here(t_idx: int, fr_idx: int) -> float:
+        if (t_idx, fr_idx) not in title_f:
+            t = titles[t_idx]
+            own_t = _own(t, weights) or 1.0
+            row = _candidate(t, french[fr_idx], weights, lex, own_t, memo=memo)
+            title_f[t_idx, fr_idx] = row[1]["f"]
+        return title_f[t_idx, fr_idx]
+
     out = []
     for item in items:
         own = _own(item, weights)
         if own <= 0:
             continue
-        rows = [_candidate(item, cand, weights, lex, own) for cand in french]
+        rows = [_candidate(item, cand, weights, lex, own, memo=memo) for cand in french]
         best_f = max(r[1]["f"] for r in rows)
         spelled = _slug_share(item.unit.text, slug_words) if item.unit.kind != "slug" else 0.0
+        # the best f on other lines than a row's: the best line's, or the second best's
+        top = _top_two(rows)
+        shares = (
+            [_slug_share(t.unit.text, set(item.unit.text.split("-"))) for t in titles]
+            if item.unit.kind == "slug"
+            else []
+        )
         cands = []
-        for pair, feats in rows:
-            others = max((r[1]["f"] for r in rows if r[0].fr.lines != pair.fr.lines), default=0.0)
+        for fr_idx, (pair, feats) in enumerate(rows):
+            others = top[0][1] if top[0][0] != pair.fr.lines else top[1][1]
             at = pair.fr.segments[0]
             feats["f_margin"] = feats["f"] - others
             feats["f_best"] = float(feats["f"] >= best_f)
@@ -242,12 +260,9 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
             feats["numbered*headline"] = feats["numbered"] * feats["headline"]
             if item.unit.kind == "slug":
                 feats["slug_title_here"] = max(
-                    (
-                        _slug_share(t.unit.text, set(item.unit.text.split("-")))
-                        * _candidate(
-                            t, _by_unit(french, pair.fr), weights, lex, _own(t, weights) or 1.0
-                        )[1]["f"]
-                        for t in titles
+                    (  # f >= 0: a title the slug does not spell adds 0.0 whatever its f
+                        share * title_here(t_idx, fr_idx) if share else 0.0
+                        for t_idx, share in enumerate(shares)
                     ),
                     default=0.0,
                 )
@@ -256,12 +271,25 @@ def residue_candidates(page: Page, *, lexicon: Lexicon | None = None) -> list[li
     return out
 
 
+def _top_two(
+    rows: Sequence[tuple[AlignedPair, dict[str, float]]],
+) -> tuple[tuple[tuple[int, ...] | None, float], tuple[tuple[int, ...] | None, float]]:
+    """The French lines with the best ``f`` among ``rows`` and that ``f``, then the same for
+    the best other lines (``(None, 0.0)`` where there is none)."""
+    best: dict[tuple[int, ...], float] = {}
+    for pair, feats in rows:
+        lines = pair.fr.lines
+        if lines not in best or feats["f"] > best[lines]:
+            best[lines] = feats["f"]
+    ranked: list[tuple[tuple[int, ...] | None, float]] = sorted(
+        best.items(), key=lambda kv: kv[1], reverse=True
+    )
+    ranked += [(None, 0.0), (None, 0.0)]
+    return ranked[0], ranked[1]
+
+
 def _own(item: _Candidate, weights: dict[str, float]) -> float:
     return sum(_anchor_weight(a, weights) for a in item.anchors)
-
-
-def _by_unit(french: Sequence[_Candidate], unit: Unit) -> _Candidate:
-    return next(c for c in french if c.unit == unit)
 
 
 def _slug_share(text: str, slug_words: set[str]) -> float:
@@ -273,15 +301,31 @@ def _slug_share(text: str, slug_words: set[str]) -> float:
 _KIND_FEATURES = ("headline", "lead", "paragraph", "caption", "related", "boilerplate")
 
 
+_ClauseMemo = dict[str, list[frozenset[str]]]
+"""The anchors of each clause of one page's French sentences (see :func:`_focus`)."""
+
+
+@dataclass(slots=True)
+class _PageMemo:
+    """What :func:`_candidate` computes of a French sentence alone, kept for the page's next
+    items: clause anchors (``clauses``) and, per sentence, the weight of its anchors, its
+    numbers and its word count."""
+
+    clauses: _ClauseMemo = field(default_factory=dict)
+    sentences: dict[Unit, tuple[float, set[str], int]] = field(default_factory=dict)
+
+
 def _candidate(
     item: _Candidate,
     cand: _Candidate,
     weights: dict[str, float],
     lex: Lexicon,
     own: float,
+    *,
+    memo: _PageMemo,
 ) -> tuple[AlignedPair, dict[str, float]]:
     """The pair of ``item`` with ``cand`` and the evidence's features (before the per-item
-    ones :func:`residue_candidates` adds)."""
+    ones :func:`residue_candidates` adds). ``memo`` keeps what the sentence alone gives."""
     evidence = _shared(item, cand, weights, lex)
     surfaces = item.surfaces or {}
     content = {
@@ -291,13 +335,17 @@ def _candidate(
     }
     names = {surfaces.get(e.anchor, e.anchor) for e in evidence if e.kind == "name"}
     matched = sum(e.weight for e in evidence)
-    theirs = sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0
+    if cand.unit not in memo.sentences:
+        memo.sentences[cand.unit] = (
+            sum(_anchor_weight(a, weights) for a in cand.anchors) or 1.0,
+            {a for a in cand.anchors if a.startswith("n:")},
+            max(len(words(cand.unit.text)), 1),
+        )
+    theirs, fr_numbers, fr_len = memo.sentences[cand.unit]
     cov, prec = min(matched / own, 1.0), min(matched / theirs, 1.0)
     f = 2 * cov * prec / (cov + prec) if matched else 0.0
     vi_numbers = {a for a in item.anchors if a.startswith("n:")}
-    fr_numbers = {a for a in cand.anchors if a.startswith("n:")}
     vi_len = max(len(words(item.unit.text.replace("-", " "))), 1)
-    fr_len = max(len(words(cand.unit.text)), 1)
     apart = min(abs(f_ - v) for f_ in cand.unit.segments for v in item.unit.segments)
     vi_kind, fr_kind = item.unit.kind, cand.unit.kind
     caption = float(vi_kind == "caption")
@@ -328,7 +376,7 @@ def _candidate(
         round(f, 4),
         evidence,
         "residue",
-        _focus(cand.unit.text, evidence, lex),
+        _focus(cand.unit.text, evidence, lex, memo.clauses),
         _basis(item, cand, apart),
     )
     return pair, feats
@@ -679,12 +727,22 @@ def _bilingual_labels(page: Page) -> list[AlignedPair]:
     return out
 
 
-def _focus(text: str, evidence: Sequence[Evidence], lex: Lexicon) -> str:
-    """The shortest run of comma-separated clauses of ``text`` holding the most evidence."""
+def _focus(
+    text: str, evidence: Sequence[Evidence], lex: Lexicon, memo: _ClauseMemo | None = None
+) -> str:
+    """The shortest run of comma-separated clauses of ``text`` holding the most evidence.
+    ``memo`` keeps each text's clauses' anchors (one page's sentences: an item is compared
+    with every sentence, the clauses are the sentence's)."""
     clauses = [c.strip() for c in text.split(", ") if c.strip()]
     if len(clauses) <= 1:
         return text
-    clause_anchors = [anchors(c, "fr", lex) for c in clauses]
+    if not evidence:  # nothing to hold: the first clause (what the search below ends with)
+        return clauses[0]
+    clause_anchors = memo.get(text) if memo is not None else None
+    if clause_anchors is None:
+        clause_anchors = [anchors(c, "fr", lex) for c in clauses]
+        if memo is not None:
+            memo[text] = clause_anchors
     wanted = {e.anchor for e in evidence}
     best = (0, 0, len(clauses))
     for i in range(len(clauses)):

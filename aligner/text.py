@@ -50,6 +50,24 @@ def is_vi_marked(word: str) -> bool:
     return False
 
 
+_MAX_VI_MARKED = 0x2000
+"""No code point from here on is :func:`is_vi_marked` (tests/test_page_speed.py checks)."""
+
+
+@lru_cache(maxsize=1)
+def _vi_marked_re() -> re.Pattern[str]:
+    chars = (chr(c) for c in range(_MAX_VI_MARKED))
+    changed = (ch for ch in chars if ch in "đĐ" or unicodedata.normalize("NFD", ch) != ch)
+    marked = "".join(ch for ch in changed if WORD_RE.fullmatch(ch) and is_vi_marked.__wrapped__(ch))
+    return re.compile(f"[{re.escape(marked)}]")
+
+
+def has_vi_marked(text: str) -> bool:
+    """``any(is_vi_marked(w) for w in words(text))``, in one scan: whether a letter of ``text``
+    is one only Vietnamese writes (:func:`is_vi_marked` is a property of single letters)."""
+    return _vi_marked_re().search(text) is not None
+
+
 class _CombiningMarks(dict[int, int | None]):
     """``str.translate`` table that deletes combining characters: filled on first sight of
     each code point (a page holds a few hundred distinct ones), looked up in C after that."""
@@ -63,12 +81,37 @@ class _CombiningMarks(dict[int, int | None]):
 _NO_COMBINING = _CombiningMarks()
 
 
+_FOLD_TABLE_END = 0x3000
+"""Combining marks below this code point are deleted by one regex; a text with a character
+at or past it goes through :data:`_NO_COMBINING` instead (tests/test_page_speed.py)."""
+_PAST_TABLE_RE = re.compile(f"[^\\x00-{chr(_FOLD_TABLE_END - 1)}]")
+
+
+@lru_cache(maxsize=1)
+def _combining_re() -> re.Pattern[str]:
+    marks = (chr(c) for c in range(_FOLD_TABLE_END) if unicodedata.combining(chr(c)))
+    return re.compile(f"[{re.escape(''.join(marks))}]")
+
+
 def fold(text: str, *, lower: bool = True) -> str:
     """Strip diacritics (Vietnamese and French), mapping đ to d; optionally lower-case.
 
     The result has the same number of words as ``text`` but not always the same length
     (ligatures such as œ are kept as they are).
     """
+    if text.isascii():  # nothing to decompose or strip
+        return text.lower() if lower else text
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    if _PAST_TABLE_RE.search(decomposed) is None:
+        bare = _combining_re().sub("", decomposed)
+    else:
+        bare = decomposed.translate(_NO_COMBINING)
+    stripped = unicodedata.normalize("NFC", bare)
+    return stripped.lower() if lower else stripped
+
+
+def _fold_by_table(text: str, *, lower: bool = True) -> str:
+    """:func:`fold` through the translate table alone (what the tests compare it with)."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = unicodedata.normalize("NFC", decomposed.translate(_NO_COMBINING))
     return stripped.lower() if lower else stripped
