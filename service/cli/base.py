@@ -6,12 +6,16 @@ what it uses when it runs, so ``triglot --help`` and ``triglot analyze`` start f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from service.settings import Settings
 
 EXIT_USAGE = 2
@@ -68,3 +72,22 @@ def read_page(path: Path, max_bytes: int, *, allow_empty: bool = False) -> str:
         return decode_page(data, name=str(path), max_bytes=max_bytes, allow_empty=allow_empty)
     except ServiceError as exc:
         fail(str(exc), EXIT_DATAERR)
+
+
+@contextmanager
+def database() -> Iterator[tuple[Settings, Engine]]:
+    """Settings and the migrated database, for commands that use one store without the
+    whole service; a service error inside exits 65 naming it; the engine is closed after."""
+    from service.errors import ServiceError  # noqa: PLC0415
+    from service.store.db import make_engine, migrate, private_dir  # noqa: PLC0415
+
+    settings = load_settings()
+    private_dir(settings.data_dir)
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        migrate(engine)
+        yield settings, engine
+    except ServiceError as exc:
+        fail(str(exc), EXIT_DATAERR)
+    finally:
+        engine.dispose()

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli.base import EXIT_DATAERR, app, fail, load_settings
-from service.errors import ServiceError
+from service.cli.base import app, database, fail, load_settings
 
 if TYPE_CHECKING:
     from service.jobs.store import JobStore
@@ -24,18 +23,9 @@ app.add_typer(jobs_app, name="jobs")
 @contextmanager
 def _job_store() -> Iterator[JobStore]:
     from service.jobs.store import JobStore  # noqa: PLC0415
-    from service.store.db import make_engine, migrate  # noqa: PLC0415
 
-    settings = load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url())
-    try:
-        migrate(engine)
+    with database() as (settings, engine):
         yield JobStore(engine, stale_after=settings.jobs_stale_after_s)
-    except ServiceError as exc:
-        fail(str(exc), EXIT_DATAERR)
-    finally:
-        engine.dispose()
 
 
 @jobs_app.command("list")

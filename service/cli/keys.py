@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli.base import EXIT_DATAERR, app, fail, load_settings
-from service.errors import ServiceError
+from service.cli.base import app, database
 
 if TYPE_CHECKING:
     from service.store.keys import KeyStore
@@ -24,21 +23,12 @@ app.add_typer(keys_app, name="keys")
 @contextmanager
 def _key_store() -> Iterator[KeyStore]:
     from glossary.tsv import shipped  # noqa: PLC0415
-    from service.store.db import make_engine, migrate  # noqa: PLC0415
     from service.store.glossaries import GlossaryStore  # noqa: PLC0415
     from service.store.keys import KeyStore  # noqa: PLC0415
 
-    settings = load_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.resolved_database_url())
-    try:
-        migrate(engine)
+    with database() as (_settings, engine):
         GlossaryStore(engine).ensure(shipped(), note="shipped with Triglot")
         yield KeyStore(engine)
-    except ServiceError as exc:
-        fail(str(exc), EXIT_DATAERR)
-    finally:
-        engine.dispose()
 
 
 @keys_app.command("add")

@@ -97,6 +97,7 @@ async def translate_texts(
         return await engine_only()
     results: list[Translated | None] = [None] * len(texts)
     reports: list[Enforced | None] = [None] * len(texts)
+    alt_reports: list[list[Enforced]] = [[] for _ in texts]  # a memory answer has none
     for i, match in enumerate(matches):
         if match is not None:
             results[i], reports[i] = from_memory(
@@ -116,4 +117,11 @@ async def translate_texts(
         )
         for k, i in enumerate(rest):
             results[i], reports[i] = done.results[k], done.reports[k]
-    return TextsTranslated([r for r in results if r is not None], reports, detected)
+            if done.alternative_reports:
+                alt_reports[i] = done.alternative_reports[k]
+    return TextsTranslated(
+        [r for r in results if r is not None],
+        reports,
+        detected,
+        alt_reports if glossary is not None else [],
+    )

@@ -9,7 +9,9 @@ every pair are used: a fr -> vi unit also answers vi -> fr. URL slugs are never 
 from __future__ import annotations
 
 import logging
+import math
 import threading
+import time
 from collections.abc import Iterator, Sequence
 
 from service.align.links import link_stored_pages
@@ -31,14 +33,22 @@ class TranslationMemory:
         *,
         threshold: float = 0.85,
         enabled: bool = True,
+        recheck_s: float = 1.0,
     ) -> None:
         self._documents = documents
         self._alignments = alignments
         self.threshold = threshold
         self.enabled = enabled
+        self.recheck_s = recheck_s
         self._lock = threading.Lock()
         self._stamp: tuple[int, int, int] | None = None
+        self._checked_at = -math.inf
         self._indexes: dict[tuple[str, str], TmIndex] = {}
+
+    def invalidate(self) -> None:
+        """This process stored something the memory reads: look at the corpus again on the
+        next look-up (other processes' changes are seen within ``recheck_s``)."""
+        self._checked_at = -math.inf
 
     def lookup(self, texts: Sequence[str], *, src_lang: str, tgt_lang: str) -> list[TmMatch | None]:
         """For each text, its exact match, else its best fuzzy match, else None."""
@@ -52,12 +62,15 @@ class TranslationMemory:
     def index(self, src_lang: str, tgt_lang: str) -> TmIndex:
         """The index of one language pair, as the stored corpus is now."""
         with self._lock:
-            stamp = self._current_stamp()
-            if stamp != self._stamp:
-                link_stored_pages(self._documents, self._alignments)
+            now = time.monotonic()
+            if now - self._checked_at >= self.recheck_s:  # a few queries: not every request
+                self._checked_at = now
                 stamp = self._current_stamp()
-                self._indexes.clear()
-                self._stamp = stamp
+                if stamp != self._stamp:
+                    link_stored_pages(self._documents, self._alignments)
+                    stamp = self._current_stamp()
+                    self._indexes.clear()
+                    self._stamp = stamp
             key = (src_lang, tgt_lang)
             if key not in self._indexes:
                 entries = list(self._entries(src_lang, tgt_lang))

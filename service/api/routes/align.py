@@ -10,7 +10,7 @@ from aligner.sentences import split as split_sentences
 from service.align.alignment import align_sentences
 from service.align.links import store_beads
 from service.api.access import KeyRequiredError
-from service.api.deps import AlignmentsDep, GuardDep, SettingsDep
+from service.api.deps import AlignmentsDep, GuardDep, MemoryDep, SettingsDep
 from service.api.schemas import INPUT_ERRORS, AlignIn, AlignOut, BeadOut
 from service.errors import BadInputError, TooLargeError
 from service.textcheck import text_problem
@@ -32,7 +32,11 @@ class AlignStoredOut(AlignOut):
 
 @router.post("/align", response_model=AlignStoredOut, responses=INPUT_ERRORS)
 def post_align(
-    body: AlignStoreIn, settings: SettingsDep, alignments: AlignmentsDep, key: GuardDep
+    body: AlignStoreIn,
+    settings: SettingsDep,
+    alignments: AlignmentsDep,
+    key: GuardDep,
+    memory: MemoryDep,
 ) -> AlignStoredOut:
     """Align two documents sentence by sentence. Lists are taken as sentences; a text is
     split into sentences line by line. Every sentence of both sides is in exactly one bead,
@@ -67,6 +71,7 @@ def post_align(
             name=body.name,
             meta={"max_size": body.max_size},
         ).id
+        memory.invalidate()
     return AlignStoredOut(
         alignment_id=stored,
         beads=[

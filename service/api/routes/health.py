@@ -54,8 +54,10 @@ def _build(svc: Services) -> bytes:
 
 
 def invalidate(request: Request) -> None:
-    """Forget the cached answer (after this server stored something /health counts)."""
+    """Forget the cached answer (after this server stored a document); the translation memory
+    reads documents too."""
     request.app.state.health = None
+    request.app.state.services.memory.invalidate()
 
 
 @router.get("/health", response_model=HealthOut)

@@ -74,6 +74,7 @@ async def post_tm_import(
     if not body:
         raise BadInputError("body: empty; send a TMX file")
     done = await run_in_threadpool(import_tmx, alignments, body, name=name)
+    request.app.state.services.memory.invalidate()
     response.status_code = 201 if done.created else 200
     return TmImportOut(
         alignment_id=done.alignment.id,
