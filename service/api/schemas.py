@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from service.align.shapes import (
     AnalysisOut,
@@ -79,7 +79,7 @@ class DocumentIn(BaseModel):
         "page to fetch (HTML or text)",
     )
     name: str | None = Field(None, max_length=500, description="A name to list it by")
-    follow_source: bool = Field(
+    follow_source: StrictBool = Field(
         True,
         description="When `url` is fetched and the page is French: also fetch and store the "
         "Vietnamese original its `Source:` line names, and pair the two pages",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from glossary import Glossary
 from glossary.enforcement import Enforced
@@ -35,12 +35,6 @@ class Line:
 def _languages(engine: EngineDep) -> tuple[list[str], list[str]]:
     pairs = engine.pairs()
     return sorted({a for a, _ in pairs}), sorted({b for _, b in pairs})
-
-
-@router.get("/translate", response_class=RedirectResponse)
-def translate_redirect() -> RedirectResponse:
-    """A browser opening LibreTranslate's API path finds the page (POST stays the API)."""
-    return RedirectResponse("/ui/translate", status_code=307)
 
 
 @router.get("/ui/translate", response_class=HTMLResponse)

@@ -76,14 +76,17 @@ _TRANSLATE_BODY = {
         "target": {"type": "string"},
         "format": {"type": "string", "enum": ["text", "html"]},
         "alternatives": {"type": "integer", "minimum": 0, "maximum": 3},
-        "api_key": {"type": "string"},
+        "api_key": {"type": ["string", "null"]},
         "glossary": {"type": "string", "description": "Glossary name, or name@version"},
     },
 }
 _DETECT_BODY = {
     "type": "object",
     "required": ["q"],
-    "properties": {"q": {"type": "string", "minLength": 1}, "api_key": {"type": "string"}},
+    "properties": {
+        "q": {"type": "string", "minLength": 1},
+        "api_key": {"type": ["string", "null"]},
+    },
 }
 
 
