@@ -395,3 +395,19 @@ def test_parsed_versions_are_cached_and_follow_other_processes(client: TestClien
     assert number == 2
     assert "mekong" in {c.id for c in second.concepts}
     assert store.version(NAME, 1) is first  # old versions never change
+
+
+def test_tbx_export_of_a_term_xml_cannot_carry_is_a_clear_error(client: TestClient) -> None:
+    """U+FFFF passes the text check (it is not a control character) but XML 1.0 cannot
+    carry it: the TBX export says so (422) instead of failing; CSV still exports it."""
+    edits = {"upsert": [{"id": "odd", "terms": [{"text": "terme\uffff", "lang": "fr"}]}]}
+    made = _propose(client, edits)
+    assert made.status_code == 201, made.text
+    approved = client.post(
+        f"/glossaries/{NAME}/proposals/{made.json()['id']}/approve", headers={"If-Match": '"v1"'}
+    )
+    assert approved.status_code == 200, approved.text
+    res = client.get(f"/glossaries/{NAME}/export", params={"format": "tbx"})
+    assert res.status_code == 422
+    assert "export as csv or tsv" in res.json()["error"]
+    assert client.get(f"/glossaries/{NAME}/export", params={"format": "csv"}).status_code == 200

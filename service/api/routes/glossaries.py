@@ -252,7 +252,10 @@ def export(
         store.current(name) if version is None else (version, store.version(name, version))
     )
     if fmt == "tbx":
-        body, media = write_tbx(glossary), "application/x-tbx+xml"
+        try:
+            body, media = write_tbx(glossary), "application/x-tbx+xml"
+        except GlossaryError as exc:  # a character XML 1.0 cannot carry, stored before checks
+            raise BadInputError(f"format tbx: {exc}; export as csv or tsv") from None
     else:
         body = write_table(glossary, delimiter="," if fmt == "csv" else "\t").encode()
         media = "text/csv" if fmt == "csv" else "text/tab-separated-values"
