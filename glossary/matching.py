@@ -16,9 +16,10 @@ text. Offsets are code-point indices into the text as given.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from glossary.model import Glossary, Term
 
@@ -70,6 +71,7 @@ class _Compiled:
     term: Term
     concept_id: str
     view: str  # "exact", "lower" or "folded"
+    first: str  # the first word as the view writes it: in every match, so a cheap pre-check
 
 
 def _compile(term: Term, concept_id: str, *, folded_text: bool) -> _Compiled:
@@ -82,17 +84,43 @@ def _compile(term: Term, concept_id: str, *, folded_text: bool) -> _Compiled:
         view = "folded"
     body = _word_pattern(words, plural=term.lang == "fr")
     pattern = re.compile(rf"{_BEFORE}{body}{_AFTER}")
-    return _Compiled(pattern, term, concept_id, view)
+    return _Compiled(pattern, term, concept_id, view, words[0])
 
 
-@lru_cache(maxsize=64)
-def _compiled(glossary: Glossary, lang: str, folded_text: bool) -> tuple[_Compiled, ...]:
-    return tuple(
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple[int, str, bool, bool], tuple[Glossary, tuple[_Compiled, ...]]] = (
+    OrderedDict()
+)
+_cache_lock = threading.Lock()
+
+
+def _cached(
+    glossary: Glossary, lang: str, folded_text: bool, *, forbidden: bool
+) -> tuple[_Compiled, ...]:
+    """The compiled terms of ``glossary`` in ``lang`` (its forbidden ones, or the others),
+    kept for the glossary object itself: looked up by identity, not by hashing every concept
+    of a large glossary on each call."""
+    key = (id(glossary), lang, folded_text, forbidden)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] is glossary:
+            _cache.move_to_end(key)
+            return hit[1]
+    comps = tuple(
         _compile(term, concept.id, folded_text=folded_text)
         for concept in glossary.concepts
         for term in concept.in_lang(lang)
-        if term.status != "forbidden"
+        if (term.status == "forbidden") == forbidden
     )
+    with _cache_lock:
+        _cache[key] = (glossary, comps)  # holds the glossary: its id is not reused meanwhile
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return comps
+
+
+def _compiled(glossary: Glossary, lang: str, folded_text: bool) -> tuple[_Compiled, ...]:
+    return _cached(glossary, lang, folded_text, forbidden=False)
 
 
 def _nfc(text: str) -> tuple[str, list[int]]:
@@ -125,7 +153,10 @@ def _find(comps: tuple[_Compiled, ...], text: str) -> list[TermMatch]:
     views = {"exact": nfc, "lower": lower, "folded": folded}
     found: list[TermMatch] = []
     for comp in comps:
-        for m in comp.pattern.finditer(views[comp.view]):
+        view = views[comp.view]
+        if comp.first not in view:  # most terms of a large glossary: no regex run
+            continue
+        for m in comp.pattern.finditer(view):
             start, end = starts[m.start()], starts[m.end()]
             found.append(TermMatch(comp.concept_id, comp.term, start, end, text[start:end]))
     return found
@@ -143,14 +174,8 @@ def _longest_first(found: list[TermMatch]) -> list[TermMatch]:
     return sorted(chosen, key=lambda m: m.start)
 
 
-@lru_cache(maxsize=64)
 def _compiled_forbidden(glossary: Glossary, lang: str) -> tuple[_Compiled, ...]:
-    return tuple(
-        _compile(term, concept.id, folded_text=True)
-        for concept in glossary.concepts
-        for term in concept.in_lang(lang)
-        if term.status == "forbidden"
-    )
+    return _cached(glossary, lang, True, forbidden=True)
 
 
 def find_terms(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
