@@ -2,16 +2,30 @@
 occurrence counts, conflict ranking, srclang and segtype; then the streaming writer) against
 translate-toolkit writing the same units, in the same run.
 
-Prints seconds (a plain run) and peak memory growth (a second run under tracemalloc: Python
-allocations) for each; the writer alone is timed too.
+What each side does, from the same texts to UTF-8 bytes thrown away (neither keeps its output):
 
-    .venv/bin/python bench/tmx_export.py [--units 100000]
+- triglot export: reads ``Entry`` records (as ``service.export.units`` makes them from stored
+  pairs; every 50th French repeats the previous one with another Vietnamese), deduplicates
+  them by their texts with occurrence counts and document ids, ranks and marks the conflicts,
+  picks ``srclang`` and ``segtype``, writes TMX 1.4b (escaping, the check for characters XML
+  cannot carry) and encodes each chunk to UTF-8: what ``GET /tmx`` does after reading the
+  database.
+- triglot writer alone: ``TmxWriter.stream`` over ready ``TmxUnit`` records, encoded.
+- translate-toolkit: ``tmxfile`` built unit by unit (``addsourceunit``, ``settarget`` for vi
+  and en) and serialised by lxml to UTF-8 bytes; no deduplication or ranking.
+
+Prints the median seconds of ``--rounds`` interleaved rounds (each round runs the three once),
+the per-round speed ratio, and peak memory growth (one more run under tracemalloc: Python
+allocations).
+
+    .venv/bin/python bench/tmx_export.py [--units 100000] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import statistics
 import sys
 import time
 import tracemalloc
@@ -57,16 +71,17 @@ def entries(n: int) -> Iterator[Entry]:
         )
 
 
-def ours(n: int, sink: io.TextIOBase) -> None:
+def ours(n: int, sink: io.RawIOBase) -> None:
+    """What ``GET /tmx`` does once the entries are read: aggregate, write, encode UTF-8."""
     export = aggregate(entries(n), ("fr", "vi", "en"))
     writer = TmxWriter("bench", srclang=export.srclang, segtype=export.segtype)
-    for chunk in writer.stream(export.units):
-        sink.write(chunk)
+    for chunk in export.stream(writer):
+        sink.write(chunk.encode("utf-8"))
 
 
-def ours_writer_only(n: int, sink: io.TextIOBase) -> None:
+def ours_writer_only(n: int, sink: io.RawIOBase) -> None:
     for chunk in TmxWriter("bench").stream(units(n)):
-        sink.write(chunk)
+        sink.write(chunk.encode("utf-8"))
 
 
 def peer(n: int, sink: io.RawIOBase) -> None:
@@ -80,14 +95,9 @@ def peer(n: int, sink: io.RawIOBase) -> None:
     store.serialize(sink)
 
 
-class _Null(io.TextIOBase):
-    """Discards what is written: neither side keeps its output in memory."""
-
-    def write(self, s: str) -> int:
-        return len(s)
-
-
 class _NullBytes(io.RawIOBase):
+    """Discards the bytes written: neither side keeps its output in memory."""
+
     def writable(self) -> bool:
         return True
 
@@ -95,34 +105,49 @@ class _NullBytes(io.RawIOBase):
         return len(b)  # type: ignore[arg-type]
 
 
-def measure(fn: Callable[[], None]) -> tuple[float, float]:
-    """Seconds of a plain run, then peak memory growth of a second run under tracemalloc
-    (tracing slows allocation, so it must not be timed)."""
+def seconds(fn: Callable[[], None]) -> float:
     start = time.perf_counter()
     fn()
-    seconds = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def peak_mb(fn: Callable[[], None]) -> float:
+    """Peak memory growth of a run under tracemalloc (tracing slows allocation: not timed)."""
     tracemalloc.start()
     fn()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return seconds, peak / 1024**2
+    return peak / 1024**2
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
     args = parser.parse_args()
-    ours_s, ours_mb = measure(lambda: ours(args.units, _Null()))
-    writer_s, writer_mb = measure(lambda: ours_writer_only(args.units, _Null()))
-    peer_s, peer_mb = measure(lambda: peer(args.units, _NullBytes()))
+    n = args.units
+    sides: dict[str, Callable[[], None]] = {
+        "triglot export": lambda: ours(n, _NullBytes()),
+        "triglot writer alone": lambda: ours_writer_only(n, _NullBytes()),
+        "translate-toolkit": lambda: peer(n, _NullBytes()),
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _round in range(args.rounds):  # interleaved: each round runs every side once
+        for name, fn in sides.items():
+            times[name].append(seconds(fn))
+    ratios = [
+        p / o for p, o in zip(times["translate-toolkit"], times["triglot export"], strict=True)
+    ]
+    print(f"{n} units (fr, vi, en), {args.rounds} interleaved rounds, median seconds:")
+    for name, fn in sides.items():
+        runs = ", ".join(f"{t:.2f}" for t in times[name])
+        print(
+            f"  {name}: {statistics.median(times[name]):.2f} s ({runs}); peak +{peak_mb(fn):.1f} MB"
+        )
     print(
-        f"{args.units} units (fr, vi, en): triglot export {ours_s:.2f} s, peak +{ours_mb:.1f} MB "
-        f"(writer alone {writer_s:.2f} s, +{writer_mb:.1f} MB); "
-        f"translate-toolkit {peer_s:.2f} s, peak +{peer_mb:.1f} MB"
-    )
-    print(
-        f"speed ratio: triglot is {peer_s / ours_s:.1f}x faster; memory ratio "
-        f"{peer_mb / max(ours_mb, 0.01):.0f}x less"
+        "speed ratio (toolkit / triglot export, per round): "
+        + ", ".join(f"{r:.1f}x" for r in ratios)
+        + f"; median {statistics.median(ratios):.1f}x"
     )
 
 

@@ -57,7 +57,7 @@ def export_tmx_cmd(
         writer = TmxWriter(tool_version(), srclang=export.srclang, segtype=export.segtype)
         tmp = out.with_name(out.name + ".part")
         with tmp.open("w", encoding="utf-8") as handle:
-            for chunk in writer.stream(export.units):
+            for chunk in export.stream(writer):
                 handle.write(chunk)
         tmp.replace(out)
     except NotFoundError as exc:
@@ -70,4 +70,4 @@ def export_tmx_cmd(
         services.db.dispose()
     for note in writer.replaced:
         typer.echo(f"triglot: replaced a character XML 1.0 cannot carry: {note}", err=True)
-    typer.echo(f"wrote {len(export.units)} units to {out}")
+    typer.echo(f"wrote {export.count} units to {out}")

@@ -211,12 +211,12 @@ def _write_bead_tmx(
     tmp = out.with_name(out.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8") as handle:
-            for chunk in writer.stream(export.units):
+            for chunk in export.stream(writer):
                 handle.write(chunk)
         tmp.replace(out)
     except OSError as exc:
         fail(f"{out}: {exc.strerror}", EXIT_NOINPUT)
-    typer.echo(f"wrote {len(export.units)} units to {out}", err=True)
+    typer.echo(f"wrote {export.count} units to {out}", err=True)
 
 
 @app.command("ingest")

@@ -19,10 +19,19 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from service.export.tmx import TmxUnit, TmxVariant
+from service.export.tmx import (
+    CHUNK_UNITS,
+    INVALID_XML,
+    TmxUnit,
+    TmxVariant,
+    TmxWriter,
+    escape,
+    quoteattr,
+    quoted,
+)
 
 SLUG_TAG = "x-vi-slug"
 ALL_LANGS = "*all*"
@@ -44,11 +53,53 @@ class Entry:
     """For a slug pair: the slug (``texts`` then holds only the French)."""
 
 
+_Plan = tuple[Entry, Sequence[Entry], list[tuple[str, str]], tuple[str, ...]]
+"""One unit to write: the best entry of those with equal texts, all of them, the extra props
+(conflict rank, slug only) and the slugs added as variants."""
+
+
 @dataclass(frozen=True, slots=True)
 class TmxExport:
+    """The units of one export, kept as the entries they come from and rendered straight
+    from them (:meth:`stream`); :attr:`units` builds them as records (tests, small uses)."""
+
     srclang: str
     segtype: str
-    units: list[TmxUnit]
+    plans: list[_Plan]
+    order: tuple[str, ...] = ()
+    """Languages in the order their variants are written (source first)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    header_segtype: str = ""
+    """The commonest segment type; a unit of another type says its own."""
+
+    @property
+    def count(self) -> int:
+        return len(self.plans)
+
+    @property
+    def units(self) -> list[TmxUnit]:
+        return [self._unit(plan) for plan in self.plans]
+
+    def stream(self, writer: TmxWriter) -> Iterator[str]:
+        """The TMX document in chunks of ``CHUNK_UNITS`` units, as ``writer.stream(self.units)``
+        writes it (same text), without building the unit records: each chunk is rendered from
+        the entries and checked once for characters XML cannot carry; only a chunk with one is
+        written unit by unit by ``writer``, which replaces and reports them."""
+        yield writer.header()
+        header, plans = self.header_segtype, self.plans
+        tuvs = tuple(
+            (x, f"      <tuv xml:lang={quoteattr(self.tags.get(x, x))}>") for x in self.order
+        )
+        for start in range(0, len(plans), CHUNK_UNITS):
+            chunk = plans[start : start + CHUNK_UNITS]
+            text = "".join([_render(*plan, tuvs, header) for plan in chunk])
+            if INVALID_XML.search(text) is not None:
+                text = "".join([writer.unit(self._unit(plan)) for plan in chunk])
+            yield text
+        yield writer.footer()
+
+    def _unit(self, plan: _Plan) -> TmxUnit:
+        return _unit(*plan, self.order, self.tags, self.header_segtype)
 
 
 def aggregate(
@@ -120,24 +171,27 @@ def _aggregate(
     counts.update(_top(same).segtype for key, same in slug_groups.items() if key not in groups)
     segtype = counts.most_common(1)[0][0] if counts else "sentence"
     order = tuple(dict.fromkeys((srclang, "fr", "vi", "en", *langs)))
-    units: list[TmxUnit] = []
+    plans: list[_Plan] = []
     for src, found in groups.items():
         slug_texts = _distinct_slugs(slug_groups.pop(src)) if src in slug_groups else ()
         if isinstance(found, Entry):
-            units.append(_unit(found, (found,), order, tags, [], slug_texts, segtype))
+            plans.append((found, (found,), [], slug_texts))
             continue
         ranked = sorted(found.values(), key=lambda same: -_best(same))
         for rank, same in enumerate(ranked, start=1):
             conflict = [("x-conflict", f"{rank} of {len(ranked)}")] if len(ranked) > 1 else []
             slugs_here = slug_texts if rank == 1 else ()
-            units.append(_unit(_top(same), same, order, tags, conflict, slugs_here, segtype))
+            plans.append((_top(same), same, conflict, slugs_here))
     for same in slug_groups.values():  # slugs with no real translation of their French
         extra = [("x-slug-only", "true")]
-        units.append(_unit(_top(same), same, order, tags, extra, _distinct_slugs(same), segtype))
+        plans.append((_top(same), same, extra, _distinct_slugs(same)))
     return TmxExport(
         srclang=tags.get(srclang, srclang),
         segtype=segtype or "sentence",
-        units=units,
+        plans=plans,
+        order=order,
+        tags=tags,
+        header_segtype=segtype,
     )
 
 
@@ -156,10 +210,10 @@ def _top(same: Sequence[Entry]) -> Entry:
 def _unit(  # noqa: PLR0917 (positional for speed: once per unit)
     best: Entry,
     same: Sequence[Entry],
-    order: tuple[str, ...],
-    tags: Mapping[str, str],
     extra: list[tuple[str, str]],
     slug_texts: tuple[str, ...],
+    order: tuple[str, ...],
+    tags: Mapping[str, str],
     header: str,
 ) -> TmxUnit:
     """``best`` of ``same`` (equal texts) as a unit; ``order``: the languages in the order
@@ -169,23 +223,75 @@ def _unit(  # noqa: PLR0917 (positional for speed: once per unit)
         TmxVariant(tags.get(x, x), texts[x], vprops.get(x, ())) for x in order if x in texts
     ]
     variants += [TmxVariant(SLUG_TAG, s, (("x-origin", "url-slug"),)) for s in slug_texts]
-    if len(same) == 1:
-        docs = str(best.document_id) if best.document_id is not None else ""
-    else:
-        docs = ",".join(
-            str(d) for d in dict.fromkeys(e.document_id for e in same if e.document_id is not None)
-        )
-    props = best.props
-    if docs:
-        props = [(k, v) for k, v in props if k != "x-document-id"]
-        at = 1 if props and props[0][0] == "x-source-url" else 0
-        props = [*props[:at], ("x-document-id", docs), *props[at:]]
+    props = _with_documents(best.props, _documents(best, same))
     return TmxUnit(
         best.tuid,
         tuple(variants),
         (*props, ("x-occurrences", str(len(same))), *extra),
         None if best.segtype == header else best.segtype,
     )
+
+
+def _documents(best: Entry, same: Sequence[Entry]) -> str:
+    """The ids of the documents where these texts were seen, comma-separated, in order."""
+    if len(same) == 1:
+        return str(best.document_id) if best.document_id is not None else ""
+    return ",".join(
+        str(d) for d in dict.fromkeys(e.document_id for e in same if e.document_id is not None)
+    )
+
+
+def _with_documents(props: list[tuple[str, str]], docs: str) -> list[tuple[str, str]]:
+    """``props`` with one ``x-document-id`` prop saying ``docs`` (after ``x-source-url``)."""
+    if not docs:
+        return props
+    props = [(k, v) for k, v in props if k != "x-document-id"]
+    at = 1 if props and props[0][0] == "x-source-url" else 0
+    return [*props[:at], ("x-document-id", docs), *props[at:]]
+
+
+_SLUG_PROPS = f"<prop type={quoteattr('x-origin')}>url-slug</prop>"
+
+
+def _render(  # noqa: PLR0917 (positional for speed: once per unit)
+    best: Entry,
+    same: Sequence[Entry],
+    extra: list[tuple[str, str]],
+    slug_texts: tuple[str, ...],
+    tuvs: tuple[tuple[str, str], ...],
+    header: str,
+) -> str:
+    """``TmxWriter.unit(_unit(...))`` for a unit with no character to replace (the caller
+    checks), written straight from the entry; ``tuvs``: each language in the order its
+    variant is written, with the variant's opening tag."""
+    tuid, texts, vprops = best.tuid, best.texts, best.variant_props
+    if best.segtype == header or not best.segtype:
+        out = [f"    <tu tuid={quoteattr(tuid)}>\n"]
+    else:
+        out = [f'    <tu tuid={quoteattr(tuid)} segtype="{best.segtype}">\n']
+    out += [
+        f"      <prop type={quoted(k)}>{escape(v)}</prop>\n"
+        for k, v in _with_documents(best.props, _documents(best, same))
+    ]
+    out.append(f'      <prop type="x-occurrences">{len(same)}</prop>\n')
+    if extra:
+        out += [f"      <prop type={quoted(k)}>{escape(v)}</prop>\n" for k, v in extra]
+    for x, tuv in tuvs:
+        if x in texts:
+            props = vprops.get(x)
+            if props:
+                tuv_props = "".join(
+                    [f"<prop type={quoted(k)}>{escape(v)}</prop>" for k, v in props]
+                )
+                out.append(f"{tuv}{tuv_props}<seg>{escape(texts[x])}</seg></tuv>\n")
+            else:
+                out.append(f"{tuv}<seg>{escape(texts[x])}</seg></tuv>\n")
+    out += [
+        f"      <tuv xml:lang={quoted(SLUG_TAG)}>{_SLUG_PROPS}<seg>{escape(s)}</seg></tuv>\n"
+        for s in slug_texts
+    ]
+    out.append("    </tu>\n")
+    return "".join(out)
 
 
 def _score(entry: Entry) -> float:

@@ -96,7 +96,7 @@ def tmx_response(
     def body() -> Iterator[bytes]:
         export = build_export(documents, translations, alignments, flt)
         writer = TmxWriter(tool_version(), srclang=export.srclang, segtype=export.segtype)
-        for chunk in writer.stream(export.units):
+        for chunk in export.stream(writer):
             yield chunk.encode("utf-8")
 
     return StreamingResponse(
