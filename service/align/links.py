@@ -5,7 +5,9 @@
 - :func:`link_stored_pages`: a Vietnamese original and its French version are linked when
   both are stored and the French page's ``Source:`` URL is the Vietnamese page's URL; their
   cross-page pairs (:func:`aligner.pairs.page_pairs`) are stored once per such pair of
-  documents.
+  documents. Linking is a write: it runs when a document is stored (:func:`link_document`,
+  called by every path that stores one) and once when the service starts (documents stored
+  by an older version); reads (listings, exports, memory look-ups) never link.
 """
 
 from __future__ import annotations
@@ -106,21 +108,18 @@ def _sentence_or_more(pair: AlignedPair) -> str:
     return "sentence" if len(pair.vi.segments) == 1 and len(pair.fr.segments) == 1 else "paragraph"
 
 
-def link_stored_pages(documents: DocumentStore, alignments: AlignmentStore) -> list[int]:
+def link_stored_pages(
+    documents: DocumentStore, alignments: AlignmentStore, *, url: str | None = None
+) -> list[int]:
     """Store the cross-page pairs of every Vietnamese and French document linked by URL and
-    not yet aligned; returns the new alignment ids. Cheap when nothing is new: one pass over
-    the document list, no page loaded."""
+    not yet aligned (``url``: only those of that page); returns the new alignment ids. Cheap
+    when nothing is new: one query for the documents' URLs, no page loaded."""
+    only = same_url(url) if url is not None else None
     by_url: dict[str, dict[str, list[int]]] = {}
-    offset = 0
-    while True:
-        items, total = documents.list(offset=offset, limit=500)
-        for item in items:
-            key = same_url(item.source_url)
-            if key is not None and item.lang in {"vi", "fr"}:
-                by_url.setdefault(key, {}).setdefault(item.lang, []).append(item.id)
-        offset += len(items)
-        if not items or offset >= total:
-            break
+    for doc_id, lang, source_url in documents.source_urls(("vi", "fr")):
+        key = same_url(source_url)
+        if key is not None and (only is None or key == only):
+            by_url.setdefault(key, {}).setdefault(lang, []).append(doc_id)
     done = alignments.linked("cross-page")
     new: list[int] = []
     for langs in by_url.values():
@@ -137,6 +136,18 @@ def link_stored_pages(documents: DocumentStore, alignments: AlignmentStore) -> l
                 log.info("linked documents %s and %s: alignment %s", vi_id, fr_id, summary.id)
                 new.append(summary.id)
     return new
+
+
+def link_document(
+    documents: DocumentStore, alignments: AlignmentStore, doc: StoredDocument
+) -> list[int]:
+    """After ``doc`` was stored: when it is a Vietnamese or French page with a source URL,
+    store the cross-page pairs with the stored pages it is linked to (see
+    :func:`link_stored_pages`); returns the new alignment ids."""
+    meta = doc.page.meta
+    if meta.lang not in {"vi", "fr"} or same_url(meta.source_url) is None:
+        return []
+    return link_stored_pages(documents, alignments, url=meta.source_url)
 
 
 def _link(vi_doc: StoredDocument, fr_doc: StoredDocument, pairs: list[AlignedPair]) -> NewAlignment:

@@ -15,8 +15,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.cors import CORSMiddleware
 
+from service.align.links import link_stored_pages
 from service.api.access import ACCESS_ERRORS, SECURITY_SCHEMES
 from service.api.deps import Services, build_services
 from service.api.edge import EdgeMiddleware
@@ -50,6 +52,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings)
         app.state.services = built
+        # pages stored before linking was done on write (or by an older version): link now
+        await run_in_threadpool(link_stored_pages, built.documents, built.alignments)
         app.state.jobs_worker = start_jobs(built)
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:

@@ -71,6 +71,7 @@ class BulkWorker:
     def __init__(self, settings: Settings) -> None:
         from aligner.page import prepare  # noqa: PLC0415
         from service.align.langid_cache import install  # noqa: PLC0415
+        from service.store.alignments import AlignmentStore  # noqa: PLC0415
         from service.store.db import make_engine  # noqa: PLC0415
         from service.store.documents import DocumentStore  # noqa: PLC0415
         from service.store.translations import TranslationStore  # noqa: PLC0415
@@ -80,12 +81,14 @@ class BulkWorker:
         prepare()
         self._db = make_engine(settings.resolved_database_url())
         self._documents = DocumentStore(self._db)
+        self._alignments = AlignmentStore(self._db)
         self._translations = TranslationStore(self._db)
         self._engine: ArgosEngine | None = None
 
     def ingest(self, items: list[PageItem]) -> list[Ingested]:
         """Analyse, pair and store each page (one transaction each)."""
         from service.align.ingest import ingest_bytes, ingest_html  # noqa: PLC0415
+        from service.align.links import link_document  # noqa: PLC0415
 
         out = []
         max_bytes = self._settings.max_page_bytes
@@ -105,6 +108,8 @@ class BulkWorker:
             except ServiceError as exc:
                 out.append(Ingested(item.path, item.name, None, False, None, None, 0, 0, str(exc)))
                 continue
+            if created:  # linked by URL to its stored counterpart (a write: reads never link)
+                link_document(self._documents, self._alignments, doc)
             meta = doc.page.meta
             out.append(
                 Ingested(

@@ -30,7 +30,6 @@ def export_tmx_cmd(
 ) -> None:
     """Write aligned fr/vi/en units as TMX 1.4b: residue pairs and stored alignments,
     deduplicated, conflicts ranked (English marked as MT). Exit 66 for an unknown id."""
-    from service.align.links import link_stored_pages  # noqa: PLC0415
     from service.api.deps import build_services  # noqa: PLC0415
     from service.export.tmx import TmxWriter  # noqa: PLC0415
     from service.export.units import (  # noqa: PLC0415
@@ -52,7 +51,6 @@ def export_tmx_cmd(
             alignments=",".join(map(str, alignment)) if alignment else None,
         )
         check_known(flt, services.documents, services.alignments)
-        link_stored_pages(services.documents, services.alignments)
         export = build_export(services.documents, services.translations, services.alignments, flt)
         writer = TmxWriter(tool_version(), srclang=export.srclang, segtype=export.segtype)
         tmp = out.with_name(out.name + ".part")

@@ -248,6 +248,7 @@ def ingest_cmd(
 
     from service.align.files import collect_pages  # noqa: PLC0415
     from service.align.ingest import ingest_files  # noqa: PLC0415
+    from service.align.links import link_document  # noqa: PLC0415
     from service.api.deps import build_services  # noqa: PLC0415
 
     settings = load_settings()
@@ -273,6 +274,8 @@ def ingest_cmd(
                 tqdm.write(f"triglot: {result.error}", file=sys.stderr)
             elif result.document is not None:
                 created += int(result.created)
+                if result.created:
+                    link_document(services.documents, services.alignments, result.document)
                 state = "stored" if result.created else "already stored"
                 typer.echo(f"{result.path}\tdocument {result.document.id}\t{state}")
     finally:
@@ -295,6 +298,7 @@ def _fast_langid(cache_dir: Path) -> None:
 def _ingest_url(url: str, *, follow_source: bool) -> None:
     """Fetch one page (and its Vietnamese original), store them, print ids and pairs."""
     from service.align.ingest import ingest_url  # noqa: PLC0415
+    from service.align.links import link_document  # noqa: PLC0415
     from service.api.deps import build_services  # noqa: PLC0415
     from service.errors import FetchError  # noqa: PLC0415
     from service.fetch.web import fetcher_for  # noqa: PLC0415
@@ -309,6 +313,9 @@ def _ingest_url(url: str, *, follow_source: bool) -> None:
             follow_source=follow_source,
             max_bytes=settings.max_html_bytes,
         )
+        for doc in (result.document, result.original):
+            if doc is not None:
+                link_document(services.documents, services.alignments, doc)
     except FetchError as exc:
         fail(str(exc), EXIT_UNAVAILABLE)
     except ServiceError as exc:

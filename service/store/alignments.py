@@ -204,6 +204,21 @@ class AlignmentStore:
             rows = session.scalars(query.order_by(AlignmentRow.id).offset(offset).limit(limit))
             return [_summary(r) for r in rows], total
 
+    def for_document(
+        self, doc_id: int, *, limit: int = 20
+    ) -> tuple[tuple[AlignmentSummary, ...], int]:
+        """The first ``limit`` alignments linked to document ``doc_id`` (as source or target),
+        in id order, and how many there are."""
+        linked = (AlignmentRow.src_document_id == doc_id) | (AlignmentRow.tgt_document_id == doc_id)
+        with self._sessions() as session:
+            total = int(
+                session.scalar(select(func.count()).select_from(AlignmentRow).where(linked)) or 0
+            )
+            rows = session.scalars(
+                select(AlignmentRow).where(linked).order_by(AlignmentRow.id).limit(limit)
+            )
+            return tuple(_summary(r) for r in rows), total
+
 
 def _summary(row: AlignmentRow) -> AlignmentSummary:
     return AlignmentSummary(

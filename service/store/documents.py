@@ -190,6 +190,17 @@ class DocumentStore:
             ]
             return items, int(total)
 
+    def source_urls(self, langs: tuple[str, ...]) -> tuple[tuple[int, str, str], ...]:
+        """(id, lang, source URL) of every document in ``langs`` stored with a source URL, in
+        id order: one light query (no page loaded)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(DocumentRow.id, DocumentRow.lang, DocumentRow.source_url)
+                .where(DocumentRow.lang.in_(langs), DocumentRow.source_url.is_not(None))
+                .order_by(DocumentRow.id)
+            ).all()
+        return tuple((int(i), str(lang), str(url)) for i, lang, url in rows)
+
     def count(self) -> int:
         with self._sessions() as session:
             return int(session.scalar(select(func.count()).select_from(DocumentRow)) or 0)

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 
-from service.align.links import link_stored_pages
 from service.store.alignments import AlignmentStore
 from service.store.documents import DocumentStore
 from service.tm.index import TmEntry, TmIndex, TmMatch
@@ -66,9 +65,7 @@ class TranslationMemory:
             if now - self._checked_at >= self.recheck_s:  # a few queries: not every request
                 self._checked_at = now
                 stamp = self._current_stamp()
-                if stamp != self._stamp:
-                    link_stored_pages(self._documents, self._alignments)
-                    stamp = self._current_stamp()
+                if stamp != self._stamp:  # a look-up only reads: linking is done on write
                     self._indexes.clear()
                     self._stamp = stamp
             key = (src_lang, tgt_lang)

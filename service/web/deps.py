@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 
 from service.mt.argos import ArgosEngine
 from service.settings import Settings
+from service.store.alignments import AlignmentStore
 from service.store.documents import DocumentStore
 from service.store.glossaries import GlossaryStore
 from service.store.translations import TranslationStore
@@ -32,6 +33,11 @@ def _translations(request: Request) -> TranslationStore:
     return store
 
 
+def _alignments(request: Request) -> AlignmentStore:
+    store: AlignmentStore = request.app.state.services.alignments
+    return store
+
+
 def _glossaries(request: Request) -> GlossaryStore:
     store: GlossaryStore = request.app.state.services.glossaries
     return store
@@ -46,6 +52,7 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 DocumentsDep = Annotated[DocumentStore, Depends(_documents)]
 TranslationsDep = Annotated[TranslationStore, Depends(_translations)]
 GlossariesDep = Annotated[GlossaryStore, Depends(_glossaries)]
+AlignmentsDep = Annotated[AlignmentStore, Depends(_alignments)]
 EngineDep = Annotated[ArgosEngine, Depends(_engine)]
 
 

@@ -16,11 +16,14 @@ from aligner.pairs import AlignedPair, page_pairs
 from aligner.text import fold, words
 from service.align.files import decode_page
 from service.align.ingest import ingest_html, ingest_text
+from service.align.links import link_document
 from service.errors import ServiceError
 from service.mt.translations import translate_document
+from service.store.alignments import AlignedUnit, AlignmentStore, AlignmentSummary
 from service.store.documents import DocumentStore, DocumentSummary, StoredDocument
 from service.store.translations import TranslationStore
 from service.web.deps import (
+    AlignmentsDep,
     DocumentsDep,
     EngineDep,
     GlossariesDep,
@@ -130,7 +133,7 @@ async def add_document(
                     max_bytes=settings.max_html_bytes,
                 )
             )
-            return _stored(request, doc, created=created)
+            return await _stored(request, doc, created=created)
         if data:
             text = decode_page(data, name=filename, max_bytes=settings.max_page_bytes)
             name = name or filename
@@ -153,11 +156,16 @@ async def add_document(
         )
     except ServiceError as exc:
         return message(request, for_people(exc), status=exc.status)
-    return _stored(request, doc, created=created)
+    return await _stored(request, doc, created=created)
 
 
-def _stored(request: Request, doc: StoredDocument, *, created: bool) -> HTMLResponse:
+async def _stored(request: Request, doc: StoredDocument, *, created: bool) -> HTMLResponse:
     title = doc.page.meta.titles.get(doc.page.meta.lang) or doc.name or f"document {doc.id}"
+    if created:  # link it by URL (a write: reads never link); tell the memory and /health
+        svc = request.app.state.services
+        await run_in_threadpool(link_document, svc.documents, svc.alignments, doc)
+        svc.memory.invalidate()
+        request.app.state.health = None  # service.api.routes.health's cache (not imported here)
     if not created:
         return message(
             request,
@@ -243,6 +251,7 @@ def document_page(
     documents: DocumentsDep,
     translations: TranslationsDep,
     glossaries: GlossariesDep,
+    alignments: AlignmentsDep,
     min_score: MinScore = 0.0,
 ) -> HTMLResponse:
     try:
@@ -273,8 +282,57 @@ def document_page(
             "others": others,
             "has_english": bool(translations.get(doc.id, "en")),
             "glossaries": glossaries.all(),
+            "stored": stored_alignments(alignments, documents, doc.id),
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAlignmentView:
+    """A stored alignment linked to a document, as its page shows it: the other document
+    (None: not a stored page, or gone), its first units and how many there are."""
+
+    alignment: AlignmentSummary
+    other: StoredDocument | None
+    units: list[AlignedUnit]
+
+    @property
+    def other_title(self) -> str:
+        if self.other is None:
+            return ""
+        meta = self.other.page.meta
+        return meta.titles.get(meta.lang) or self.other.name or f"Document {self.other.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAlignments:
+    items: list[StoredAlignmentView]
+    total: int
+
+
+ALIGNMENTS_SHOWN = 10
+"""Alignments a document page shows (the rest: ``GET /alignments``)."""
+UNITS_SHOWN = 200
+"""Units shown per alignment (all of them: its JSON and TMX)."""
+
+
+def stored_alignments(
+    alignments: AlignmentStore, documents: DocumentStore, doc_id: int
+) -> StoredAlignments:
+    """The alignments stored for ``doc_id`` (beads or cross-page pairs, with their scores)
+    and the document on the other side of each, bounded (``ALIGNMENTS_SHOWN``, ``UNITS_SHOWN``)."""
+    items, total = alignments.for_document(doc_id, limit=ALIGNMENTS_SHOWN)
+    views = []
+    for a in items:
+        other_id = a.tgt_document_id if a.src_document_id == doc_id else a.src_document_id
+        other = None
+        if other_id is not None and other_id != doc_id:
+            try:
+                other = documents.get(other_id)
+            except ServiceError:
+                other = None
+        views.append(StoredAlignmentView(a, other, alignments.units(a.id, limit=UNITS_SHOWN)))
+    return StoredAlignments(views, total)
 
 
 @router.get("/ui/documents/{doc_id}/pairs", response_class=HTMLResponse)

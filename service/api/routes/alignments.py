@@ -1,9 +1,8 @@
 """Stored alignments: ``GET /alignments``, ``GET /alignments/{id}`` (with its units) and
 ``GET /alignments/{id}/tmx``.
 
-Reading them first links the stored Vietnamese originals and French versions that share a
-URL and are not aligned yet (:func:`service.align.links.link_stored_pages`): derived data,
-stored once, so a pair of pages is aligned as soon as anyone looks.
+The stored Vietnamese originals and French versions that share a URL are linked when they
+are stored (:func:`service.align.links.link_document`) and at start-up: reading never writes.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from service.align.links import link_stored_pages
 from service.api.deps import AlignmentsDep, DocumentsDep, TranslationsDep
 from service.api.routes.export import _TMX, Langs, LangTags, MinScore, tmx_response
 from service.api.schemas import ErrorOut, IdPath, OffsetQuery
@@ -89,7 +87,6 @@ _404: dict[int | str, dict[str, Any]] = {
 def list_alignments(
     *,
     alignments: AlignmentsDep,
-    documents: DocumentsDep,
     kind: Annotated[
         str | None, Query(pattern=_KIND, description="beads, cross-page or tmx")
     ] = None,
@@ -97,7 +94,6 @@ def list_alignments(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> AlignmentListOut:
     """Stored alignments, in id order, paginated."""
-    link_stored_pages(documents, alignments)
     items, total = alignments.list(offset=offset, limit=limit, kind=kind)
     return AlignmentListOut(
         items=[AlignmentOut(**_out(a)) for a in items], total=total, offset=offset, limit=limit

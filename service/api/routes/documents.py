@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.align.files import decode_page
 from service.align.ingest import ingest_html, ingest_text, ingest_url
+from service.align.links import link_document
 from service.align.shapes import pair_out
 from service.api.deps import (
     DocumentsDep,
@@ -42,6 +43,7 @@ from service.errors import BadInputError, TooLargeError, UnsupportedMediaError
 from service.fetch.web import fetcher_for
 from service.mt.languages import resolve_tag
 from service.mt.translations import stored_glossary, translate_document
+from service.store.documents import StoredDocument
 
 router = APIRouter()
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -120,7 +122,7 @@ async def post_document(
             out.original_id = fetched.original.id if fetched.original else None
             out.cross_pairs = [pair_out(p) for p in fetched.cross_pairs]
             out.warnings = list(fetched.warnings)
-            health.invalidate(request)
+            await _after_store(request, fetched.document, fetched.original)
             return out
         doc, created = ingest_text(
             documents, doc_in.text, name=doc_in.name or name, url=doc_in.url or url
@@ -134,9 +136,20 @@ async def post_document(
             "or text/html"
         )
     if created:
-        health.invalidate(request)
+        await _after_store(request, doc)
     response.status_code = 201 if created else 200
     return document_out(doc, created=created)
+
+
+async def _after_store(request: Request, *docs: StoredDocument | None) -> None:
+    """Documents were stored: link them by URL (a write, so reads never link), then tell the
+    translation memory and ``/health``, each by its own trigger."""
+    svc = request.app.state.services
+    for doc in docs:
+        if doc is not None:
+            await run_in_threadpool(link_document, svc.documents, svc.alignments, doc)
+    svc.memory.invalidate()
+    health.invalidate(request)
 
 
 async def _body(request: Request, limit: int) -> bytes:

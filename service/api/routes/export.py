@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from aligner import KINDS
-from service.align.links import link_stored_pages
 from service.api.deps import AlignmentsDep, DocumentsDep, TranslationsDep
 from service.api.schemas import ErrorOut, IdPath, OffsetQuery
 from service.export.tmx import TmxWriter
@@ -90,8 +89,6 @@ def tmx_response(
 ) -> StreamingResponse:
     """The export as a TMX download (404 first for a document or alignment not stored)."""
     check_known(flt, documents, alignments)
-    if alignments is not None:
-        link_stored_pages(documents, alignments)
 
     def body() -> Iterator[bytes]:
         export = build_export(documents, translations, alignments, flt)

@@ -54,10 +54,9 @@ def _build(svc: Services) -> bytes:
 
 
 def invalidate(request: Request) -> None:
-    """Forget the cached answer (after this server stored a document); the translation memory
-    reads documents too."""
+    """Forget the cached answer (after this server stored a document). The translation memory
+    has its own trigger (``memory.invalidate()``): a health change must not touch it."""
     request.app.state.health = None
-    request.app.state.services.memory.invalidate()
 
 
 @router.get("/health", response_model=HealthOut)
