@@ -16,6 +16,7 @@ import json
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from aligner import analyze  # noqa: E402
 from service.mt.packages import install_file  # noqa: E402
 from tests.browser import chrome, missing  # noqa: E402
 from tests.conftest import live_server  # noqa: E402
@@ -71,10 +73,15 @@ def _call(url: str, *, data: bytes | None = None, headers: dict[str, str] | None
 def prepare(base: str) -> dict[str, int]:
     """Store the corpus pair, translate the seeds, propose a change; returns ids."""
     ids: dict[str, int] = {}
+    folder = ROOT / "corpus" / "vietnamplus"
+    # the Vietnamese page does not print its address: give it the one the French page's
+    # Source: line names, so that the two are linked when stored (stored alignments)
+    source = analyze((folder / "vietnamplus-03.fr.txt").read_text("utf-8")).meta.source_url
     for lang in ("vi", "fr"):
-        page = (ROOT / "corpus" / "vietnamplus" / f"vietnamplus-03.{lang}.txt").read_bytes()
+        page = (folder / f"vietnamplus-03.{lang}.txt").read_bytes()
+        where = f"&url={urllib.parse.quote(source, safe='')}" if lang == "vi" and source else ""
         doc = _call(
-            f"{base}/documents?name=vietnamplus-03.{lang}.txt",
+            f"{base}/documents?name=vietnamplus-03.{lang}.txt{where}",
             data=page,
             headers={"Content-Type": "text/plain; charset=utf-8"},
         )
@@ -154,6 +161,9 @@ def main() -> int:
             driver.find_element(By.CSS_SELECTOR, "#h-cross ~ form button").click()
             wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#cross table, #cross p"))
             shoot(driver, args.out / "document-cross-page.png", scroll_to="h-cross")
+
+            driver.get(f"{base}/ui/documents/{ids['fr']}")  # linked on write: stored pairs
+            shoot(driver, args.out / "document-stored-alignments.png", scroll_to="h-stored")
 
             driver.get(f"{base}/ui/glossaries/{NAME}?q=ministre")
             shoot(driver, args.out / "glossary.png")
