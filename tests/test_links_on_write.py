@@ -40,6 +40,14 @@ def test_storing_both_pages_links_them_at_once(tmp_path: Path) -> None:
         assert items[0].n_units >= 5
 
 
+def test_adding_pages_on_the_web_links_them(tmp_path: Path) -> None:
+    with _client(tmp_path) as client:
+        for page in (VI_PAGE, FR_PAGE):
+            made = client.post("/ui/documents", data={"text": page.read_text("utf-8")})
+            assert "Stored as document" in made.text
+        assert client.app.state.services.alignments.list(kind="cross-page")[1] == 1
+
+
 def test_reads_never_link_and_start_up_does(tmp_path: Path) -> None:
     """Pages stored without the write-time link (as by an older version): listings, exports
     and memory look-ups leave the alignments as they are; the next start links them."""
