@@ -13,10 +13,13 @@ from sqlalchemy.engine import Engine
 
 from aligner import analyze
 from aligner.pairs import residue_pairs
+from service.align.ingest import ingest_text
+from service.align.links import link_document
 from service.errors import NotFoundError
+from service.store.alignments import AlignmentStore
 from service.store.db import Base, make_engine, migrate
 from service.store.documents import DocumentStore
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 
 @pytest.fixture
@@ -88,3 +91,25 @@ def test_a_failure_mid_write_leaves_nothing_behind(engine: Engine) -> None:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM pairs")).scalar() == 0
+
+
+def test_urls_and_alignments_of_a_document(engine: Engine, store: DocumentStore) -> None:
+    """What linking on write and the document page read: the stored pages' URLs (one light
+    query) and the alignments linked to one document."""
+    alignments = AlignmentStore(engine)
+    folder = ROOT / "corpus" / "vietnamvn"
+    vi, _ = ingest_text(store, (folder / "vietnamvn-03.vi.txt").read_text("utf-8"), name="vi")
+    seed, _ = ingest_text(store, sorted(SEEDS.glob("*.txt"))[0].read_text("utf-8"), name="s")
+    assert link_document(store, alignments, vi) == []  # its French version is not stored yet
+    fr, _ = ingest_text(store, (folder / "vietnamvn-03.fr.txt").read_text("utf-8"), name="fr")
+    urls = store.source_urls(("vi", "fr"))
+    assert [(i, lang) for i, lang, _url in urls if i in {vi.id, fr.id}] == [
+        (vi.id, "vi"),
+        (fr.id, "fr"),
+    ]
+    (new,) = link_document(store, alignments, fr)
+    assert link_document(store, alignments, fr) == []  # stored once
+    for doc_id in (vi.id, fr.id):
+        items, total = alignments.for_document(doc_id, limit=5)
+        assert ([a.id for a in items], total) == ([new], 1)
+    assert alignments.for_document(seed.id) == ((), 0)
