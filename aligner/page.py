@@ -36,7 +36,7 @@ from aligner.langid import (
     LangGuess,
     classify_statistical,
     identify,
-    identify_words,
+    identify_many,
     slug_lang,
 )
 from aligner.meta import (
@@ -46,7 +46,7 @@ from aligner.meta import (
     outlet_for_host,
     parse_url,
 )
-from aligner.text import fold, words
+from aligner.text import fold, folded_words, words
 
 Kind = Literal[
     "headline",
@@ -183,6 +183,26 @@ REPORTED_SPEECH_RE = re.compile(
 # is not searched (most captions and titles).
 _SPEECH_END_RE = re.compile(r"que|qu['’]|qualifié|that|rằng|:", re.I)
 
+
+def _with_first_letters(pattern: str) -> str:
+    """REPORTED_SPEECH_RE's pattern with, after the word boundary opening each of its four
+    alternatives, a look-ahead for the letters its words begin with (same flags): the same
+    matches, but a word boundary before any other letter fails at once instead of trying
+    thirty words (twice as fast; tests/test_page_speed.py holds it to the plain pattern)."""
+    for opening, letters in (
+        (r"\b(?:a|ont|", "ao"),
+        (r"|\b(?:déclare|", "adeiprs"),
+        (r"|\b(?:said|", "aens"),
+        (r"|\b(?:nhấn", "cknpt"),
+    ):
+        if pattern.count(opening) != 1:
+            raise ValueError(f"REPORTED_SPEECH_RE changed: {opening!r}")
+        pattern = pattern.replace(opening, opening.replace(r"\b", rf"\b(?=[{letters}])"))
+    return pattern
+
+
+_REPORTED_SPEECH_FAST_RE = re.compile(_with_first_letters(REPORTED_SPEECH_RE.pattern), re.I)
+
 _CREDIT_LABEL_LANG: dict[str, Lang] = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}
 _MAX_HEADLINE_WORDS = 40
 _MAX_SHORT_CAPTION_WORDS = 12
@@ -296,14 +316,18 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
         raise EmptyInputError("page text is empty (no non-blank line)")
 
     page_lang = _dominant_lang(lines)
-    guesses: dict[str, LangGuess] = {}  # this page's lines that repeat (captions, labels)
+    undecided: dict[str, list[str]] = {}  # each text once: lines repeat (captions, labels)
     for ln in lines:
         if not ln.tokens:
             ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
         elif ln.guess.evidence == "default" or ln.guess.lang == "und":
-            if ln.text not in guesses:
-                guesses[ln.text] = identify_words(ln.text, ln.tokens, default=page_lang)
-            ln.guess = guesses[ln.text]
+            undecided[ln.text] = ln.tokens
+    if undecided:
+        found = identify_many(list(undecided.items()), default=page_lang)
+        guesses = dict(zip(undecided, found, strict=True))
+        for ln in lines:
+            if ln.text in guesses and ln.tokens:
+                ln.guess = guesses[ln.text]
 
     url_info = _mark_sources(lines, url)
     _mark_labels(lines)
@@ -344,7 +368,7 @@ def _split_lines(text: str) -> list[_Line]:
     offset = 0
     block = 0
     prev_blank = True
-    guesses: dict[str, LangGuess] = {}  # this page's pieces that repeat (captions, labels)
+    to_identify: dict[str, list[str]] = {}  # each text once: pieces repeat (captions, labels)
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -358,8 +382,8 @@ def _split_lines(text: str) -> list[_Line]:
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
             tokens = words(piece)
-            if len(tokens) >= 3 and piece not in guesses:
-                guesses[piece] = identify_words(piece, tokens)
+            if len(tokens) >= 3 and piece not in to_identify:
+                to_identify[piece] = tokens
             lines.append(
                 _Line(
                     idx=len(lines),
@@ -368,13 +392,19 @@ def _split_lines(text: str) -> list[_Line]:
                     start=offset + s,
                     end=offset + e,
                     block=block,
-                    guess=guesses[piece] if len(tokens) >= 3 else _UNDECIDED,
+                    guess=_UNDECIDED,
                     piece=n,
                     pieces=len(spans),
                     _tokens=(piece, tokens),
                 )
             )
         offset += len(raw)
+    # Languages of the pieces with three words or more, the statistical identifier run once
+    # over those that need it.
+    guesses = dict(zip(to_identify, identify_many(list(to_identify.items())), strict=True))
+    for ln in lines:
+        if len(ln.tokens) >= 3:
+            ln.guess = guesses[ln.text]
     return lines
 
 
@@ -560,7 +590,10 @@ def _can_be_caption(ln: _Line) -> bool:
 
 
 def _reports_speech(text: str) -> bool:
-    return _SPEECH_END_RE.search(text) is not None and REPORTED_SPEECH_RE.search(text) is not None
+    return (
+        _SPEECH_END_RE.search(text) is not None
+        and _REPORTED_SPEECH_FAST_RE.search(text) is not None
+    )
 
 
 def _credit_tail(text: str) -> bool:
@@ -812,7 +845,7 @@ def _own_features(
     # The patterns below are searched only where a character they need is there (a digit
     # for dates and times, a full stop for domains): most lines have none of them.
     n_digits = sum(map(str.isdigit, text))
-    folded = words(fold(text)) if slug_words else []
+    folded = folded_words(text, tokens) if slug_words else []
     slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
     return {
