@@ -43,8 +43,9 @@ _UPPER = "".join(chr(c) for c in range(0x41, 0x2000) if chr(c).isupper())
 _CANDIDATE_RE = re.compile(
     rf"[{re.escape(_UPPER)}|\d](?:(?<=\S[{re.escape(_UPPER)}|])|(?<=[^\W\d_]\d))"
 )
-_CANDIDATE_PLAIN_RE = re.compile(rf"(?<=\S)[{re.escape(_UPPER)}|]|(?<=[^\W\d_])\d")
-"""What :data:`_CANDIDATE_RE` stands for (tests/test_page_speed.py holds them together)."""
+_CANDIDATE_PLAIN = rf"(?<=\S)[{re.escape(_UPPER)}|]|(?<=[^\W\d_])\d"
+"""What :data:`_CANDIDATE_RE` stands for (tests/test_page_speed_batch.py holds them together;
+not compiled here: a class of a thousand capitals takes milliseconds to compile)."""
 _MIN_WORDS_EACH_SIDE = 2
 _MAX_LABEL_CHARS = 60
 _WINDOW = 300
