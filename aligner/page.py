@@ -179,9 +179,10 @@ REPORTED_SPEECH_RE = re.compile(
     re.I,
 )
 
-# What every match of REPORTED_SPEECH_RE ends with (same flags): a line without one of them
-# is not searched (most captions and titles).
-_SPEECH_END_RE = re.compile(r"que|qu['’]|qualifié|that|rằng|:", re.I)
+# What every match of REPORTED_SPEECH_RE ends with (same flags; ``que``, ``qu'`` and ``that``
+# after a space, as the pattern has them): a line without one of them is not searched (most
+# captions and titles, and sentences whose only ``que`` ends a word: ``politique``).
+_SPEECH_END_RE = re.compile(r"\s(?:que|qu['’]|that)|qualifié|rằng|:", re.I)
 
 
 def _with_first_letters(pattern: str) -> str:
@@ -839,12 +840,11 @@ def _own_features(
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
     caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
-    n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char
-    upper_share = sum(map(str.isupper, text)) / n_letters if n_letters else 0.0
+    n_letters, n_upper, n_digits = _char_counts(text)
+    upper_share = n_upper / n_letters if n_letters else 0.0
     label = match_label(text)
     # The patterns below are searched only where a character they need is there (a digit
     # for dates and times, a full stop for domains): most lines have none of them.
-    n_digits = sum(map(str.isdigit, text))
     folded = folded_words(text, tokens) if slug_words else []
     slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
@@ -883,6 +883,40 @@ def _own_features(
         "block_pos": _block_position(ln, draft.lines),
         "glued": "no" if ln.pieces == 1 else "first" if ln.piece == 0 else "later",
     }
+
+
+class _CharClasses(dict[int, str]):
+    """``str.translate`` table: a code point below U+3000 to ``@`` plus 1 if it is a letter
+    (``isalpha``), 2 if upper-case (``isupper``), 4 if a digit (``isdigit``); filled on
+    first sight of each (a page holds a few hundred distinct ones), looked up in C after."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = chr(64 + ch.isalpha() + 2 * ch.isupper() + 4 * ch.isdigit())
+        self[code] = value
+        return value
+
+
+_CHAR_CLASSES = _CharClasses()
+_PAST_CLASSES_RE = re.compile("[^\x00-\u2fff]")
+
+
+def _char_counts(text: str) -> tuple[int, int, int]:
+    """``sum(map(str.isalpha, text))``, the same of ``isupper`` and of ``isdigit``, from
+    one translation of ``text`` to its characters' classes and a count of each class."""
+    if _PAST_CLASSES_RE.search(text) is not None:  # the table stops at U+3000
+        return (
+            sum(map(str.isalpha, text)),
+            sum(map(str.isupper, text)),
+            sum(map(str.isdigit, text)),
+        )
+    classes = text.translate(_CHAR_CLASSES)
+    count = classes.count
+    letter, upper, upper_letter, digit = count("A"), count("B"), count("C"), count("D")
+    if count("@") + letter + upper + upper_letter + digit == len(classes):
+        return letter + upper_letter, upper + upper_letter, digit
+    n = [count(chr(64 + bits)) for bits in range(8)]  # a digit that is a letter or upper
+    return n[1] + n[3] + n[5] + n[7], n[2] + n[3] + n[6] + n[7], n[4] + n[5] + n[6] + n[7]
 
 
 def _label_prefix(text: str) -> str:

@@ -30,6 +30,7 @@ _PARTS += ["\u0303", "\u0323", "\u0301", "\u1fee", "\0", "Σ", "ſ", "İ", "K", 
 _PARTS += [" le ", " la ", " des ", " the ", " of ", " and ", " công ", " Hà ", " Nội ", "한국"]
 _PARTS += [" A DIT QUE ", " a déclaré qu’", " Déclare que ", " SAID: ", " Cho biết: "]
 _PARTS += [" Nhấn mạnh rằng ", " ont aussi estimé que ", " a qualifié ", " Ảnh 3.", "\u00a0"]
+_PARTS += ["\tont dit\tque", "a dit\u00a0que", "ajoute\nqu'", "que", "qu'", " that", "politique"]
 _TEXT = st.lists(st.sampled_from(_PARTS), max_size=40).map("".join)
 
 
@@ -159,3 +160,21 @@ def test_folded_words_on_every_corpus_line() -> None:
 @given(_TEXT)
 def test_folded_words_on_any_text(text: str) -> None:
     assert folded_words(text, words(text)) == words(fold(text))
+
+
+def _plain_counts(text: str) -> tuple[int, int, int]:
+    return sum(map(str.isalpha, text)), sum(map(str.isupper, text)), sum(map(str.isdigit, text))
+
+
+def test_char_counts_on_every_corpus_line_and_every_character() -> None:
+    for line in _lines():
+        assert page._char_counts(line) == _plain_counts(line)
+    every = "".join(chr(c) for c in range(0x3100) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(every), 97):  # pieces below and past the table's end
+        piece = every[start : start + 300]
+        assert page._char_counts(piece) == _plain_counts(piece)
+
+
+@given(_TEXT)
+def test_char_counts_on_any_text(text: str) -> None:
+    assert page._char_counts(text) == _plain_counts(text)
