@@ -84,8 +84,8 @@ def _cuts(line: str) -> list[int]:
 
     def word_bounds() -> list[list[int]]:
         if not bounds:
-            spans = [m.span() for m in WORD_RE.finditer(line)]
-            bounds.extend(([s for s, _ in spans], [e for _, e in spans]))
+            found = list(WORD_RE.finditer(line))
+            bounds.extend((list(map(re.Match.start, found)), list(map(re.Match.end, found))))
         return bounds
 
     def words_before(i: int, n: int = _MIN_WORDS_EACH_SIDE) -> bool:

@@ -218,7 +218,7 @@ def _function_word_lang(tokens: list[str], *, marked: bool | None = None) -> Lan
     """``fr`` or ``en`` when the function words leave no doubt, else None (always None when a
     word has a letter only Vietnamese writes: glued Vietnamese and French, left to the
     identifier). ``marked``: whether one has, where the caller knows it already."""
-    lows = [t.lower() for t in tokens]
+    lows = list(map(str.lower, tokens))
     n_fr = sum(map(_FR_WORDS.__contains__, lows))  # the two lists share no word
     n_en = sum(map(_EN_WORDS.__contains__, lows))
     if min(n_fr, n_en) > 0 or max(n_fr, n_en) < _MIN_FUNCTION_WORDS:

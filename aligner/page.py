@@ -155,6 +155,9 @@ CREDIT_TAIL_RE = re.compile(
     re.I,
 )
 DOMAIN_RE = re.compile(r"\b[\w-]+\.(?:vn|com|net|org|fr|info|asia)\b", re.I)
+# What every match of DOMAIN_RE holds (same flags), found by a scan for its full stop: most
+# lines have full stops, few a domain after one.
+_TLD_RE = re.compile(r"\.(?:vn|com|net|org|fr|info|asia)\b", re.I)
 DATELINE_RE = re.compile(
     r"^(?:\(\s*[\w.' -]{2,40}\)|[A-ZÀ-Ỹ][A-ZÀ-Ỹ .'-]{1,30}(?:\s*\([\w. -]{2,20}\))?)\s*[-–—:]\s+\S"
 )
@@ -602,6 +605,11 @@ def _credit_tail(text: str) -> bool:
     return ":" in text and CREDIT_TAIL_RE.search(text) is not None
 
 
+def _has_domain(text: str) -> bool:
+    """``DOMAIN_RE.search(text) is not None``, searched only where a domain's end is."""
+    return _TLD_RE.search(text) is not None and DOMAIN_RE.search(text) is not None
+
+
 def _ends_with_number(text: str) -> bool:
     """Whether ``text`` ends with a digit, but for spaces and one full stop: what a match of
     PHOTO_NO_RE (``... Ảnh 3.``) does, checked before the costlier match."""
@@ -865,7 +873,7 @@ def _own_features(
         "date": str(n_digits > 0 and find_date(text) is not None),
         "time": str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None),
         "digits": _bucket(n_digits, (0, 2, 4, 8)),
-        "domain": str("." in text and DOMAIN_RE.search(text) is not None),
+        "domain": str(_has_domain(text)),
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
         "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),

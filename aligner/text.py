@@ -133,7 +133,7 @@ def folded_words(text: str, tokens: list[str]) -> list[str]:
     """``words(fold(text))`` for a caller that holds ``tokens == words(text)``: each word
     folded on its own (and looked up) where folding keeps the words' bounds."""
     if _FOLD_BY_CHAR_RE.search(text) is None:
-        return [fold_word(t) for t in tokens]
+        return list(map(fold_word, tokens))
     return words(fold(text))
 
 

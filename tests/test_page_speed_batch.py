@@ -31,6 +31,7 @@ _PARTS += [" le ", " la ", " des ", " the ", " of ", " and ", " công ", " Hà "
 _PARTS += [" A DIT QUE ", " a déclaré qu’", " Déclare que ", " SAID: ", " Cho biết: "]
 _PARTS += [" Nhấn mạnh rằng ", " ont aussi estimé que ", " a qualifié ", " Ảnh 3.", "\u00a0"]
 _PARTS += ["\tont dit\tque", "a dit\u00a0que", "ajoute\nqu'", "que", "qu'", " that", "politique"]
+_PARTS += [".vn", "baochinhphu.vn", ".COM ", "x.fr-", "a.info", ".", "-", "_", "vietnam.vn/x"]
 _TEXT = st.lists(st.sampled_from(_PARTS), max_size=40).map("".join)
 
 
@@ -120,6 +121,7 @@ def test_candidate_scan_as_the_plain_pattern(text: str) -> None:
 def test_candidate_scan_and_speech_on_every_corpus_line() -> None:
     for line in _lines():
         assert _candidates(glue._CANDIDATE_RE, line) == _candidates(_CANDIDATE_PLAIN_RE, line)
+        assert page._has_domain(line) == (page.DOMAIN_RE.search(line) is not None)
         fast = page._REPORTED_SPEECH_FAST_RE.search(line)
         plain = page.REPORTED_SPEECH_RE.search(line)
         assert (fast and fast.span()) == (plain and plain.span())
@@ -132,6 +134,7 @@ def test_speech_pattern_as_the_plain_pattern(text: str) -> None:
     plain = page.REPORTED_SPEECH_RE.search(text)
     assert (fast and fast.span()) == (plain and plain.span())
     assert page._reports_speech(text) == (plain is not None)
+    assert page._has_domain(text) == (page.DOMAIN_RE.search(text) is not None)
 
 
 def _char_class(ch: str) -> str:
