@@ -33,6 +33,7 @@ WINDOW = 6
 for byte strings of up to six bytes). Correctness does not rest on it (see the module doc)."""
 
 _SEPARATOR = b"\0" * WINDOW
+_IS_FEATURE = (-1).__lt__  # a state's output: a feature index, or -1 for none
 
 
 class _Tables:
@@ -77,8 +78,8 @@ def visit_counts_many(ident: LanguageIdentifier, encoded: Sequence[bytes]) -> li
         end = pos + len(text)
         exact = state[pos - 1] == 0 and bool(follows[pos - 1 : end - 1].all())
         if exact:
-            found = [f for f in features[pos:end] if f >= 0]
-            out.append(Counter(found) if found else None)
+            counts = Counter(filter(_IS_FEATURE, features[pos:end]))
+            out.append(counts or None)
         else:
             out.append(visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, text))
         pos = end + WINDOW
