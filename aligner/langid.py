@@ -301,8 +301,9 @@ def document_lang(texts: list[str], *, sample: int = 50) -> Lang:
         return "und"
     step = max(1, len(texts) // sample)
     weight: dict[Lang, int] = {}
-    for text in texts[::step][:sample]:
-        guess = identify(text[:2000])
+    chosen = texts[::step][:sample]
+    guesses = identify_many([(text[:2000], words(text[:2000])) for text in chosen])
+    for text, guess in zip(chosen, guesses, strict=True):
         if guess.lang in ("fr", "vi", "vi-ascii", "en"):
             lang: Lang = "vi" if guess.lang == "vi-ascii" else guess.lang
             weight[lang] = weight.get(lang, 0) + len(text)

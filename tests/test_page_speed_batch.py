@@ -181,3 +181,32 @@ def test_char_counts_on_every_corpus_line_and_every_character() -> None:
 @given(_TEXT)
 def test_char_counts_on_any_text(text: str) -> None:
     assert page._char_counts(text) == _plain_counts(text)
+
+
+def _document_lang_one_by_one(texts: list[str], sample: int = 50) -> str:
+    """:func:`aligner.langid.document_lang` as it was: each sentence identified alone."""
+    if not texts:
+        return "und"
+    step = max(1, len(texts) // sample)
+    weight: dict[str, int] = {}
+    for text in texts[::step][:sample]:
+        guess = langid.identify(text[:2000])
+        if guess.lang in ("fr", "vi", "vi-ascii", "en"):
+            lang = "vi" if guess.lang == "vi-ascii" else guess.lang
+            weight[lang] = weight.get(lang, 0) + len(text)
+    return max(weight, key=lambda k: weight[k]) if weight else "und"
+
+
+def test_document_lang_as_one_by_one() -> None:
+    pages = sorted((ROOT / "corpus").rglob("*.txt")) + sorted((ROOT / "seeds").glob("*.txt"))
+    docs = [p.read_text(encoding="utf-8").splitlines() for p in pages]
+    for name in ("dev.fra", "dev.eng", "dev.vie"):
+        lines = (FLORES_DEV / name).read_text(encoding="utf-8").splitlines()[:200]
+        docs += [lines[i : i + 40] for i in range(0, 200, 40)]
+    for doc in docs:
+        assert langid.document_lang(doc) == _document_lang_one_by_one(doc)
+
+
+@given(st.lists(_TEXT, max_size=12))
+def test_document_lang_as_one_by_one_on_any_text(texts: list[str]) -> None:
+    assert langid.document_lang(texts) == _document_lang_one_by_one(texts)
