@@ -56,9 +56,35 @@ def _tables_for(ident: LanguageIdentifier) -> _Tables:
     return _tables[0]
 
 
+BATCH_BYTES = 1 << 20
+"""Most bytes walked at once (numpy holds about 40 bytes for each): a longer page is walked
+in several batches, and a text longer than this alone, byte by byte, as py3langid does."""
+
+
 def visit_counts_many(ident: LanguageIdentifier, encoded: Sequence[bytes]) -> list[Any]:
     """``py3langid.langid.visit_counts`` of each byte string (a ``Counter`` of feature
     indices in first-seen order, or None for none), walked together."""
+    from py3langid.langid import visit_counts  # noqa: PLC0415
+
+    out: list[Any] = []
+    batch: list[bytes] = []
+    size = 0
+    for text in encoded:
+        if len(text) > BATCH_BYTES:
+            out += _walk(ident, batch)
+            batch, size = [], 0
+            out.append(visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, text))
+            continue
+        if size + len(text) > BATCH_BYTES:
+            out += _walk(ident, batch)
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    return out + _walk(ident, batch)
+
+
+def _walk(ident: LanguageIdentifier, encoded: list[bytes]) -> list[Any]:
+    """:func:`visit_counts_many` of texts that fit in one batch."""
     from py3langid.langid import visit_counts  # noqa: PLC0415
 
     if not encoded:

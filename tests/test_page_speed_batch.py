@@ -91,6 +91,15 @@ def test_a_walk_the_window_cannot_cover_is_walked_the_slow_way(
     _assert_counts_as_py3langid(_lines()[:300])
 
 
+def test_pages_past_a_batch_are_walked_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts are walked in batches of at most BATCH_BYTES, and one longer than that alone,
+    byte by byte: the counts do not change."""
+    monkeypatch.setattr(langid_batch, "BATCH_BYTES", 300)
+    lines = _lines()[:400]
+    assert any(len(t.encode()) > 300 for t in lines)
+    _assert_counts_as_py3langid(lines)
+
+
 def test_no_text_or_empty_texts() -> None:
     assert langid.classify_statistical_many([]) == []
     texts = ["", " ", "\0\0", "123", "LE GOUVERNEMENT"]
