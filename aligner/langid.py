@@ -97,6 +97,16 @@ def identify(text: str, *, default: Lang | None = None) -> LangGuess:
     return identify_words(text, words(text), default=default)
 
 
+def classify_statistical_many(texts: list[str]) -> list[tuple[str, float]]:
+    """``[classify_statistical(t) for t in texts]``, the identifier's byte automaton walked
+    over all of them at once (:mod:`aligner.langid_batch`)."""
+    if not texts:
+        return []
+    from aligner.langid_batch import classify_many  # noqa: PLC0415 (numpy: only pages need it)
+
+    return classify_many(_identifier(), texts)
+
+
 def identify_words(text: str, tokens: list[str], *, default: Lang | None = None) -> LangGuess:
     """:func:`identify` for a caller that holds ``words(text)`` already (``tokens``)."""
     if not tokens:
@@ -104,7 +114,32 @@ def identify_words(text: str, tokens: list[str], *, default: Lang | None = None)
     shown = _shown(text, tokens)
     if shown is not None:
         return shown
-    lang, prob = classify_statistical(text)
+    return _from_identifier(classify_statistical(text), tokens, default)
+
+
+def identify_many(
+    items: list[tuple[str, list[str]]], *, default: Lang | None = None
+) -> list[LangGuess]:
+    """``[identify_words(text, tokens, default=default) for text, tokens in items]``, with
+    the statistical identifier run over the texts that need it together."""
+    out: list[LangGuess | None] = [
+        _shown(text, tokens)
+        if tokens
+        else LangGuess(default or "und", 0.0, "default" if default else "none")
+        for text, tokens in items
+    ]
+    asked = [i for i, guess in enumerate(out) if guess is None]
+    answers = classify_statistical_many([items[i][0] for i in asked])
+    for i, answer in zip(asked, answers, strict=True):
+        out[i] = _from_identifier(answer, items[i][1], default)
+    return [guess for guess in out if guess is not None]
+
+
+def _from_identifier(
+    answer: tuple[str, float], tokens: list[str], default: Lang | None
+) -> LangGuess:
+    """What :func:`identify` answers from the statistical identifier's ``(lang, prob)``."""
+    lang, prob = answer
     if lang == "vi":  # no Vietnamese letters and not syllable-shaped: not Vietnamese
         lang, prob = "fr" if default is None else default, 0.0
     threshold = CONFIDENT if len(tokens) > 2 else (CONFIDENT + 1.0) / 2
@@ -183,7 +218,7 @@ def _function_word_lang(tokens: list[str], *, marked: bool | None = None) -> Lan
     """``fr`` or ``en`` when the function words leave no doubt, else None (always None when a
     word has a letter only Vietnamese writes: glued Vietnamese and French, left to the
     identifier). ``marked``: whether one has, where the caller knows it already."""
-    lows = [t.lower() for t in tokens]
+    lows = list(map(str.lower, tokens))
     n_fr = sum(map(_FR_WORDS.__contains__, lows))  # the two lists share no word
     n_en = sum(map(_EN_WORDS.__contains__, lows))
     if min(n_fr, n_en) > 0 or max(n_fr, n_en) < _MIN_FUNCTION_WORDS:
@@ -266,8 +301,9 @@ def document_lang(texts: list[str], *, sample: int = 50) -> Lang:
         return "und"
     step = max(1, len(texts) // sample)
     weight: dict[Lang, int] = {}
-    for text in texts[::step][:sample]:
-        guess = identify(text[:2000])
+    chosen = texts[::step][:sample]
+    guesses = identify_many([(text[:2000], words(text[:2000])) for text in chosen])
+    for text, guess in zip(chosen, guesses, strict=True):
         if guess.lang in ("fr", "vi", "vi-ascii", "en"):
             lang: Lang = "vi" if guess.lang == "vi-ascii" else guess.lang
             weight[lang] = weight.get(lang, 0) + len(text)

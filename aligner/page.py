@@ -36,7 +36,7 @@ from aligner.langid import (
     LangGuess,
     classify_statistical,
     identify,
-    identify_words,
+    identify_many,
     slug_lang,
 )
 from aligner.meta import (
@@ -46,7 +46,7 @@ from aligner.meta import (
     outlet_for_host,
     parse_url,
 )
-from aligner.text import fold, words
+from aligner.text import fold, folded_words, words
 
 Kind = Literal[
     "headline",
@@ -155,6 +155,9 @@ CREDIT_TAIL_RE = re.compile(
     re.I,
 )
 DOMAIN_RE = re.compile(r"\b[\w-]+\.(?:vn|com|net|org|fr|info|asia)\b", re.I)
+# What every match of DOMAIN_RE holds (same flags), found by a scan for its full stop: most
+# lines have full stops, few a domain after one.
+_TLD_RE = re.compile(r"\.(?:vn|com|net|org|fr|info|asia)\b", re.I)
 DATELINE_RE = re.compile(
     r"^(?:\(\s*[\w.' -]{2,40}\)|[A-ZÀ-Ỹ][A-ZÀ-Ỹ .'-]{1,30}(?:\s*\([\w. -]{2,20}\))?)\s*[-–—:]\s+\S"
 )
@@ -179,9 +182,30 @@ REPORTED_SPEECH_RE = re.compile(
     re.I,
 )
 
-# What every match of REPORTED_SPEECH_RE ends with (same flags): a line without one of them
-# is not searched (most captions and titles).
-_SPEECH_END_RE = re.compile(r"que|qu['’]|qualifié|that|rằng|:", re.I)
+# What every match of REPORTED_SPEECH_RE ends with (same flags; ``que``, ``qu'`` and ``that``
+# after a space, as the pattern has them): a line without one of them is not searched (most
+# captions and titles, and sentences whose only ``que`` ends a word: ``politique``).
+_SPEECH_END_RE = re.compile(r"\s(?:que|qu['’]|that)|qualifié|rằng|:", re.I)
+
+
+def _with_first_letters(pattern: str) -> str:
+    """REPORTED_SPEECH_RE's pattern with, after the word boundary opening each of its four
+    alternatives, a look-ahead for the letters its words begin with (same flags): the same
+    matches, but a word boundary before any other letter fails at once instead of trying
+    thirty words (twice as fast; tests/test_page_speed.py holds it to the plain pattern)."""
+    for opening, letters in (
+        (r"\b(?:a|ont|", "ao"),
+        (r"|\b(?:déclare|", "adeiprs"),
+        (r"|\b(?:said|", "aens"),
+        (r"|\b(?:nhấn", "cknpt"),
+    ):
+        if pattern.count(opening) != 1:
+            raise ValueError(f"REPORTED_SPEECH_RE changed: {opening!r}")
+        pattern = pattern.replace(opening, opening.replace(r"\b", rf"\b(?=[{letters}])"))
+    return pattern
+
+
+_REPORTED_SPEECH_FAST_RE = re.compile(_with_first_letters(REPORTED_SPEECH_RE.pattern), re.I)
 
 _CREDIT_LABEL_LANG: dict[str, Lang] = {"anh": "vi", "photo": "fr", "photos": "fr", "credit": "fr"}
 _MAX_HEADLINE_WORDS = 40
@@ -296,14 +320,18 @@ def draft_page(text: str, *, url: str | None = None) -> Draft:
         raise EmptyInputError("page text is empty (no non-blank line)")
 
     page_lang = _dominant_lang(lines)
-    guesses: dict[str, LangGuess] = {}  # this page's lines that repeat (captions, labels)
+    undecided: dict[str, list[str]] = {}  # each text once: lines repeat (captions, labels)
     for ln in lines:
         if not ln.tokens:
             ln.guess = _UNDECIDED  # no letters: no language ("29/11/2025 15:20", "---|")
         elif ln.guess.evidence == "default" or ln.guess.lang == "und":
-            if ln.text not in guesses:
-                guesses[ln.text] = identify_words(ln.text, ln.tokens, default=page_lang)
-            ln.guess = guesses[ln.text]
+            undecided[ln.text] = ln.tokens
+    if undecided:
+        found = identify_many(list(undecided.items()), default=page_lang)
+        guesses = dict(zip(undecided, found, strict=True))
+        for ln in lines:
+            if ln.text in guesses and ln.tokens:
+                ln.guess = guesses[ln.text]
 
     url_info = _mark_sources(lines, url)
     _mark_labels(lines)
@@ -344,7 +372,7 @@ def _split_lines(text: str) -> list[_Line]:
     offset = 0
     block = 0
     prev_blank = True
-    guesses: dict[str, LangGuess] = {}  # this page's pieces that repeat (captions, labels)
+    to_identify: dict[str, list[str]] = {}  # each text once: pieces repeat (captions, labels)
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -358,8 +386,8 @@ def _split_lines(text: str) -> list[_Line]:
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
             tokens = words(piece)
-            if len(tokens) >= 3 and piece not in guesses:
-                guesses[piece] = identify_words(piece, tokens)
+            if len(tokens) >= 3 and piece not in to_identify:
+                to_identify[piece] = tokens
             lines.append(
                 _Line(
                     idx=len(lines),
@@ -368,13 +396,19 @@ def _split_lines(text: str) -> list[_Line]:
                     start=offset + s,
                     end=offset + e,
                     block=block,
-                    guess=guesses[piece] if len(tokens) >= 3 else _UNDECIDED,
+                    guess=_UNDECIDED,
                     piece=n,
                     pieces=len(spans),
                     _tokens=(piece, tokens),
                 )
             )
         offset += len(raw)
+    # Languages of the pieces with three words or more, the statistical identifier run once
+    # over those that need it.
+    guesses = dict(zip(to_identify, identify_many(list(to_identify.items())), strict=True))
+    for ln in lines:
+        if len(ln.tokens) >= 3:
+            ln.guess = guesses[ln.text]
     return lines
 
 
@@ -560,12 +594,20 @@ def _can_be_caption(ln: _Line) -> bool:
 
 
 def _reports_speech(text: str) -> bool:
-    return _SPEECH_END_RE.search(text) is not None and REPORTED_SPEECH_RE.search(text) is not None
+    return (
+        _SPEECH_END_RE.search(text) is not None
+        and _REPORTED_SPEECH_FAST_RE.search(text) is not None
+    )
 
 
 def _credit_tail(text: str) -> bool:
     """``CREDIT_TAIL_RE.search(text) is not None``; the pattern needs a colon."""
     return ":" in text and CREDIT_TAIL_RE.search(text) is not None
+
+
+def _has_domain(text: str) -> bool:
+    """``DOMAIN_RE.search(text) is not None``, searched only where a domain's end is."""
+    return _TLD_RE.search(text) is not None and DOMAIN_RE.search(text) is not None
 
 
 def _ends_with_number(text: str) -> bool:
@@ -806,13 +848,12 @@ def _own_features(
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
     caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
-    n_letters = sum(map(str.isalpha, text))  # map over C methods: no Python loop per char
-    upper_share = sum(map(str.isupper, text)) / n_letters if n_letters else 0.0
+    n_letters, n_upper, n_digits = _char_counts(text)
+    upper_share = n_upper / n_letters if n_letters else 0.0
     label = match_label(text)
     # The patterns below are searched only where a character they need is there (a digit
     # for dates and times, a full stop for domains): most lines have none of them.
-    n_digits = sum(map(str.isdigit, text))
-    folded = words(fold(text)) if slug_words else []
+    folded = folded_words(text, tokens) if slug_words else []
     slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
     return {
@@ -832,7 +873,7 @@ def _own_features(
         "date": str(n_digits > 0 and find_date(text) is not None),
         "time": str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None),
         "digits": _bucket(n_digits, (0, 2, 4, 8)),
-        "domain": str("." in text and DOMAIN_RE.search(text) is not None),
+        "domain": str(_has_domain(text)),
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
         "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),
@@ -850,6 +891,40 @@ def _own_features(
         "block_pos": _block_position(ln, draft.lines),
         "glued": "no" if ln.pieces == 1 else "first" if ln.piece == 0 else "later",
     }
+
+
+class _CharClasses(dict[int, str]):
+    """``str.translate`` table: a code point below U+3000 to ``@`` plus 1 if it is a letter
+    (``isalpha``), 2 if upper-case (``isupper``), 4 if a digit (``isdigit``); filled on
+    first sight of each (a page holds a few hundred distinct ones), looked up in C after."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = chr(64 + ch.isalpha() + 2 * ch.isupper() + 4 * ch.isdigit())
+        self[code] = value
+        return value
+
+
+_CHAR_CLASSES = _CharClasses()
+_PAST_CLASSES_RE = re.compile("[^\x00-\u2fff]")
+
+
+def _char_counts(text: str) -> tuple[int, int, int]:
+    """``sum(map(str.isalpha, text))``, the same of ``isupper`` and of ``isdigit``, from
+    one translation of ``text`` to its characters' classes and a count of each class."""
+    if _PAST_CLASSES_RE.search(text) is not None:  # the table stops at U+3000
+        return (
+            sum(map(str.isalpha, text)),
+            sum(map(str.isupper, text)),
+            sum(map(str.isdigit, text)),
+        )
+    classes = text.translate(_CHAR_CLASSES)
+    count = classes.count
+    letter, upper, upper_letter, digit = count("A"), count("B"), count("C"), count("D")
+    if count("@") + letter + upper + upper_letter + digit == len(classes):
+        return letter + upper_letter, upper + upper_letter, digit
+    n = [count(chr(64 + bits)) for bits in range(8)]  # a digit that is a letter or upper
+    return n[1] + n[3] + n[5] + n[7], n[2] + n[3] + n[6] + n[7], n[4] + n[5] + n[6] + n[7]
 
 
 def _label_prefix(text: str) -> str:

@@ -117,6 +117,26 @@ def _fold_by_table(text: str, *, lower: bool = True) -> str:
     return stripped.lower() if lower else stripped
 
 
+_FOLD_BY_CHAR_RE = re.compile("[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f]")
+"""A character outside Latin (ASCII to Latin Extended-B, Latin Extended Additional) and
+General Punctuation. Text without one folds character by character, each character into one
+of the same class (letter, apostrophe, other): tests/test_page_speed.py checks every one."""
+
+
+@lru_cache(maxsize=16384)
+def fold_word(word: str) -> str:
+    """:func:`fold` of one word (lower-cased), kept for the words seen most."""
+    return fold(word)
+
+
+def folded_words(text: str, tokens: list[str]) -> list[str]:
+    """``words(fold(text))`` for a caller that holds ``tokens == words(text)``: each word
+    folded on its own (and looked up) where folding keeps the words' bounds."""
+    if _FOLD_BY_CHAR_RE.search(text) is None:
+        return list(map(fold_word, tokens))
+    return words(fold(text))
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` (letters only; digits and punctuation are separators)."""
     return WORD_RE.findall(text)

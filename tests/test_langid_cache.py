@@ -59,3 +59,25 @@ def test_unwritable_cache_still_works(
     blocker.write_text("a file where the cache folder should be", encoding="utf-8")
     langid_cache.install(blocker / "cache")
     assert [langid.classify_statistical(t) for t in LINES] == packaged_answers
+
+
+def test_transition_table_is_memory_mapped_and_rebuilt_when_damaged(
+    tmp_path: Path, packaged_answers: list[tuple[str, float]]
+) -> None:
+    stale = tmp_path / "py3langid-0.3.0-4586720-fr-vi-en.npz"  # an older format's copy
+    stale.write_bytes(b"old")
+    langid_cache.install(tmp_path)
+    assert not stale.exists()
+    (moves,) = tmp_path.glob("py3langid-*.nextmove.npy")
+    langid_cache._done.clear()  # as a new process: read from the files
+    langid_cache.install(tmp_path)
+    ident = langid.installed_identifier()
+    assert ident is not None
+    assert isinstance(ident.tk_nextmove, memoryview)
+    assert [langid.classify_statistical(t) for t in LINES] == packaged_answers
+    assert langid.classify_statistical_many(LINES) == packaged_answers
+    moves.write_bytes(moves.read_bytes()[:1000])  # cut short
+    langid_cache._done.clear()
+    langid_cache.install(tmp_path)
+    assert [langid.classify_statistical(t) for t in LINES] == packaged_answers
+    assert moves.stat().st_size > 30_000_000

@@ -16,6 +16,7 @@ from service.cli.base import (
     EXIT_UNAVAILABLE,
     app,
     fail,
+    load_file_settings,
     load_settings,
     read_page,
 )
@@ -36,11 +37,11 @@ def analyze_cmd(
     """Split pages into segments with kind, language, offsets and metadata."""
     from aligner import AlignerError, analyze  # noqa: PLC0415
     from aligner.pairs import page_pairs, residue_pairs  # noqa: PLC0415
-    from service.align.shapes import analysis_out, pair_out  # noqa: PLC0415
+    from service.align.shapes_plain import analysis_dict, pair_dict  # noqa: PLC0415
 
     if url is not None and len(files) != 1:
         fail("--url applies to one file; give one file with it", 2)
-    settings = load_settings()
+    settings = load_file_settings()
     _fast_langid(settings.resolved_cache_dir())
     pages = []
     for path in files:
@@ -53,7 +54,7 @@ def analyze_cmd(
     pairs_out: list[Any] = []
     for path, page in pages:
         pairs = tuple(residue_pairs(page))
-        data = analysis_out(page, pairs).model_dump(mode="json")
+        data = analysis_dict(page, pairs)
         results.append((path, data))
         pairs_out.extend({**p, "vi_file": str(path), "fr_file": str(path)} for p in data["pairs"])
     langs = [page.meta.lang for _, page in pages]
@@ -62,7 +63,7 @@ def analyze_cmd(
             pages, key=lambda p: p[1].meta.lang, reverse=True
         )
         pairs_out.extend(
-            pair_out(p, vi_file=str(vi_path), fr_file=str(fr_path)).model_dump(mode="json")
+            pair_dict(p, vi_file=str(vi_path), fr_file=str(fr_path))
             for p in page_pairs(vi_page, fr_page)
         )
 
@@ -122,7 +123,7 @@ def align_cmd(
     [0,1]:[0]:0.873 (source lines 0 and 1 with target line 0; [5]:[] is unmatched)."""
     from service.align.alignment import align_sentences  # noqa: PLC0415
 
-    settings = load_settings()
+    settings = load_settings() if store else load_file_settings()
     _fast_langid(settings.resolved_cache_dir())
     src, tgt = (  # one sentence per line
         read_page(path, settings.max_document_bytes, allow_empty=True).splitlines()
@@ -152,7 +153,7 @@ def align_cmd(
         from service.align.links import store_beads  # noqa: PLC0415
         from service.api.deps import build_services  # noqa: PLC0415
 
-        services = build_services(settings)
+        services = build_services(load_settings())  # the same: read in full above
         try:
             stored = store_beads(
                 services.alignments,
