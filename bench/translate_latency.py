@@ -47,7 +47,7 @@ def _post(conn: http.client.HTTPConnection, text: str) -> str:
     return str(data["translatedText"])
 
 
-def _direct(package_dir: Path):  # type: ignore[no-untyped-def]
+def _direct(package_dir: Path, *, inter_threads: int = 2, intra_threads: int = 1):  # type: ignore[no-untyped-def]
     import ctranslate2  # noqa: PLC0415
     import sentencepiece as spm  # noqa: PLC0415
 
@@ -55,8 +55,8 @@ def _direct(package_dir: Path):  # type: ignore[no-untyped-def]
         str(package_dir / "model"),
         device="cpu",
         compute_type="default",
-        intra_threads=1,
-        inter_threads=2,
+        intra_threads=intra_threads,
+        inter_threads=inter_threads,
     )
     sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
 

@@ -19,6 +19,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from service.api.access import ACCESS_ERRORS, SECURITY_SCHEMES
 from service.api.deps import Services, build_services
+from service.api.direct import direct_app
 from service.api.edge import EdgeMiddleware
 from service.api.handlers import install_error_handlers
 from service.api.jobs import start_jobs
@@ -88,6 +89,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
             ("/tm/import", settings.max_tmx_bytes, "TRIGLOT_MAX_TMX_BYTES"),
         ),
+        # the hot path, served without the router and dependency solving (service.api.direct)
+        direct={("POST", "/translate"): direct_app(translate.translate)},
     )
     origins = settings.cors_origin_list()
     if origins:  # added last: outermost, so that refusals (413, 429...) carry CORS headers too
