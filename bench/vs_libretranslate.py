@@ -6,7 +6,8 @@ same CTranslate2 threads, both on loopback, measured interleaved.
   medians, and the medians of the per-sentence ratios to the direct call;
 - N concurrent clients (16 by default), each with its own kept-alive connection, for
   ``--seconds`` on each server, the servers alternating for ``--rounds`` rounds: requests/s,
-  p50, p99 and errors, and Triglot's throughput over LibreTranslate's.
+  p50, p99 and errors, and Triglot's throughput over LibreTranslate's; and as many threads
+  calling CTranslate2 directly, the most two decoders can give (the ceiling).
 
 Sentences alternate (both servers would answer a repeated request from a cache). Both answers
 are checked against each other: the copy fixture gives every sentence back.
@@ -171,15 +172,16 @@ def latency(sides: dict[str, Post], n: int) -> dict[str, list[float]]:
     return times
 
 
-def load(port: int, clients: int, seconds: float) -> tuple[float, float, float, int]:
-    """``clients`` closed-loop clients for ``seconds``: (requests/s, p50 s, p99 s, errors)."""
+def load(make: Callable[[], Post], clients: int, seconds: float) -> tuple[float, float, float, int]:
+    """``clients`` closed-loop clients (``make`` gives each its own) for ``seconds``:
+    (requests/s, p50 s, p99 s, errors)."""
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
 
     def worker(k: int) -> None:
-        post = client(port)
+        post = make()
         mine: list[float] = []
         i = k
         while time.monotonic() < stop:
@@ -189,7 +191,7 @@ def load(port: int, clients: int, seconds: float) -> tuple[float, float, float, 
             except (OSError, RuntimeError, http.client.HTTPException):
                 with lock:
                     errors[0] += 1
-                post = client(port)
+                post = make()
             mine.append(time.perf_counter() - start)
             i += 1
         with lock:
@@ -251,18 +253,30 @@ def main() -> None:
         for name, values in times.items():
             ratio = statistics.median(v / b for v, b in zip(values, base, strict=True))
             print(f"  {name:15} {statistics.median(values) * 1000:6.2f} ms  {ratio:.2f}x")
-        print(f"{args.clients} concurrent clients, {args.seconds:g} s a side, alternating:")
-        totals: dict[str, list[float]] = {"Triglot": [], "LibreTranslate": []}
+        print(
+            f"{args.clients} concurrent clients, {args.seconds:g} s a side, alternating "
+            "(direct: as many threads calling CTranslate2 in this process, the ceiling):"
+        )
+        makers: dict[str, Callable[[], Post]] = {
+            "Triglot": lambda: client(port),
+            "LibreTranslate": lambda: client(lt_port),
+            "direct": lambda: direct,
+        }
+        totals: dict[str, list[float]] = {name: [] for name in makers}
         for r in range(args.rounds):
-            for name, p in (("Triglot", port), ("LibreTranslate", lt_port)):
-                rate, p50, p99, errors = load(p, args.clients, args.seconds)
+            for name, make in makers.items():
+                rate, p50, p99, errors = load(make, args.clients, args.seconds)
                 totals[name].append(rate)
                 print(
                     f"  round {r + 1} {name:15} {rate:7.1f} req/s  p50 {p50 * 1000:6.1f} ms  "
                     f"p99 {p99 * 1000:6.1f} ms  errors {errors}"
                 )
         ours, theirs = sum(totals["Triglot"]), sum(totals["LibreTranslate"])
-        print(f"throughput, Triglot over LibreTranslate: {ours / theirs:.2f}x")
+        ceiling = sum(totals["direct"])
+        print(
+            f"throughput, Triglot over LibreTranslate: {ours / theirs:.2f}x; over the direct "
+            f"ceiling: Triglot {ours / ceiling:.2f}, LibreTranslate {theirs / ceiling:.2f}"
+        )
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 

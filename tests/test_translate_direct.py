@@ -7,6 +7,7 @@ Everything runs through the real Argos path with the copy-model fixture packages
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,20 @@ def test_lookup_now_answers_only_without_io_and_as_lookup_would(
     out = direct.post("/translate", json={"q": FR, "source": "fr", "target": "en"}).json()
     assert out["translatedText"] == "The Prime Minister."
     assert out["provenance"]["origin"] == "tm-exact"
+
+
+# -- the server's heap -----------------------------------------------------------------------
+
+
+def test_a_server_app_freezes_its_startup_heap(data_dir: Path) -> None:
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(Settings(data_dir=data_dir), freeze_heap=True)) as client:
+            assert client.get("/health").is_success
+            assert gc.get_freeze_count() > 10_000  # the models, the app, the stores
+        gc.unfreeze()
+        with TestClient(create_app(Settings(data_dir=data_dir))) as client:
+            assert client.get("/health").is_success
+            assert gc.get_freeze_count() == 0  # tests and scripts: nothing frozen
+    finally:
+        gc.unfreeze()

@@ -7,6 +7,7 @@ routes come from its own module in ``routes/`` (the pages for people from ``serv
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,14 +45,24 @@ log = logging.getLogger(__name__)
 __all__ = ["Services", "build_services", "create_app"]
 
 
-def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
-    """The Triglot app. ``services`` may be given already built (tests, ``triglot serve``)."""
+def create_app(
+    settings: Settings, *, services: Services | None = None, freeze_heap: bool = False
+) -> FastAPI:
+    """The Triglot app. ``services`` may be given already built (tests, ``triglot serve``).
+    ``freeze_heap`` (the server processes): once started, what is built is moved out of the
+    garbage collector's sight (``gc.freeze``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         built = services or build_services(settings)
         app.state.services = built
         app.state.jobs_worker = start_jobs(built)
+        if freeze_heap:
+            # Models, tables, routes and stores live as long as the process; left in the
+            # collector's sight, every full collection walked them all: pauses of 100-270 ms
+            # under load that set the p99 (docs/translate-speed.md).
+            gc.collect()
+            gc.freeze()
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield
