@@ -8,12 +8,14 @@ Everything runs through the real Argos path with the copy-model fixture packages
 from __future__ import annotations
 
 import gc
+import inspect
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
@@ -209,3 +211,31 @@ def test_a_server_app_freezes_its_startup_heap(data_dir: Path) -> None:
             assert gc.get_freeze_count() == 0  # tests and scripts: nothing frozen
     finally:
         gc.unfreeze()
+
+
+def test_no_dependency_costs_a_thread(clients: tuple[TestClient, TestClient]) -> None:
+    """A plain ``def`` dependency runs in the thread pool: a hop per request for what is a
+    dictionary read. Every dependency of every route is ``async def``."""
+    direct, _ = clients
+    app: Any = direct.app
+    plain: set[str] = set()
+
+    def walk(dependant: Any) -> None:
+        for sub in dependant.dependencies:
+            if sub.call is not None and not inspect.iscoroutinefunction(sub.call):
+                plain.add(f"{sub.call.__module__}.{sub.call.__qualname__}")
+            walk(sub)
+
+    def routes(items: Any) -> Iterator[APIRoute]:
+        for item in items:
+            inner = getattr(item, "original_router", None)  # an included router
+            if inner is not None:
+                yield from routes(inner.routes)
+            elif isinstance(item, APIRoute):
+                yield item
+
+    found = list(routes(app.router.routes))
+    assert len(found) > 50  # every route of the API and the pages
+    for route in found:
+        walk(route.dependant)
+    assert not plain, f"plain-def dependencies: {sorted(plain)}"
