@@ -146,6 +146,22 @@ def test_the_direct_lane_is_taken_and_other_methods_still_routed(
     assert "POST" in res.headers["allow"]
 
 
+def test_an_unexpected_error_is_a_500_on_both_paths(
+    clients: tuple[TestClient, TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(request: Request, svc: Services) -> TranslateIn:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(translate_route, "translate_params", broken)
+    answers = []
+    for client in clients:
+        quiet = TestClient(client.app, raise_server_exceptions=False)  # lifespan already ran
+        res = quiet.post("/translate", json={"q": FR, "source": "fr", "target": "en"})
+        answers.append((res.status_code, res.text))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 500
+
+
 def test_openapi_still_documents_translate(clients: tuple[TestClient, TestClient]) -> None:
     direct, routed = clients
     ours = direct.get("/openapi.json").json()["paths"]["/translate"]

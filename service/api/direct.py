@@ -46,11 +46,15 @@ def direct_app(endpoint: Endpoint) -> ASGIApp:
 
 def _handler(app: Any, exc: Exception) -> Callable[..., Any] | None:
     """The handler the app's exception middleware would pick for ``exc``: by status for an
-    HTTP exception, then by the exception's class, most specific first."""
+    HTTP exception, then by the exception's class, most specific first. A handler for 500 or
+    ``Exception`` is the server-error middleware's, as in Starlette: left to it."""
     handlers: dict[Any, Callable[..., Any]] = app.exception_handlers
-    if isinstance(exc, HTTPException) and exc.status_code in handlers:
-        return handlers[exc.status_code]
+    status = exc.status_code if isinstance(exc, HTTPException) else None
+    if status is not None and status != 500 and status in handlers:
+        return handlers[status]
     for cls in type(exc).__mro__:
+        if cls is Exception:
+            return None
         if cls in handlers:
             return handlers[cls]
     return None
