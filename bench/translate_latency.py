@@ -7,6 +7,7 @@ default, or `--package FILE.argosmodel` for a real model), then measures, in the
   package's own tokenizer + `ctranslate2.Translator.translate_batch` + detokenizer called
   directly in this process (same compute type, beam 4, one thread), each sentence through both
   right after each other (the median of the per-sentence ratios is reported);
+- the request path alone: fr->fr requests, answered without tokenising or decoding;
 - throughput with 16 concurrent clients, against 16 threads calling CTranslate2 directly.
 
 Sentences alternate (argostranslate-style caches would otherwise answer repeats at once).
@@ -37,8 +38,8 @@ SENTENCES = [
 ]
 
 
-def _post(conn: http.client.HTTPConnection, text: str) -> str:
-    body = json.dumps({"q": text, "source": "fr", "target": "en"})
+def _post(conn: http.client.HTTPConnection, text: str, target: str = "en") -> str:
+    body = json.dumps({"q": text, "source": "fr", "target": target})
     conn.request("POST", "/translate", body, {"Content-Type": "application/json"})
     res = conn.getresponse()
     data = json.loads(res.read())
@@ -47,7 +48,7 @@ def _post(conn: http.client.HTTPConnection, text: str) -> str:
     return str(data["translatedText"])
 
 
-def _direct(package_dir: Path):  # type: ignore[no-untyped-def]
+def _direct(package_dir: Path, *, inter_threads: int = 2, intra_threads: int = 1):  # type: ignore[no-untyped-def]
     import ctranslate2  # noqa: PLC0415
     import sentencepiece as spm  # noqa: PLC0415
 
@@ -55,8 +56,8 @@ def _direct(package_dir: Path):  # type: ignore[no-untyped-def]
         str(package_dir / "model"),
         device="cpu",
         compute_type="default",
-        intra_threads=1,
-        inter_threads=2,
+        intra_threads=intra_threads,
+        inter_threads=inter_threads,
     )
     sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
 
@@ -127,6 +128,17 @@ def main() -> None:
             f"one sentence, {args.requests} paired runs: /translate median {ours * 1000:.2f} ms, "
             f"direct CTranslate2 median {peer * 1000:.2f} ms, median ratio {ratio:.2f}x, "
             f"overhead {(ours - peer) * 1000:.2f} ms"
+        )
+        # The request path alone: source = target is answered without tokenising or decoding
+        # (client, HTTP, edge checks, parameters, memory, response).
+        path_only = []
+        for i in range(args.requests):
+            start = time.perf_counter()
+            _post(conn, SENTENCES[i % len(SENTENCES)], "fr")
+            path_only.append(time.perf_counter() - start)
+        print(
+            f"the request path alone (fr->fr, no decode): median "
+            f"{statistics.median(path_only) * 1000:.2f} ms a request, client included"
         )
         per_client = max(1, args.requests // args.clients)
 

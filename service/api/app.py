@@ -7,6 +7,7 @@ routes come from its own module in ``routes/`` (the pages for people from ``serv
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 from service.align.links import link_stored_pages
 from service.api.access import ACCESS_ERRORS, SECURITY_SCHEMES
 from service.api.deps import Services, build_services
+from service.api.direct import direct_app
 from service.api.edge import EdgeMiddleware
 from service.api.handlers import install_error_handlers
 from service.api.jobs import start_jobs
@@ -45,8 +47,12 @@ log = logging.getLogger(__name__)
 __all__ = ["Services", "build_services", "create_app"]
 
 
-def create_app(settings: Settings, *, services: Services | None = None) -> FastAPI:
-    """The Triglot app. ``services`` may be given already built (tests, ``triglot serve``)."""
+def create_app(
+    settings: Settings, *, services: Services | None = None, freeze_heap: bool = False
+) -> FastAPI:
+    """The Triglot app. ``services`` may be given already built (tests, ``triglot serve``).
+    ``freeze_heap`` (the server processes): once started, what is built is moved out of the
+    garbage collector's sight (``gc.freeze``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +61,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         # pages stored before linking was done on write (or by an older version): link now
         await run_in_threadpool(link_stored_pages, built.documents, built.alignments)
         app.state.jobs_worker = start_jobs(built)
+        if freeze_heap:
+            # Models, tables, routes and stores live as long as the process; left in the
+            # collector's sight, every full collection walked them all: pauses of 100-270 ms
+            # under load that set the p99 (docs/translate-speed.md).
+            gc.collect()
+            gc.freeze()
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield
@@ -92,6 +104,8 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             ("/translate_file", settings.max_file_bytes + 65_536, "TRIGLOT_MAX_FILE_BYTES"),
             ("/tm/import", settings.max_tmx_bytes, "TRIGLOT_MAX_TMX_BYTES"),
         ),
+        # the hot path, served without the router and dependency solving (service.api.direct)
+        direct={("POST", "/translate"): direct_app(translate.translate)},
     )
     origins = settings.cors_origin_list()
     if origins:  # added last: outermost, so that refusals (413, 429...) carry CORS headers too

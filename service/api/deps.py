@@ -138,7 +138,7 @@ async def get_engine(svc: ServicesDep) -> ArgosEngine:
     return svc.translator
 
 
-def get_alignments(svc: ServicesDep) -> AlignmentStore:
+async def get_alignments(svc: ServicesDep) -> AlignmentStore:
     return svc.alignments
 
 
@@ -146,7 +146,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 AlignmentsDep = Annotated[AlignmentStore, Depends(get_alignments)]
 
 
-def get_memory(svc: ServicesDep) -> TranslationMemory:
+async def get_memory(svc: ServicesDep) -> TranslationMemory:
     return svc.memory
 
 

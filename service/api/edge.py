@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from fastapi import HTTPException
@@ -68,7 +69,9 @@ class _GoneError(Exception):
 
 class EdgeMiddleware:
     """``limits``: (path prefix, bytes, setting name); the first matching prefix wins, other
-    paths get ``default`` (setting TRIGLOT_MAX_BODY_BYTES)."""
+    paths get ``default`` (setting TRIGLOT_MAX_BODY_BYTES). ``direct``: (method, path) ->
+    the app that serves it once the checks pass, instead of the router
+    (:mod:`service.api.direct`)."""
 
     def __init__(
         self,
@@ -76,8 +79,10 @@ class EdgeMiddleware:
         *,
         default: int,
         limits: tuple[tuple[str, int, str], ...] = (),
+        direct: Mapping[tuple[str, str], ASGIApp] | None = None,
     ) -> None:
         self.app = app
+        self.direct = dict(direct or {})
         self.default = default
         self.limits = limits
         self._templates: dict[tuple[str, str], str | None] = {}
@@ -206,10 +211,11 @@ class EdgeMiddleware:
                 f"request body over the limit of {limit} bytes for {path} ({setting})",
             )
         )
+        app = self.direct.get((scope["method"], path), self.app)
         if scope["method"] != "POST":
-            await self.app(scope, downstream_receive, downstream_send)
+            await app(scope, downstream_receive, downstream_send)
             return
-        await _run_cancellable(self.app, scope, downstream_receive, downstream_send, receive,
+        await _run_cancellable(app, scope, downstream_receive, downstream_send, receive,
                                body_read=body is not None)  # fmt: skip
 
 

@@ -45,16 +45,16 @@ def start_jobs(services: Services) -> JobWorker:
     return worker
 
 
-def get_jobs(svc: ServicesDep) -> JobStore:
+async def get_jobs(svc: ServicesDep) -> JobStore:
     return svc.jobs
 
 
-def get_worker(request: Request) -> JobWorker:
+async def get_worker(request: Request) -> JobWorker:
     worker: JobWorker = request.app.state.jobs_worker
     return worker
 
 
-def actor(key: GuardDep) -> str:
+async def actor(key: GuardDep) -> str:
     """The caller's name: its API key's name, or ``anonymous`` without one."""
     return key.name if key is not None else "anonymous"
 

@@ -91,7 +91,7 @@ def serve_cmd(
             timeout_keep_alive=settings.keep_alive_timeout,
         )
         return
-    app_ = create_app(settings, services=services)
+    app_ = create_app(settings, services=services, freeze_heap=True)
     uvicorn.run(
         app_,
         host=settings.host,
@@ -115,4 +115,4 @@ def worker_app() -> FastAPI:
     own database pool, engine and limiter (uvicorn calls this in each worker process)."""
     from service.api.app import create_app  # noqa: PLC0415
 
-    return create_app(load_settings())
+    return create_app(load_settings(), freeze_heap=True)

@@ -88,9 +88,14 @@ async def translate_texts(
     matches: list[TmMatch | None] = [None] * len(texts)
     for lang in set(langs):
         idxs = [i for i, x in enumerate(langs) if x == lang]
-        found = await to_thread.run_sync(
-            partial(memory.lookup, [texts[i] for i in idxs], src_lang=lang, tgt_lang=tgt_lang)
-        )
+        chunk = [texts[i] for i in idxs]
+        # On the event loop when no query or fuzzy search is needed (an empty memory, exact
+        # matches); otherwise in a worker thread, off the loop.
+        found = memory.lookup_now(chunk, src_lang=lang, tgt_lang=tgt_lang)
+        if found is None:
+            found = await to_thread.run_sync(
+                partial(memory.lookup, chunk, src_lang=lang, tgt_lang=tgt_lang)
+            )
         for i, m in zip(idxs, found, strict=True):
             matches[i] = m
     if not any(matches):

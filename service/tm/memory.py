@@ -58,6 +58,30 @@ class TranslationMemory:
             return [None] * len(texts)
         return [index.lookup(t, self.threshold) if t.strip() else None for t in texts]
 
+    def lookup_now(
+        self, texts: Sequence[str], *, src_lang: str, tgt_lang: str
+    ) -> list[TmMatch | None] | None:
+        """:meth:`lookup` when it needs no database query and no fuzzy search, for the event
+        loop: the corpus was checked less than ``recheck_s`` ago, the pair's index is built,
+        and it is empty or every text is an exact match (microseconds: a dict look-up).
+        None otherwise: call :meth:`lookup` in a worker thread. Never waits on the lock."""
+        if not self.enabled or not texts or src_lang == tgt_lang:
+            return [None] * len(texts)
+        if time.monotonic() - self._checked_at >= self.recheck_s:
+            return None  # a check of the corpus is due: queries
+        index = self._indexes.get((src_lang, tgt_lang))
+        if index is None:
+            return None  # not built yet
+        if len(index) == 0:
+            return [None] * len(texts)
+        found: list[TmMatch | None] = []
+        for text in texts:
+            match = index.exact(text) if text.strip() else None
+            if match is None and text.strip() and self.threshold < 1.0:
+                return None  # a fuzzy search: up to milliseconds
+            found.append(match)
+        return found
+
     def index(self, src_lang: str, tgt_lang: str) -> TmIndex:
         """The index of one language pair, as the stored corpus is now."""
         with self._lock:

@@ -18,32 +18,32 @@ from service.store.glossaries import GlossaryStore
 from service.store.translations import TranslationStore
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.services.settings
     return settings
 
 
-def _documents(request: Request) -> DocumentStore:
+async def _documents(request: Request) -> DocumentStore:
     store: DocumentStore = request.app.state.services.documents
     return store
 
 
-def _translations(request: Request) -> TranslationStore:
+async def _translations(request: Request) -> TranslationStore:
     store: TranslationStore = request.app.state.services.translations
     return store
 
 
-def _alignments(request: Request) -> AlignmentStore:
+async def _alignments(request: Request) -> AlignmentStore:
     store: AlignmentStore = request.app.state.services.alignments
     return store
 
 
-def _glossaries(request: Request) -> GlossaryStore:
+async def _glossaries(request: Request) -> GlossaryStore:
     store: GlossaryStore = request.app.state.services.glossaries
     return store
 
 
-def _engine(request: Request) -> ArgosEngine:
+async def _engine(request: Request) -> ArgosEngine:
     engine: ArgosEngine = request.app.state.services.translator
     return engine
 
@@ -56,7 +56,7 @@ AlignmentsDep = Annotated[AlignmentStore, Depends(_alignments)]
 EngineDep = Annotated[ArgosEngine, Depends(_engine)]
 
 
-def _who(request: Request) -> str:
+async def _who(request: Request) -> str:
     """The caller's API key name (set by the access guard), or ``anonymous``."""
     key = getattr(request.state, "api_key", None)
     return str(key.name) if key is not None else "anonymous"

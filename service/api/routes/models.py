@@ -45,7 +45,7 @@ class ModelChangeOut(BaseModel):
     packages: list[PackageOut]
 
 
-def require_admin(key: GuardDep, settings: SettingsDep) -> str:
+async def require_admin(key: GuardDep, settings: SettingsDep) -> str:
     """The admin key's name; 401/403 otherwise (see the module docstring)."""
     if not settings.api_keys or not settings.admin_key_names():
         raise InvalidKeyError(

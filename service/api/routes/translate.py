@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from glossary import Glossary
 from glossary.enforcement import Enforced
-from service.api.deps import DetectParams, EngineDep, MemoryDep, TranslateParams
-from service.api.glossary_choice import ChosenGlossaryDep, resolve_named
+from service.api.deps import DetectParams, EngineDep, Services, caller_key, translate_params
+from service.api.glossary_choice import choose_glossary, resolve_named
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
@@ -150,9 +150,7 @@ def detect(body: DetectParams) -> list[DetectOut]:
     responses={**_BAD_REQUEST, 200: _TRANSLATED},
     openapi_extra=_body(_TRANSLATE_BODY),
 )
-async def translate(
-    body: TranslateParams, engine: EngineDep, chosen: ChosenGlossaryDep, memory: MemoryDep
-) -> Response:
+async def translate(request: Request) -> Response:
     """Translate `q` (a string or a list) from `source` (a code or `auto`) to `target`.
 
     Optional: `format` (`text` or `html`: markup kept, text nodes translated), `alternatives`
@@ -161,6 +159,14 @@ async def translate(
     glossary (named, the key's or the server's: see ``service.api.glossary_choice``),
     `glossary` (name, version, chosen_by) and `glossary_report`.
     """
+    # The service's hot path: the edge middleware calls this endpoint directly, without the
+    # router or dependency solving (service.api.direct), so what would be its dependencies
+    # are called here. They read the request only: the OpenAPI document is the same (the
+    # body is documented by ``openapi_extra``).
+    svc: Services = request.app.state.services
+    body = await translate_params(request, svc)
+    chosen = await choose_glossary(body, caller_key(request), svc)
+    engine, memory = svc.translator, svc.memory
     installed = engine.languages()
     source = body.source if body.source == "auto" else installed_language(body.source, installed)
     target = installed_language(body.target, installed)
