@@ -61,7 +61,7 @@ def _views(text: str) -> tuple[str, str]:
     return lower.replace("’", "'"), _fold(text)
 
 
-def _word_pattern(words: tuple[str, ...], *, plural: bool) -> str:
+def _word_pattern(words: list[str], *, plural: bool) -> str:
     parts = []
     for word in words:
         piece = re.escape(word)
@@ -71,60 +71,77 @@ def _word_pattern(words: tuple[str, ...], *, plural: bool) -> str:
     return r"[\s\-]+".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One term as matched: its words as the view writes them (``exact``, ``lower`` or
-    ``folded``); the regex is compiled only when the index offers the term as a candidate."""
-
-    term: Term
-    concept_id: str
-    view: str
-    words: tuple[str, ...]
-
-    def pattern(self) -> re.Pattern[str]:
-        body = _word_pattern(self.words, plural=self.term.lang == "fr")
-        return re.compile(rf"{_BEFORE}{body}{_AFTER}")
-
-
-def _entry(term: Term, concept_id: str, *, folded_text: bool) -> _Entry:
+def _words(term: Term, *, folded_text: bool) -> tuple[str, list[str]]:
+    """The view a term is matched in (``exact``, ``lower`` or ``folded``) and its words as
+    that view writes them."""
     if term.case_sensitive:
-        words, view = term.text.split(), "exact"
-    elif term.lang == "vi" and not folded_text:
-        words, view = term.text.lower().split(), "lower"
-    else:
-        words, view = _fold(term.text).split(), "folded"
-    return _Entry(term, concept_id, view, tuple(words))
+        return "exact", term.text.split()
+    if term.lang == "vi" and not folded_text:
+        return "lower", term.text.lower().split()
+    return "folded", _fold(term.text).split()
+
+
+def _pattern(term: Term, *, folded_text: bool) -> re.Pattern[str]:
+    body = _word_pattern(_words(term, folded_text=folded_text)[1], plural=term.lang == "fr")
+    return re.compile(rf"{_BEFORE}{body}{_AFTER}")
 
 
 _RUN = re.compile(r"[^\W_]+")
 """A run of letters and digits: what the boundaries of every pattern cut text into."""
+_PREFIX = -1
+"""The value of a key that only begins longer keys."""
 
 
-class _ViewIndex:
-    """The terms of one view keyed by their runs of letters and digits, joined by spaces.
+class _Index:
+    """The terms of one glossary in one language (its forbidden ones, or the others) for one
+    kind of text (``folded_text``), built once.
 
-    Every match of a term covers whole runs of the text (its boundaries forbid a letter or
-    digit on either side, and its separators hold none), and those runs are the term's own,
-    except that a French plural may end one of them with ``s`` or ``x``. So walking the
-    text's runs through ``prefixes`` (every prefix of every key) finds every term that can
-    match, usually exactly those that do; their regexes then decide."""
+    Every match of a term covers whole runs of letters and digits of the text (its
+    boundaries forbid a letter or digit on either side, and its separators hold none), and
+    those runs are the term's own, except that a French plural may end one of them with
+    ``s`` or ``x``. So each view's ``keys`` maps every term's runs, joined by spaces, to the
+    term (its number here; a tuple where several terms share them), and every proper prefix
+    of such a key to ``_PREFIX``; walking the text's runs through it finds every term that
+    can match, usually exactly those that do, and only their regexes run (each compiled the
+    first time it is needed). Terms without a letter or digit are tried on every call.
 
-    __slots__ = ("ends", "prefixes")
+    Large glossaries make this the biggest structure of a process, so it holds no object
+    per term that the garbage collector would have to walk: terms and concept ids are the
+    glossary's own, in two lists; keys are strings and values ints (tuples where shared)."""
 
-    def __init__(self) -> None:
-        self.ends: dict[str, list[int]] = {}
-        self.prefixes: set[str] = set()
+    __slots__ = ("always", "concept_ids", "folded_text", "keys", "patterns", "terms")
 
-    def add(self, runs: list[str], entry_idx: int) -> None:
-        key = ""
-        for run in runs:
-            key = f"{key} {run}" if key else run
-            self.prefixes.add(key)
-        self.ends.setdefault(key, []).append(entry_idx)
+    def __init__(self, glossary: Glossary, lang: str, *, folded_text: bool, forbidden: bool):
+        self.folded_text = folded_text
+        self.terms: list[Term] = []
+        self.concept_ids: list[str] = []
+        self.keys: dict[str, dict[str, int | tuple[int, ...]]] = {}
+        self.always: list[int] = []
+        self.patterns: dict[int, re.Pattern[str]] = {}
+        for concept in glossary.concepts:
+            for term in concept.terms:
+                if term.lang != lang or (term.status == "forbidden") != forbidden:
+                    continue
+                k = len(self.terms)
+                self.terms.append(term)
+                self.concept_ids.append(concept.id)
+                view, words = _words(term, folded_text=folded_text)
+                runs = [run for word in words for run in _RUN.findall(word)]
+                if not runs:
+                    self.always.append(k)
+                    continue
+                keys = self.keys.setdefault(view, {})
+                key = runs[0]
+                for run in runs[1:]:
+                    keys.setdefault(key, _PREFIX)
+                    key = f"{key} {run}"
+                had = keys.get(key, _PREFIX)
+                keys[key] = (
+                    k if had == _PREFIX else (*(had if isinstance(had, tuple) else (had,)), k)
+                )
 
-    def candidates(self, view: str, out: set[int]) -> None:
+    def _candidates(self, view: str, keys: dict[str, int | tuple[int, ...]], out: set[int]) -> None:
         runs = _RUN.findall(view)
-        prefixes, ends = self.prefixes, self.ends
         for i in range(len(runs)):
             states = [""]
             for run in runs[i:]:
@@ -133,55 +150,39 @@ class _ViewIndex:
                 for state in states:
                     for variant in variants:
                         key = f"{state} {variant}" if state else variant
-                        if key in prefixes:
-                            grown.append(key)
-                            hit = ends.get(key)
-                            if hit is not None:
-                                out.update(hit)
+                        hit = keys.get(key)
+                        if hit is None:
+                            continue
+                        grown.append(key)
+                        if isinstance(hit, tuple):
+                            out.update(hit)
+                        elif hit != _PREFIX:
+                            out.add(hit)
                 if not grown:
                     break
                 states = grown
 
-
-class _Index:
-    """The terms of one glossary in one language (its forbidden ones, or the others) for one
-    kind of text, built once: a :class:`_ViewIndex` per view, terms without a letter or digit
-    (checked on every call), and each term's regex once it was needed."""
-
-    __slots__ = ("always", "entries", "patterns", "views")
-
-    def __init__(self, entries: list[_Entry]) -> None:
-        self.entries = entries
-        self.patterns: list[re.Pattern[str] | None] = [None] * len(entries)
-        self.views: dict[str, _ViewIndex] = {}
-        self.always: list[int] = []
-        for k, entry in enumerate(entries):
-            runs = [run for word in entry.words for run in _RUN.findall(word)]
-            if runs:
-                self.views.setdefault(entry.view, _ViewIndex()).add(runs, k)
-            else:
-                self.always.append(k)
-
     def find(self, text: str) -> list[TermMatch]:
         """Every match of the terms in ``text`` (overlapping ones included), in the order of
         the glossary's terms, offsets into ``text`` as given."""
-        if not self.entries:
+        if not self.terms:
             return []
         nfc, starts = _nfc(text)
         lower, folded = _views(nfc)
         views = {"exact": nfc, "lower": lower, "folded": folded}
         picked = set(self.always)
-        for name, index in self.views.items():
-            index.candidates(views[name], picked)
+        for name, keys in self.keys.items():
+            self._candidates(views[name], keys, picked)
         found: list[TermMatch] = []
         for k in sorted(picked):
-            entry = self.entries[k]
-            pattern = self.patterns[k]
+            term = self.terms[k]
+            pattern = self.patterns.get(k)
             if pattern is None:
-                pattern = self.patterns[k] = entry.pattern()
-            for m in pattern.finditer(views[entry.view]):
+                pattern = self.patterns[k] = _pattern(term, folded_text=self.folded_text)
+            view = views[_words(term, folded_text=self.folded_text)[0]]
+            for m in pattern.finditer(view):
                 start, end = starts[m.start()], starts[m.end()]
-                found.append(TermMatch(entry.concept_id, entry.term, start, end, text[start:end]))
+                found.append(TermMatch(self.concept_ids[k], term, start, end, text[start:end]))
         return found
 
 
@@ -201,14 +202,7 @@ def _cached(glossary: Glossary, lang: str, folded_text: bool, *, forbidden: bool
         if hit is not None and hit[0] is glossary:
             _cache.move_to_end(key)
             return hit[1]
-    index = _Index(
-        [
-            _entry(term, concept.id, folded_text=folded_text)
-            for concept in glossary.concepts
-            for term in concept.terms
-            if term.lang == lang and (term.status == "forbidden") == forbidden
-        ]
-    )
+    index = _Index(glossary, lang, folded_text=folded_text, forbidden=forbidden)
     with _cache_lock:
         _cache[key] = (glossary, index)  # holds the glossary: its id is not reused meanwhile
         while len(_cache) > _CACHE_SIZE:
@@ -261,7 +255,7 @@ def find_forbidden(glossary: Glossary, text: str, lang: str) -> list[TermMatch]:
     """Forbidden terms of ``lang`` that appear in ``text``, non-overlapping and in text order,
     except where they sit inside a longer term of the glossary that is not forbidden."""
     index = _cached(glossary, lang, True, forbidden=True)
-    if not index.entries:
+    if not index.terms:
         return []
     allowed = find_terms(glossary, text, lang)
     return [
