@@ -16,11 +16,12 @@ indexed query, so an approval made by another process counts from the next reque
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Engine
@@ -136,6 +137,39 @@ def check_if_match(if_match: str | None, current: int) -> None:
         )
 
 
+_T = TypeVar("_T")
+FREEZE_AT = 10_000
+"""Concepts from which a parsed glossary is moved out of the garbage collector's sight."""
+
+
+def quietly(make: Callable[[], _T], *, glossary: Callable[[_T], Glossary]) -> _T:
+    """``make()`` (parsing, merging or diffing glossaries) with Python's cyclic garbage
+    collector paused, and, when ``glossary(result)`` is large, every object then alive frozen
+    (:func:`gc.freeze`).
+
+    A 100,000-concept glossary is about 700,000 objects, which the collector would otherwise
+    walk on every full collection: pauses of seconds that hold the GIL, during which the
+    event loop cannot answer even /health. Glossaries are immutable and form no cycles, so
+    reference counting still frees them (when a cache drops them, or a request is done);
+    what a freeze costs is that cyclic garbage alive at that moment is never collected,
+    which is bounded since it happens once per large version, proposal or import."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        value = make()
+    finally:
+        if paused:
+            gc.enable()
+    if len(glossary(value).concepts) >= FREEZE_AT:
+        gc.freeze()
+    return value
+
+
+def _parsed(make: Callable[[], Any]) -> Any:
+    """``make()`` for the caches: a parsed version or proposal (frozen when large), or a diff."""
+    return quietly(make, glossary=lambda v: v if isinstance(v, Glossary) else Glossary("-"))
+
+
 class _Lru:
     """A small thread-safe least-recently-used map."""
 
@@ -149,7 +183,7 @@ class _Lru:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()  # outside the lock: parsing a large glossary takes a while
+        value = _parsed(make)  # outside the lock: parsing a large glossary takes a while
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)

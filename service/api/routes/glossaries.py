@@ -31,7 +31,7 @@ from service.jobs.kinds import impact_job, submit_retranslation
 from service.jobs.store import Job, JobStore
 from service.jobs.worker import JobWorker
 from service.store.db import MAX_ID
-from service.store.glossaries import Decision, GlossaryStore, Proposal, etag
+from service.store.glossaries import Decision, GlossaryStore, Proposal, etag, quietly
 from service.store.translations import TranslationStore
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -354,16 +354,19 @@ async def propose(
         if replace not in ("true", "false", "1", "0"):
             raise BadInputError(f"replace: {replace!r} is not true or false")
         plan = await run_in_threadpool(  # parsing and merging a large file: off the event loop
-            lambda: plan_import(
-                current,
-                parse_import(
-                    data,
-                    name=name,
-                    fmt=fmt,
-                    pair=pair if isinstance(pair, str) else None,
-                    max_bytes=settings.max_glossary_bytes,
+            lambda: quietly(
+                lambda: plan_import(
+                    current,
+                    parse_import(
+                        data,
+                        name=name,
+                        fmt=fmt,
+                        pair=pair if isinstance(pair, str) else None,
+                        max_bytes=settings.max_glossary_bytes,
+                    ),
+                    replace=replace in ("true", "1"),
                 ),
-                replace=replace in ("true", "1"),
+                glossary=lambda plan: plan.glossary,
             )
         )
         content = plan.glossary
