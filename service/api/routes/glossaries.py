@@ -31,7 +31,14 @@ from service.jobs.kinds import impact_job, submit_retranslation
 from service.jobs.store import Job, JobStore
 from service.jobs.worker import JobWorker
 from service.store.db import MAX_ID
-from service.store.glossaries import Decision, GlossaryStore, Proposal, etag, quietly
+from service.store.glossaries import (
+    FREEZE_AT,
+    Decision,
+    GlossaryStore,
+    Proposal,
+    etag,
+    quietly,
+)
 from service.store.translations import TranslationStore
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -366,7 +373,7 @@ async def propose(
                     ),
                     replace=replace in ("true", "1"),
                 ),
-                glossary=lambda plan: plan.glossary,
+                freeze=lambda plan: len(plan.glossary.concepts) >= FREEZE_AT,
             )
         )
         content = plan.glossary
