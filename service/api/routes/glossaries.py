@@ -334,7 +334,7 @@ async def propose(
     ``TRIGLOT_IMPORT_REMOVAL_WARNING_SHARE`` of the concepts). Nothing goes live until
     approved."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    _number, current = store.current(name)
+    _number, current = await run_in_threadpool(store.current, name)  # may parse: off the loop
     plan = None
     if media == "application/json":
         body = await json_body(request)
