@@ -357,6 +357,43 @@ def test_keys_required_for_files_when_translation_needs_one(data_dir: Path) -> N
         assert (res.status_code, res.json()["translatedText"]) == (200, "Bonjour.")
 
 
+def test_files_choose_their_glossary_as_translate_does(data_dir: Path) -> None:
+    """The glossary named, else the key's, else the server's default; ``none`` for none
+    (``service.api.glossary_choice``, shared with /translate)."""
+    env = {"TRIGLOT_DATA_DIR": str(data_dir)}
+    glossed = make_key(data_dir, "file-glossed", "--glossary", NAME, env=env)
+    plain = make_key(data_dir, "file-plain", env=env)
+
+    def first_line(client: TestClient, body: dict[str, Any]) -> str:
+        return download(client, body)[0].decode().splitlines()[0]
+
+    with _client(data_dir, api_keys=True) as client:
+        got, body = post_file(client, "a.txt", TXT.encode(), api_key=glossed)
+        assert got == 200, body
+        assert body["glossary"] == {"name": NAME, "version": 1, "chosen_by": "key"}
+        assert body["glossary_report"]["compliant"]
+        assert first_line(client, body).startswith("Le Prime Minister a reçu")
+        got, body = post_file(client, "a.txt", TXT.encode(), api_key=glossed, glossary="none")
+        assert "glossary" not in body
+        assert "glossary_report" not in body
+        assert first_line(client, body).startswith("Le Premier ministre")  # the copy model
+        got, body = post_file(client, "a.txt", TXT.encode(), api_key=plain)
+        assert "glossary" not in body
+        assert first_line(client, body).startswith("Le Premier ministre")
+    with _client(data_dir, default_glossary=NAME) as client:
+        got, body = post_file(client, "a.txt", TXT.encode())
+        assert got == 200, body
+        assert body["glossary"]["chosen_by"] == "default"
+        assert first_line(client, body).startswith("Le Prime Minister a reçu")
+        got, body = post_file(client, "a.txt", TXT.encode(), glossary=f"{NAME}@1")
+        assert body["glossary"] == {"name": NAME, "version": 1, "chosen_by": "request"}
+        got, body = post_file(client, "a.txt", TXT.encode(), glossary="none")
+        assert "glossary_report" not in body
+        assert first_line(client, body).startswith("Le Premier ministre")
+        got, body = post_file(client, "a.txt", TXT.encode(), glossary="nope")
+        assert (got, body["error"]) == (400, f"unknown glossary 'nope'; available: {NAME}")
+
+
 def test_downloads_only_by_name_and_until_they_expire(data_dir: Path, tmp_path: Path) -> None:
     with _client(data_dir, file_ttl_seconds=60) as client:
         status, body = post_file(client, "a.txt", b"Bonjour.")

@@ -223,6 +223,8 @@ def test_propose_and_approve_a_glossary_change(site: tuple[str, str, Any]) -> No
     _wait(driver, lambda d: "is waiting for review" in result.text)
     result.find_element(by.LINK_TEXT, "Review it").click()
     _wait(driver, lambda d: "/ui/review" in d.current_url)
+    # keys are on: the page loads its proposals with the key this tab holds
+    _wait(driver, lambda d: d.find_elements(by.CSS_SELECTOR, ".proposal"))
     proposal = driver.find_element(by.CSS_SELECTOR, ".proposal")
     assert "add the Mekong" in proposal.text
     assert "Mê Kông" in proposal.find_element(by.CSS_SELECTOR, "table.diff").text

@@ -611,6 +611,24 @@ def test_review_needs_a_key_when_keys_are_on(tmp_path: Path) -> None:
             headers={"If-Match": '"v1"', "X-API-Key": key},
         )
         pid = res.json()["id"]
+        shell = client.get("/ui/review")  # as a browser asks for it: no key in the request
+        assert shell.status_code == 200
+        assert "shows them only to people with a key" in _text(shell.text)
+        assert "Mekong" not in shell.text
+        assert f"p-{pid}" not in shell.text
+        assert 'data-src="/ui/review/list"' in shell.text  # the page's script loads it
+        for path in ("/ui/review/list", f"/ui/review/{NAME}/{pid}/diff"):
+            no_key = client.get(path, headers=HX)
+            assert no_key.status_code == 401, path
+            assert no_key.json()["code"] == "key_required"
+            assert client.get(path, headers={**HX, "X-API-Key": "tgk_x"}).status_code == 403
+        listed = client.get("/ui/review/list", headers={**HX, "X-API-Key": key})
+        assert f'id="p-{pid}"' in listed.text
+        assert "Mekong" in listed.text
+        assert _text(listed.text).strip().startswith("1 waiting for review")
+        with_key = client.get("/ui/review", headers={"X-API-Key": key})  # e.g. a script
+        assert f'id="p-{pid}"' in with_key.text
+        assert "only to people with a key" not in with_key.text
         refused = client.post(f"/ui/review/{NAME}/{pid}/approve", data={"base": "1"}, headers=HX)
         assert refused.status_code == 401
         assert refused.json()["code"] == "key_required"

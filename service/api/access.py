@@ -52,6 +52,9 @@ _BY_ROUTE: dict[tuple[str, str], Access] = {
     ("GET", "/glossaries/{name}/proposals"): Access.PRIVATE,
     ("GET", "/glossaries/{name}/proposals/{pid}"): Access.PRIVATE,
     ("GET", "/glossaries/{name}/proposals/{pid}/impact"): Access.PRIVATE,
+    ("GET", "/ui/review/list"): Access.PRIVATE,  # the review page's proposals: the same rule
+    ("GET", "/ui/review/{name}/{pid}/diff"): Access.PRIVATE,
+    ("GET", "/ui/review/{name}/{pid}/impact"): Access.PRIVATE,
     ("GET", "/jobs"): Access.PRIVATE,
     ("GET", "/jobs/{job_id}"): Access.PRIVATE,
 }

@@ -1,4 +1,4 @@
-"""Which glossary a /translate request gets: the one it names (``glossary=NAME``,
+"""Which glossary a /translate or /translate_file request gets: the one it names (``glossary=NAME``,
 ``NAME@VERSION``, or ``none`` for none), else its API key's, else the server's default
 (TRIGLOT_DEFAULT_GLOSSARY). Unchanged LibreTranslate clients name none, so the key's or the
 server's glossary is what reaches them.
@@ -17,11 +17,12 @@ from fastapi import Depends
 from starlette.concurrency import run_in_threadpool
 
 from glossary import Glossary
-from service.api.deps import GuardDep, ServicesDep, TranslateParams
+from service.api.deps import GuardDep, Services, ServicesDep, TranslateParams
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.store.db import MAX_ID
 from service.store.glossaries import NONE, GlossaryStore
+from service.store.keys import ApiKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,15 @@ class ChosenGlossary:
 async def choose_glossary(
     body: TranslateParams, key: GuardDep, svc: ServicesDep
 ) -> ChosenGlossary | None:
-    name, chosen_by = body.glossary, "request"
+    return await glossary_for(body.glossary, key, svc)
+
+
+async def glossary_for(
+    requested: str | None, key: ApiKey | None, svc: Services
+) -> ChosenGlossary | None:
+    """The glossary for a request that names ``requested`` (None: names none), made with
+    ``key``: the rule above, shared by /translate and /translate_file."""
+    name, chosen_by = requested, "request"
     if name is None and key is not None and key.glossary:
         name, chosen_by = key.glossary, "key"
     if name is None and svc.settings.default_glossary:

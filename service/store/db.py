@@ -33,6 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from service.store.jsonchunks import dumps, loads
+
 _MIGRATIONS = Path(__file__).parent / "migrations"
 MAX_ID = 2**63 - 1
 """Ids, versions and offsets are stored as 64-bit integers: larger values are refused."""
@@ -332,7 +334,8 @@ def private_file(path: Path) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; on SQLite, WAL journal, foreign keys, a busy timeout, and
+    """An engine for ``url``, JSON columns (de)coded by :mod:`service.store.jsonchunks`; on
+    SQLite, WAL journal, foreign keys, a busy timeout, and
     transactions that SQLAlchemy begins (not the driver), so that :func:`writer` can make them
     take the write lock at once. A SQLite file is created private to this user (0600)."""
     if url.startswith("sqlite"):
@@ -341,7 +344,9 @@ def make_engine(url: str) -> Engine:
             file = Path(database)
             if file.parent.is_dir():
                 private_file(file)
-        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "isolation_level": None}, **_JSON_CODECS
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -357,8 +362,12 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **_JSON_CODECS)
 
+
+_JSON_CODECS: dict[str, Any] = {"json_serializer": dumps, "json_deserializer": loads}
+"""JSON columns (de)coded a piece at a time: a large glossary version stored or read in a
+worker thread leaves the event loop room to answer (``service.store.jsonchunks``)."""
 
 _IMMEDIATE = "triglot_write_lock_first"
 

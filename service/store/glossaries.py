@@ -16,11 +16,13 @@ indexed query, so an approval made by another process counts from the next reque
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.engine import Engine
@@ -136,6 +138,50 @@ def check_if_match(if_match: str | None, current: int) -> None:
         )
 
 
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+FREEZE_AT = 10_000
+"""Concepts from which a parsed glossary is moved out of the garbage collector's sight."""
+
+
+def quietly(make: Callable[[], _T], *, freeze: Callable[[_T], bool] | None = None) -> _T:
+    """``make()`` (parsing, merging, diffing or storing glossaries) with Python's cyclic
+    garbage collector paused, and, where ``freeze(result)``, every object then alive frozen
+    (:func:`gc.freeze`).
+
+    A 100,000-concept glossary is about 700,000 objects (its JSON form a million more), which
+    the collector would otherwise walk again and again while they are made: pauses of a
+    second and more that hold the GIL, during which the event loop cannot answer even
+    /health. Glossaries and their JSON form no cycles, so reference counting frees them as
+    before (when a cache drops them, or the work is done). A freeze keeps a large parsed
+    version out of every later collection; what it costs is that cyclic garbage alive at
+    that moment is never collected, once per large version or proposal parsed."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        value = make()
+    finally:
+        if paused:
+            gc.enable()
+    if freeze is not None and freeze(value):
+        gc.freeze()
+    return value
+
+
+def _large(value: object) -> bool:
+    return isinstance(value, Glossary) and len(value.concepts) >= FREEZE_AT
+
+
+def _collector_paused(method: Callable[_P, _T]) -> Callable[_P, _T]:
+    """A store method that writes a whole glossary, run :func:`quietly`."""
+
+    @functools.wraps(method)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        return quietly(lambda: method(*args, **kwargs))
+
+    return paused
+
+
 class _Lru:
     """A small thread-safe least-recently-used map."""
 
@@ -149,7 +195,7 @@ class _Lru:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()  # outside the lock: parsing a large glossary takes a while
+        value = quietly(make, freeze=_large)  # outside the lock: parsing takes a while
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -315,6 +361,7 @@ class GlossaryStore:
             where = GlossaryVersionRow.glossary_id == row.id
             return session.scalar(select(func.count(GlossaryVersionRow.id)).where(where)) or 0
 
+    @_collector_paused
     def propose(
         self, name: str, content: Glossary, *, if_match: str | None, note: str, author: str
     ) -> Proposal:
@@ -424,6 +471,7 @@ class GlossaryStore:
             row = self._row(session, name, lock=True)
             self._proposal_row(session, row, proposal_id).impact_job_id = job_id
 
+    @_collector_paused
     def approve(
         self,
         name: str,
@@ -502,6 +550,7 @@ class GlossaryStore:
             proposal.reason, proposal.approver = reason, decided_by
             return self._proposal(row.name, proposal)
 
+    @_collector_paused
     def rollback(
         self, name: str, to_version: int, *, if_match: str | None, approver: str = "anonymous"
     ) -> Decision:

@@ -61,8 +61,8 @@ def diff_rows(store: GlossaryStore, p: Proposal) -> list[DiffRow]:
     return rows
 
 
-@router.get("/ui/review", response_class=HTMLResponse)
-def review_page(request: Request, glossaries: GlossariesDep) -> HTMLResponse:
+def _proposals(glossaries: GlossaryStore) -> dict[str, Any]:
+    """The open proposals of every glossary with their first diff rows, and the counts."""
     groups: list[dict[str, Any]] = []
     n_open = n_stale = 0
     for info in glossaries.all():
@@ -80,18 +80,26 @@ def review_page(request: Request, glossaries: GlossariesDep) -> HTMLResponse:
             n_open += 1
             n_stale += p.base_version != info.current_version
         groups.append({"info": info, "proposals": items})
-    return page(
-        request,
-        "review.html",
-        {
-            "title": "Review",
-            "nav": "review",
-            "groups": groups,
-            "n_open": n_open,
-            "n_stale": n_stale,
-            "page_size": DIFF_PAGE,
-        },
-    )
+    return {"groups": groups, "n_open": n_open, "n_stale": n_stale, "page_size": DIFF_PAGE}
+
+
+@router.get("/ui/review", response_class=HTMLResponse)
+def review_page(request: Request, glossaries: GlossariesDep, settings: SettingsDep) -> HTMLResponse:
+    """The review page. When keys are required, proposals (unpublished terms) are read with a
+    key as through the API: a page asked for without one says so in words, and its script
+    loads the list (``/ui/review/list``) with the key the person entered."""
+    locked = settings.api_keys and getattr(request.state, "api_key", None) is None
+    context = {"title": "Review", "nav": "review", "locked": locked}
+    if not locked:
+        context |= _proposals(glossaries)
+    return page(request, "review.html", context)
+
+
+@router.get("/ui/review/list", response_class=HTMLResponse)
+def review_list(request: Request, glossaries: GlossariesDep) -> HTMLResponse:
+    """The counts and open proposals, as a fragment (a key when keys are required: the
+    access policy reads this path as private)."""
+    return page(request, "_review_list.html", _proposals(glossaries))
 
 
 @router.get("/ui/review/{name}/{pid}/diff", response_class=HTMLResponse)

@@ -31,7 +31,14 @@ from service.jobs.kinds import impact_job, submit_retranslation
 from service.jobs.store import Job, JobStore
 from service.jobs.worker import JobWorker
 from service.store.db import MAX_ID
-from service.store.glossaries import Decision, GlossaryStore, Proposal, etag
+from service.store.glossaries import (
+    FREEZE_AT,
+    Decision,
+    GlossaryStore,
+    Proposal,
+    etag,
+    quietly,
+)
 from service.store.translations import TranslationStore
 
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -327,7 +334,7 @@ async def propose(
     ``TRIGLOT_IMPORT_REMOVAL_WARNING_SHARE`` of the concepts). Nothing goes live until
     approved."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    _number, current = store.current(name)
+    _number, current = await run_in_threadpool(store.current, name)  # may parse: off the loop
     plan = None
     if media == "application/json":
         body = await json_body(request)
@@ -354,16 +361,19 @@ async def propose(
         if replace not in ("true", "false", "1", "0"):
             raise BadInputError(f"replace: {replace!r} is not true or false")
         plan = await run_in_threadpool(  # parsing and merging a large file: off the event loop
-            lambda: plan_import(
-                current,
-                parse_import(
-                    data,
-                    name=name,
-                    fmt=fmt,
-                    pair=pair if isinstance(pair, str) else None,
-                    max_bytes=settings.max_glossary_bytes,
+            lambda: quietly(
+                lambda: plan_import(
+                    current,
+                    parse_import(
+                        data,
+                        name=name,
+                        fmt=fmt,
+                        pair=pair if isinstance(pair, str) else None,
+                        max_bytes=settings.max_glossary_bytes,
+                    ),
+                    replace=replace in ("true", "1"),
                 ),
-                replace=replace in ("true", "1"),
+                freeze=lambda plan: len(plan.glossary.concepts) >= FREEZE_AT,
             )
         )
         content = plan.glossary

@@ -20,12 +20,9 @@ from pydantic import BaseModel, Field
 
 from glossary.enforcement import Enforced
 from service.api.deps import EngineDep, GlossariesDep, GuardDep, ServicesDep, SettingsDep
+from service.api.glossary_choice import glossary_for
 from service.api.params import TranslateRequestError, request_params
-from service.api.routes.translate import (
-    installed_language,
-    resolve_glossary,
-    unsupported_language,
-)
+from service.api.routes.translate import installed_language, unsupported_language
 from service.api.schemas import ErrorOut, IdPath, OffsetQuery
 from service.errors import ServiceError
 from service.files.formats import MEDIA_TYPES, SUPPORTED, check_file, file_format
@@ -132,6 +129,9 @@ class TranslateFileOut(BaseModel):
     )
     characters: int = Field(description="Characters translated (Triglot)")
     provenance: dict[str, Any] | None = Field(None, description="Engine and packages (Triglot)")
+    glossary: dict[str, Any] | None = Field(
+        None, description="With a glossary: its name, version and chosen_by (request, key, default)"
+    )
     glossary_report: dict[str, Any] | None = Field(
         None, description="With a glossary: whether every term came out as the glossary says"
     )
@@ -163,15 +163,20 @@ async def translate_file(
     request: Request,
     svc: ServicesDep,
     engine: EngineDep,
-    glossaries: GlossariesDep,
+    key: GuardDep,
     file: Annotated[UploadFile | None, File(description="The file to translate")] = None,
     source: Annotated[str | None, Form(description="Language code, or auto")] = None,
     target: Annotated[str | None, Form(description="Language code")] = None,
     api_key: Annotated[str | None, Form(description="API key (LibreTranslate's way)")] = None,
-    glossary: Annotated[str | None, Form(description="Glossary name, or name@version")] = None,
+    glossary: Annotated[
+        str | None,
+        Form(description="Glossary name, name@N, or none (default: the key's, else the server's)"),
+    ] = None,
 ) -> TranslateFileOut:
     """Translate a .txt, .html, .docx or .odt file, formatting kept; answers where to
-    download it (for TRIGLOT_FILE_TTL_SECONDS). With ``glossary``, its terms are enforced."""
+    download it (for TRIGLOT_FILE_TTL_SECONDS). A glossary's terms are enforced: the one
+    named (``glossary``; ``none`` for none), else the key's, else the server's default, as
+    for /translate (``service.api.glossary_choice``)."""
     settings = svc.settings
     if not settings.files_translation:
         raise DisabledError("Files translation are disabled on this server.")
@@ -197,7 +202,8 @@ async def translate_file(
         raise unsupported_language(engine, source, source, target)
     if target not in {b for _, b in pairs} | {source}:
         raise unsupported_language(engine, target, source, target)
-    chosen, version = resolve_glossary(glossaries, glossary or None)
+    choice = await glossary_for(glossary or None, key, svc)
+    chosen = choice.glossary if choice is not None else None
     data = await file.read()  # bounded by the body limit of /translate_file
 
     def work() -> FileTranslated:  # unzipping, parsing, translating: off the event loop
@@ -231,8 +237,11 @@ async def translate_file(
             if done.provenance
             else None
         ),
+        glossary=choice.to_json() if choice is not None else None,
         glossary_report=(
-            _glossary_summary(chosen.name, version, done.reports) if chosen is not None else None
+            _glossary_summary(choice.glossary.name, choice.version, done.reports)
+            if choice is not None
+            else None
         ),
     )
 

@@ -40,7 +40,17 @@ function forPeople(status, body, retryAfter) {
   }
 }
 
+/* A list that is shown only with a key (the review page when keys are required): loaded
+   with the key this tab holds, now and whenever a key is entered. */
+function loadKeyedList() {
+  const box = document.getElementById("review-list");
+  if (box && box.dataset.src && savedKey()) {
+    htmx.ajax("GET", box.dataset.src, {target: box, swap: "innerHTML"});
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  loadKeyedList();
   const form = document.getElementById("key-form");
   if (form) {
     form.addEventListener("submit", (event) => {
@@ -50,6 +60,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (value) sessionStorage.setItem(KEY, value); else sessionStorage.removeItem(KEY);
       input.value = "";
       showKeyState();
+      loadKeyedList();
     });
     document.getElementById("key-forget").addEventListener("click", () => {
       sessionStorage.removeItem(KEY);
