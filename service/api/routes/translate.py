@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from glossary import Glossary
 from glossary.enforcement import Enforced
 from service.api.deps import DetectParams, EngineDep, Services, caller_key, translate_params
-from service.api.glossary_choice import choose_glossary, resolve_named
+from service.api.glossary_choice import choose_glossary
 from service.api.params import TranslateRequestError
 from service.errors import ServiceError
 from service.mt.argos import ArgosEngine
@@ -25,7 +25,6 @@ from service.mt.engine import LANGUAGE_NAMES, NoRouteError
 from service.mt.languages import UnknownLanguageError, resolve_tag
 from service.mt.memory import translate_texts
 from service.mt.texts import detect_lang
-from service.store.glossaries import NONE, GlossaryStore
 
 
 class LanguageOut(BaseModel):
@@ -277,14 +276,6 @@ def _one_report(glossary: Glossary, version: int | None, enforced: Enforced) -> 
         ],
         "leftover_placeholders": list(enforced.leftovers),
     }
-
-
-def resolve_glossary(store: GlossaryStore, name: str | None) -> tuple[Glossary | None, int | None]:
-    """The glossary a request names (``name``, ``name@N``; None or ``none``: no glossary)."""
-    if name is None or name == NONE:
-        return None, None
-    chosen = resolve_named(store, name, "request")
-    return chosen.glossary, chosen.version
 
 
 unsupported_language = _unsupported
