@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -292,7 +293,8 @@ def analyze(text: str, *, url: str | None = None, labeller: Labeller | None = No
     if len(draft.lines) < MIN_LABELLER_LINES:  # not a page as the labeller learned them
         kinds: list[tuple[str, float]] = [(ln.kind or "paragraph", 1.0) for ln in draft.lines]
     else:
-        kinds = (labeller or default_labeller()).tag(line_features(draft))
+        labeller = labeller or default_labeller()
+        kinds = labeller.tag_attributes(line_attributes(draft, labeller.attributes()))
     for ln, (kind, confidence) in zip(draft.lines, kinds, strict=True):
         if not ln.certain and kind in KINDS and confidence >= MIN_LABEL_CONFIDENCE:
             ln.kind = _as_kind(kind)
@@ -777,6 +779,44 @@ _NEIGHBOUR_KEYS = (
     "sentence",
 )
 _LONG_PARAGRAPH_WORDS = 20
+_OWN_KEYS = (
+    "rule",
+    "lang",
+    "lang_is_page",
+    "evidence",
+    "words",
+    "chars",
+    "end",
+    "start",
+    "start2",
+    "caps",
+    "sentence",
+    "comma",
+    "allcaps",
+    "date",
+    "time",
+    "digits",
+    "domain",
+    "url",
+    "photo",
+    "credit_only",
+    "credit_tail",
+    "dateline",
+    "author",
+    "speech",
+    "label",
+    "label_prefix",
+    "nav",
+    "sep",
+    "repeat",
+    "slug",
+    "gap",
+    "block_pos",
+    "glued",
+)
+"""Keys of :func:`_own_features`, in its order."""
+_OWN_KEY_SET = frozenset(_OWN_KEYS)
+_PLACE_KEYS = ("pos", "vs_first_long", "vs_first_long_dist", "vs_source")
 
 
 def line_features(draft: Draft) -> list[Features]:
@@ -837,23 +877,134 @@ _NEIGHBOUR_NAMES = tuple(
 )
 
 
+def line_attributes(draft: Draft, attributes: frozenset[str]) -> list[list[str]]:
+    """What :func:`line_features` gives, as each line's attributes that are in ``attributes``
+    (a model's dictionary, :meth:`Labeller.attributes`), in the same order: ``name:value``
+    for a feature of string value, ``name`` for a number (every number there is 1.0).
+
+    CRFsuite drops the attributes a model does not know, so the model tags these lists as it
+    tags the features. Only what the model can use is computed: a pattern feature no known
+    attribute names (of the line or of a neighbour) is not searched for.
+    """
+    plan = _attribute_plan(attributes)
+    lines = draft.lines
+    n = len(lines)
+    slug_words = set(draft.url_info.slug_words) if draft.url_info else set()
+    if "repeat" in plan.needed:
+        norms = [_norm(ln.base_text or ln.text) for ln in lines]
+        counts = Counter(norms)
+        repeats = [counts[norm] for norm in norms]
+    else:
+        repeats = [0] * n
+    block_sizes = Counter(ln.block for ln in lines)
+    first_long = next(
+        (
+            ln.idx
+            for ln in lines
+            if ln.n_words >= _LONG_PARAGRAPH_WORDS and TERMINAL_RE.search(ln.text)
+        ),
+        n,
+    )
+    source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    own = [
+        _own_features(ln, draft, slug_words, r, block_sizes, needed=plan.needed)
+        for ln, r in zip(lines, repeats, strict=True)
+    ]
+    out: list[list[str]] = []
+    for ln, feats in zip(lines, own, strict=True):
+        item = [plan.bias] if plan.bias else []
+        append = item.append
+        for key, table in plan.own:
+            if (found := table.get(feats[key])) is not None:  # type: ignore[arg-type]
+                append(found)
+        i = ln.idx
+        place = (
+            _position(i, n),
+            "before" if i < first_long else "at" if i == first_long else "after",
+            _bucket(abs(i - first_long), (0, 1, 2, 4, 8)),
+            "before" if i < source_at else "at" if i == source_at else "after",
+        )
+        for table, value in zip(plan.place, place, strict=True):
+            if (found := table.get(value)) is not None:
+                append(found)
+        for offset, names, pairs, none in plan.neighbours:
+            j = i + offset
+            if 0 <= j < n:
+                theirs = own[j]
+                for key, table in names:
+                    if (found := table.get(theirs[key])) is not None:  # type: ignore[arg-type]
+                        append(found)
+                if pairs and (found := pairs.get(f"{theirs['rule']}|{feats['rule']}")):
+                    append(found)
+            elif none is not None:
+                append(none)
+        out.append(item)
+    return out
+
+
+_NeighbourPlan = tuple[int, tuple[tuple[str, dict[str, str]], ...], dict[str, str], str | None]
+"""Offset, its known names (feature key and table), its ``rule|rule`` table, its ``none``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _AttributePlan:
+    """Which attributes of :func:`line_features` a model knows, by feature: for each name, a
+    table from a string value to its attribute ``name:value`` (only the known ones)."""
+
+    bias: str | None
+    own: tuple[tuple[str, dict[str, str]], ...]
+    place: tuple[dict[str, str], ...]
+    neighbours: tuple[_NeighbourPlan, ...]
+    needed: frozenset[str]
+
+
+@lru_cache(maxsize=8)  # one per model in use
+def _attribute_plan(attributes: frozenset[str]) -> _AttributePlan:
+    def table(name: str) -> dict[str, str]:
+        prefix = f"{name}:"
+        return {a[len(prefix) :]: a for a in attributes if a.startswith(prefix)}
+
+    own = tuple((key, t) for key in _OWN_KEYS if (t := table(key)))
+    needed = {key for key, _ in own}
+    neighbours = []
+    for offset, names in _NEIGHBOUR_NAMES:
+        known = tuple((key, t) for name, key in names if (t := table(name)))
+        needed.update(key for key, _ in known)
+        pairs = table(f"{offset}:rule|rule") if offset in (-1, 1) else {}
+        if pairs:
+            needed.add("rule")
+        none = f"{offset}:none"
+        neighbours.append((offset, known, pairs, none if none in attributes else None))
+    return _AttributePlan(
+        bias="bias" if "bias" in attributes else None,
+        own=own,
+        place=tuple(table(key) for key in _PLACE_KEYS),
+        neighbours=tuple(neighbours),
+        needed=frozenset(needed),
+    )
+
+
 def _own_features(
     ln: _Line,
     draft: Draft,
     slug_words: set[str],
     repeats: int,
     block_sizes: Counter[int],
+    *,
+    needed: Container[str] = _OWN_KEY_SET,
 ) -> dict[str, str | float]:
+    """The line's own features (keys :data:`_OWN_KEYS`, in that order); a pattern feature
+    whose key is not in ``needed`` is not searched for (its value is then "")."""
     text = ln.text
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
     caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
     n_letters, n_upper, n_digits = _char_counts(text)
     upper_share = n_upper / n_letters if n_letters else 0.0
-    label = match_label(text)
+    label = match_label(text) if "label" in needed else None
     # The patterns below are searched only where a character they need is there (a digit
     # for dates and times, a full stop for domains): most lines have none of them.
-    folded = folded_words(text, tokens) if slug_words else []
+    folded = folded_words(text, tokens) if slug_words and "slug" in needed else []
     slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
     return {
@@ -870,25 +1021,31 @@ def _own_features(
         "sentence": str(len(tokens) >= 8 and TERMINAL_RE.search(text) is not None and caps < 0.5),
         "comma": str("," in text),
         "allcaps": str(upper_share > 0.8 and n_letters >= 4),
-        "date": str(n_digits > 0 and find_date(text) is not None),
-        "time": str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None),
+        "date": str(n_digits > 0 and find_date(text) is not None) if "date" in needed else "",
+        "time": (
+            str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None)
+            if "time" in needed
+            else ""
+        ),
         "digits": _bucket(n_digits, (0, 2, 4, 8)),
-        "domain": str(_has_domain(text)),
+        "domain": str(_has_domain(text)) if "domain" in needed else "",
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
-        "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),
-        "credit_tail": str(_credit_tail(text)),
-        "dateline": str(DATELINE_RE.match(text) is not None),
-        "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
-        "speech": str(ln.speech),
+        "credit_only": (
+            str(CREDIT_ONLY_RE.match(text) is not None) if "credit_only" in needed else ""
+        ),
+        "credit_tail": str(_credit_tail(text)) if "credit_tail" in needed else "",
+        "dateline": str(DATELINE_RE.match(text) is not None) if "dateline" in needed else "",
+        "author": str(AUTHOR_PREFIX_RE.match(text) is not None) if "author" in needed else "",
+        "speech": str(ln.speech) if "speech" in needed else "",
         "label": f"{label.role}:{label.lang}" if label else "none",
-        "label_prefix": _label_prefix(text),
+        "label_prefix": _label_prefix(text) if "label_prefix" in needed else "",
         "nav": str(len(tokens) >= 4 and caps >= 0.8 and not TERMINAL_RE.search(text)),
         "sep": str("|" in text or " / " in text),
         "repeat": _bucket(repeats, (1, 2, 4)),
         "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),
         "gap": _bucket(block_size, (1, 2, 3, 5)),
-        "block_pos": _block_position(ln, draft.lines),
+        "block_pos": _block_position(ln, draft.lines) if "block_pos" in needed else "",
         "glued": "no" if ln.pieces == 1 else "first" if ln.piece == 0 else "later",
     }
 
