@@ -142,6 +142,35 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+PLAIN_END = "\u3000"
+"""Text whose code points are all below this one may take :func:`words_plain`."""
+PAST_PLAIN_RE = re.compile("[^\x00-\u2fff]")
+"""A code point from :data:`PLAIN_END` on: text with none may take :func:`words_plain`."""
+
+
+def words_plain(text: str) -> list[str]:
+    """:func:`words` of ``text`` that holds no code point from U+3000 on (the caller checks,
+    with :data:`PAST_PLAIN_RE`, once for a whole page): about 2x faster."""
+    return _plain_word_re().findall(text)
+
+
+@lru_cache(maxsize=1)
+def _plain_word_re() -> re.Pattern[str]:
+    """WORD_RE with its letter class ``[^\\W\\d_]`` spelled out below U+3000 as ranges, each
+    code point taken from WORD_RE's own class: the regex engine looks a character up in one
+    bitmap instead of testing three categories (built on first use: about 10 ms)."""
+    letter = re.compile(r"[^\W\d_]")
+    ranges: list[list[int]] = []
+    for code in range(ord(PLAIN_END)):
+        if letter.match(chr(code)) is not None:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    spelled = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return re.compile(f"[{spelled}]+(?:['’][{spelled}]+)*")
+
+
 # Vietnamese syllable structure, diacritics folded: onset, vowel nucleus, coda.
 _ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x"
 _NUCLEI = (
