@@ -47,7 +47,7 @@ from aligner.meta import (
     outlet_for_host,
     parse_url,
 )
-from aligner.text import PAST_PLAIN_RE, fold, folded_words, words, words_plain
+from aligner.text import fold, folded_words, words
 
 Kind = Literal[
     "headline",
@@ -375,7 +375,6 @@ def _split_lines(text: str) -> list[_Line]:
     block = 0
     prev_blank = True
     to_identify: dict[str, list[str]] = {}  # each text once: pieces repeat (captions, labels)
-    split_words = words_plain if PAST_PLAIN_RE.search(text) is None else words
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -388,7 +387,7 @@ def _split_lines(text: str) -> list[_Line]:
         prev_blank = False
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
-            tokens = split_words(piece)
+            tokens = words(piece)
             if len(tokens) >= 3 and piece not in to_identify:
                 to_identify[piece] = tokens
             lines.append(

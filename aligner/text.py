@@ -139,19 +139,16 @@ def folded_words(text: str, tokens: list[str]) -> list[str]:
 
 def words(text: str) -> list[str]:
     """The words of ``text`` (letters only; digits and punctuation are separators)."""
-    return WORD_RE.findall(text)
+    return word_pattern(text).findall(text)
 
 
-PLAIN_END = "\u3000"
-"""Text whose code points are all below this one may take :func:`words_plain`."""
-PAST_PLAIN_RE = re.compile("[^\x00-\u2fff]")
-"""A code point from :data:`PLAIN_END` on: text with none may take :func:`words_plain`."""
+def word_pattern(text: str) -> re.Pattern[str]:
+    """:data:`WORD_RE`, or for text with no code point from U+3000 on (nearly every line) the
+    same pattern with its letter class spelled out (about 2x faster)."""
+    return WORD_RE if _PAST_PLAIN_RE.search(text) is not None else _plain_word_re()
 
 
-def words_plain(text: str) -> list[str]:
-    """:func:`words` of ``text`` that holds no code point from U+3000 on (the caller checks,
-    with :data:`PAST_PLAIN_RE`, once for a whole page): about 2x faster."""
-    return _plain_word_re().findall(text)
+_PAST_PLAIN_RE = re.compile("[^\x00-\u2fff]")
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +158,7 @@ def _plain_word_re() -> re.Pattern[str]:
     bitmap instead of testing three categories (built on first use: about 10 ms)."""
     letter = re.compile(r"[^\W\d_]")
     ranges: list[list[int]] = []
-    for code in range(ord(PLAIN_END)):
+    for code in range(0x3000):
         if letter.match(chr(code)) is not None:
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1][1] = code
