@@ -26,7 +26,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aligner.errors import EmptyInputError
 from aligner.glue import pieces
@@ -48,6 +48,10 @@ from aligner.meta import (
     parse_url,
 )
 from aligner.text import fold, folded_words, words
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 Kind = Literal[
     "headline",
@@ -906,9 +910,10 @@ def line_attributes(draft: Draft, attributes: frozenset[str]) -> list[list[str]]
         n,
     )
     source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    char_counts = _char_counts_many([ln.text for ln in lines])
     own = [
-        _own_features(ln, draft, slug_words, r, block_sizes, needed=plan.needed)
-        for ln, r in zip(lines, repeats, strict=True)
+        _own_features(ln, draft, slug_words, r, block_sizes, needed=plan.needed, counts=c)
+        for ln, r, c in zip(lines, repeats, char_counts, strict=True)
     ]
     out: list[list[str]] = []
     for ln, feats in zip(lines, own, strict=True):
@@ -992,14 +997,16 @@ def _own_features(
     block_sizes: Counter[int],
     *,
     needed: Container[str] = _OWN_KEY_SET,
+    counts: tuple[int, int, int] | None = None,
 ) -> dict[str, str | float]:
     """The line's own features (keys :data:`_OWN_KEYS`, in that order); a pattern feature
-    whose key is not in ``needed`` is not searched for (its value is then "")."""
+    whose key is not in ``needed`` is not searched for (its value is then ""). ``counts``:
+    ``_char_counts(ln.text)`` where the caller has it."""
     text = ln.text
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
     caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
-    n_letters, n_upper, n_digits = _char_counts(text)
+    n_letters, n_upper, n_digits = counts or _char_counts(text)
     upper_share = n_upper / n_letters if n_letters else 0.0
     label = match_label(text) if "label" in needed else None
     # The patterns below are searched only where a character they need is there (a digit
@@ -1082,6 +1089,63 @@ def _char_counts(text: str) -> tuple[int, int, int]:
         return letter + upper_letter, upper + upper_letter, digit
     n = [count(chr(64 + bits)) for bits in range(8)]  # a digit that is a letter or upper
     return n[1] + n[3] + n[5] + n[7], n[2] + n[3] + n[6] + n[7], n[4] + n[5] + n[6] + n[7]
+
+
+_COUNT_BATCH_CHARS = 1 << 20
+"""Most characters classed at once by :func:`_char_counts_many` (numpy holds about 30 bytes
+for each)."""
+
+
+def _char_counts_many(texts: list[str]) -> list[tuple[int, int, int]]:
+    """``[_char_counts(t) for t in texts]``: the characters of a batch of texts classed with
+    one numpy lookup and counted per text from running sums (a text past U+2FFF, or longer
+    than a batch, is counted on its own)."""
+    out: list[tuple[int, int, int]] = []
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if len(text) > _COUNT_BATCH_CHARS:
+            out += _char_counts_batch(batch)
+            out.append(_char_counts(text))
+            batch, size = [], 0
+            continue
+        if size + len(text) > _COUNT_BATCH_CHARS:
+            out += _char_counts_batch(batch)
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    return out + _char_counts_batch(batch)
+
+
+def _char_counts_batch(texts: list[str]) -> list[tuple[int, int, int]]:
+    import numpy as np  # noqa: PLC0415 (numpy: only pages need it)
+
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    if not len(codes) or codes.max() >= _CLASS_TABLE_END:
+        return [_char_counts(text) for text in texts]
+    classes = _class_table()[codes]
+    bits = np.stack([classes & 1, (classes >> 1) & 1, (classes >> 2) & 1], axis=1)
+    sums = np.zeros((len(codes) + 1, 3), dtype=np.int64)
+    np.cumsum(bits, axis=0, out=sums[1:])
+    lengths = np.array([len(text) for text in texts])
+    ends = np.cumsum(lengths)
+    per_text = sums[ends] - sums[ends - lengths]
+    return [(a, u, d) for a, u, d in per_text.tolist()]
+
+
+_CLASS_TABLE_END = 0x3000
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> NDArray[np.uint8]:
+    """A numpy array: for each code point below U+3000, 1 if ``isalpha``, plus 2 if
+    ``isupper``, plus 4 if ``isdigit``."""
+    import numpy as np  # noqa: PLC0415
+
+    return np.array(
+        [ch.isalpha() + 2 * ch.isupper() + 4 * ch.isdigit() for ch in map(chr, range(0x3000))],
+        dtype=np.uint8,
+    )
 
 
 def _label_prefix(text: str) -> str:

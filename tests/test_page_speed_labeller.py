@@ -14,9 +14,15 @@ from collections import Counter
 from functools import cache
 from importlib.resources import files
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner import page
 from aligner.labeller import MODEL_RESOURCE, default_labeller, model_attributes
 from aligner.page import _OWN_KEYS, Draft, _own_features, draft_page, line_attributes, line_features
 from tests.conftest import ROOT
+from tests.test_page_speed_batch import _TEXT, _lines
 
 
 @cache
@@ -97,3 +103,30 @@ def test_shipped_model_tags_the_attributes_as_the_features() -> None:
         assert labeller.tag_attributes(line_attributes(draft, known)) == labeller.tag(
             line_features(draft)
         )
+
+
+# --- letter, capital and digit counts of a page's lines at once --------------------------------
+
+
+def test_char_counts_many_on_every_corpus_line_and_code_point() -> None:
+    lines = _lines()
+    assert page._char_counts_many(lines) == [page._char_counts(t) for t in lines]
+    every = [chr(c) * 3 + "a" for c in range(1, 0x3000)] + ["²Ⅻǅ", "ß", "İ", "x"]
+    assert page._char_counts_many(every) == [page._char_counts(t) for t in every]
+
+
+@settings(max_examples=300)
+@given(st.lists(_TEXT, max_size=8))
+def test_char_counts_many_on_any_text(texts: list[str]) -> None:
+    assert page._char_counts_many(texts) == [page._char_counts(t) for t in texts]
+
+
+def test_char_counts_many_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page, "_COUNT_BATCH_CHARS", 50)
+    texts = ["Hà Nội 2025", "A" * 120, "Le Premier ministre a dit 3 fois", "한국 12", "x" * 50, "É"]
+    texts += _lines()[:200]
+    expected = [page._char_counts(t) for t in texts]
+    assert page._char_counts_many(texts) == expected
+    monkeypatch.setattr(page, "_COUNT_BATCH_CHARS", 500)
+    assert page._char_counts_many(texts) == expected
+    assert page._char_counts_many([]) == []
