@@ -47,7 +47,7 @@ from aligner.meta import (
     outlet_for_host,
     parse_url,
 )
-from aligner.text import fold, folded_words, words
+from aligner.text import fold, folded_words, word_pattern, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -379,6 +379,7 @@ def _split_lines(text: str) -> list[_Line]:
     block = 0
     prev_blank = True
     to_identify: dict[str, list[str]] = {}  # each text once: pieces repeat (captions, labels)
+    find_words = word_pattern(text).findall  # ``words``: one check for the whole page
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -391,7 +392,7 @@ def _split_lines(text: str) -> list[_Line]:
         prev_blank = False
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
-            tokens = words(piece)
+            tokens = find_words(piece)
             if len(tokens) >= 3 and piece not in to_identify:
                 to_identify[piece] = tokens
             lines.append(
@@ -1012,7 +1013,7 @@ def _own_features(
     # The patterns below are searched only where a character they need is there (a digit
     # for dates and times, a full stop for domains): most lines have none of them.
     folded = folded_words(text, tokens) if slug_words and "slug" in needed else []
-    slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
+    slug_share = sum(map(slug_words.__contains__, folded)) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
     return {
         "rule": ln.rule_kind or "none",
