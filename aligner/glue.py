@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 
 from aligner.labels import match_label
 from aligner.langid import identify, shown_lang
-from aligner.text import WORD_RE, words
+from aligner.text import word_pattern, words
 
 _JOIN_LEFT = '.!?…)»”"'
 # A date, time or GMT offset immediately followed by a capital: "09:15Le", "GMT+7Le".
@@ -84,7 +84,7 @@ def _cuts(line: str) -> list[int]:
 
     def word_bounds() -> list[list[int]]:
         if not bounds:
-            found = list(WORD_RE.finditer(line))
+            found = list(word_pattern(line).finditer(line))
             bounds.extend((list(map(re.Match.start, found)), list(map(re.Match.end, found))))
         return bounds
 

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aligner.errors import EmptyInputError
 from aligner.glue import pieces
@@ -46,7 +47,11 @@ from aligner.meta import (
     outlet_for_host,
     parse_url,
 )
-from aligner.text import fold, folded_words, words
+from aligner.text import fold, folded_words, word_pattern, words
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 Kind = Literal[
     "headline",
@@ -292,7 +297,8 @@ def analyze(text: str, *, url: str | None = None, labeller: Labeller | None = No
     if len(draft.lines) < MIN_LABELLER_LINES:  # not a page as the labeller learned them
         kinds: list[tuple[str, float]] = [(ln.kind or "paragraph", 1.0) for ln in draft.lines]
     else:
-        kinds = (labeller or default_labeller()).tag(line_features(draft))
+        labeller = labeller or default_labeller()
+        kinds = labeller.tag_attributes(line_attributes(draft, labeller.attributes()))
     for ln, (kind, confidence) in zip(draft.lines, kinds, strict=True):
         if not ln.certain and kind in KINDS and confidence >= MIN_LABEL_CONFIDENCE:
             ln.kind = _as_kind(kind)
@@ -373,6 +379,7 @@ def _split_lines(text: str) -> list[_Line]:
     block = 0
     prev_blank = True
     to_identify: dict[str, list[str]] = {}  # each text once: pieces repeat (captions, labels)
+    find_words = word_pattern(text).findall  # ``words``: one check for the whole page
     for line_no, raw in enumerate(text.splitlines(keepends=True), start=1):
         content = raw.rstrip("\r\n")
         spans = pieces(content)
@@ -385,7 +392,7 @@ def _split_lines(text: str) -> list[_Line]:
         prev_blank = False
         for n, (s, e) in enumerate(spans):
             piece = content[s:e]
-            tokens = words(piece)
+            tokens = find_words(piece)
             if len(tokens) >= 3 and piece not in to_identify:
                 to_identify[piece] = tokens
             lines.append(
@@ -777,6 +784,44 @@ _NEIGHBOUR_KEYS = (
     "sentence",
 )
 _LONG_PARAGRAPH_WORDS = 20
+_OWN_KEYS = (
+    "rule",
+    "lang",
+    "lang_is_page",
+    "evidence",
+    "words",
+    "chars",
+    "end",
+    "start",
+    "start2",
+    "caps",
+    "sentence",
+    "comma",
+    "allcaps",
+    "date",
+    "time",
+    "digits",
+    "domain",
+    "url",
+    "photo",
+    "credit_only",
+    "credit_tail",
+    "dateline",
+    "author",
+    "speech",
+    "label",
+    "label_prefix",
+    "nav",
+    "sep",
+    "repeat",
+    "slug",
+    "gap",
+    "block_pos",
+    "glued",
+)
+"""Keys of :func:`_own_features`, in its order."""
+_OWN_KEY_SET = frozenset(_OWN_KEYS)
+_PLACE_KEYS = ("pos", "vs_first_long", "vs_first_long_dist", "vs_source")
 
 
 def line_features(draft: Draft) -> list[Features]:
@@ -837,24 +882,138 @@ _NEIGHBOUR_NAMES = tuple(
 )
 
 
+def line_attributes(draft: Draft, attributes: frozenset[str]) -> list[list[str]]:
+    """What :func:`line_features` gives, as each line's attributes that are in ``attributes``
+    (a model's dictionary, :meth:`Labeller.attributes`), in the same order: ``name:value``
+    for a feature of string value, ``name`` for a number (every number there is 1.0).
+
+    CRFsuite drops the attributes a model does not know, so the model tags these lists as it
+    tags the features. Only what the model can use is computed: a pattern feature no known
+    attribute names (of the line or of a neighbour) is not searched for.
+    """
+    plan = _attribute_plan(attributes)
+    lines = draft.lines
+    n = len(lines)
+    slug_words = set(draft.url_info.slug_words) if draft.url_info else set()
+    if "repeat" in plan.needed:
+        norms = [_norm(ln.base_text or ln.text) for ln in lines]
+        counts = Counter(norms)
+        repeats = [counts[norm] for norm in norms]
+    else:
+        repeats = [0] * n
+    block_sizes = Counter(ln.block for ln in lines)
+    first_long = next(
+        (
+            ln.idx
+            for ln in lines
+            if ln.n_words >= _LONG_PARAGRAPH_WORDS and TERMINAL_RE.search(ln.text)
+        ),
+        n,
+    )
+    source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    char_counts = _char_counts_many([ln.text for ln in lines])
+    own = [
+        _own_features(ln, draft, slug_words, r, block_sizes, needed=plan.needed, counts=c)
+        for ln, r, c in zip(lines, repeats, char_counts, strict=True)
+    ]
+    out: list[list[str]] = []
+    for ln, feats in zip(lines, own, strict=True):
+        item = [plan.bias] if plan.bias else []
+        append = item.append
+        for key, table in plan.own:
+            if (found := table.get(feats[key])) is not None:  # type: ignore[arg-type]
+                append(found)
+        i = ln.idx
+        place = (
+            _position(i, n),
+            "before" if i < first_long else "at" if i == first_long else "after",
+            _bucket(abs(i - first_long), (0, 1, 2, 4, 8)),
+            "before" if i < source_at else "at" if i == source_at else "after",
+        )
+        for table, value in zip(plan.place, place, strict=True):
+            if (found := table.get(value)) is not None:
+                append(found)
+        for offset, names, pairs, none in plan.neighbours:
+            j = i + offset
+            if 0 <= j < n:
+                theirs = own[j]
+                for key, table in names:
+                    if (found := table.get(theirs[key])) is not None:  # type: ignore[arg-type]
+                        append(found)
+                if pairs and (found := pairs.get(f"{theirs['rule']}|{feats['rule']}")):
+                    append(found)
+            elif none is not None:
+                append(none)
+        out.append(item)
+    return out
+
+
+_NeighbourPlan = tuple[int, tuple[tuple[str, dict[str, str]], ...], dict[str, str], str | None]
+"""Offset, its known names (feature key and table), its ``rule|rule`` table, its ``none``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _AttributePlan:
+    """Which attributes of :func:`line_features` a model knows, by feature: for each name, a
+    table from a string value to its attribute ``name:value`` (only the known ones)."""
+
+    bias: str | None
+    own: tuple[tuple[str, dict[str, str]], ...]
+    place: tuple[dict[str, str], ...]
+    neighbours: tuple[_NeighbourPlan, ...]
+    needed: frozenset[str]
+
+
+@lru_cache(maxsize=8)  # one per model in use
+def _attribute_plan(attributes: frozenset[str]) -> _AttributePlan:
+    def table(name: str) -> dict[str, str]:
+        prefix = f"{name}:"
+        return {a[len(prefix) :]: a for a in attributes if a.startswith(prefix)}
+
+    own = tuple((key, t) for key in _OWN_KEYS if (t := table(key)))
+    needed = {key for key, _ in own}
+    neighbours = []
+    for offset, names in _NEIGHBOUR_NAMES:
+        known = tuple((key, t) for name, key in names if (t := table(name)))
+        needed.update(key for key, _ in known)
+        pairs = table(f"{offset}:rule|rule") if offset in (-1, 1) else {}
+        if pairs:
+            needed.add("rule")
+        none = f"{offset}:none"
+        neighbours.append((offset, known, pairs, none if none in attributes else None))
+    return _AttributePlan(
+        bias="bias" if "bias" in attributes else None,
+        own=own,
+        place=tuple(table(key) for key in _PLACE_KEYS),
+        neighbours=tuple(neighbours),
+        needed=frozenset(needed),
+    )
+
+
 def _own_features(
     ln: _Line,
     draft: Draft,
     slug_words: set[str],
     repeats: int,
     block_sizes: Counter[int],
+    *,
+    needed: Container[str] = _OWN_KEY_SET,
+    counts: tuple[int, int, int] | None = None,
 ) -> dict[str, str | float]:
+    """The line's own features (keys :data:`_OWN_KEYS`, in that order); a pattern feature
+    whose key is not in ``needed`` is not searched for (its value is then ""). ``counts``:
+    ``_char_counts(ln.text)`` where the caller has it."""
     text = ln.text
     tokens = ln.tokens
     lang = ln.lang or ln.guess.lang
     caps = sum(map(str.isupper, map(itemgetter(0), tokens))) / len(tokens) if tokens else 0.0
-    n_letters, n_upper, n_digits = _char_counts(text)
+    n_letters, n_upper, n_digits = counts or _char_counts(text)
     upper_share = n_upper / n_letters if n_letters else 0.0
-    label = match_label(text)
+    label = match_label(text) if "label" in needed else None
     # The patterns below are searched only where a character they need is there (a digit
     # for dates and times, a full stop for domains): most lines have none of them.
-    folded = folded_words(text, tokens) if slug_words else []
-    slug_share = sum(1 for w in folded if w in slug_words) / len(folded) if folded else 0.0
+    folded = folded_words(text, tokens) if slug_words and "slug" in needed else []
+    slug_share = sum(map(slug_words.__contains__, folded)) / len(folded) if folded else 0.0
     block_size = block_sizes[ln.block]
     return {
         "rule": ln.rule_kind or "none",
@@ -870,25 +1029,31 @@ def _own_features(
         "sentence": str(len(tokens) >= 8 and TERMINAL_RE.search(text) is not None and caps < 0.5),
         "comma": str("," in text),
         "allcaps": str(upper_share > 0.8 and n_letters >= 4),
-        "date": str(n_digits > 0 and find_date(text) is not None),
-        "time": str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None),
+        "date": str(n_digits > 0 and find_date(text) is not None) if "date" in needed else "",
+        "time": (
+            str((n_digits > 0 or "GMT" in text) and _TIME_RE.search(text) is not None)
+            if "time" in needed
+            else ""
+        ),
         "digits": _bucket(n_digits, (0, 2, 4, 8)),
-        "domain": str(_has_domain(text)),
+        "domain": str(_has_domain(text)) if "domain" in needed else "",
         "url": str("http" in text or "www." in text),
         "photo": str(ln.photo_no is not None),
-        "credit_only": str(CREDIT_ONLY_RE.match(text) is not None),
-        "credit_tail": str(_credit_tail(text)),
-        "dateline": str(DATELINE_RE.match(text) is not None),
-        "author": str(AUTHOR_PREFIX_RE.match(text) is not None),
-        "speech": str(ln.speech),
+        "credit_only": (
+            str(CREDIT_ONLY_RE.match(text) is not None) if "credit_only" in needed else ""
+        ),
+        "credit_tail": str(_credit_tail(text)) if "credit_tail" in needed else "",
+        "dateline": str(DATELINE_RE.match(text) is not None) if "dateline" in needed else "",
+        "author": str(AUTHOR_PREFIX_RE.match(text) is not None) if "author" in needed else "",
+        "speech": str(ln.speech) if "speech" in needed else "",
         "label": f"{label.role}:{label.lang}" if label else "none",
-        "label_prefix": _label_prefix(text),
+        "label_prefix": _label_prefix(text) if "label_prefix" in needed else "",
         "nav": str(len(tokens) >= 4 and caps >= 0.8 and not TERMINAL_RE.search(text)),
         "sep": str("|" in text or " / " in text),
         "repeat": _bucket(repeats, (1, 2, 4)),
         "slug": _bucket(round(slug_share * 10), (0, 3, 6, 8, 10)),
         "gap": _bucket(block_size, (1, 2, 3, 5)),
-        "block_pos": _block_position(ln, draft.lines),
+        "block_pos": _block_position(ln, draft.lines) if "block_pos" in needed else "",
         "glued": "no" if ln.pieces == 1 else "first" if ln.piece == 0 else "later",
     }
 
@@ -925,6 +1090,63 @@ def _char_counts(text: str) -> tuple[int, int, int]:
         return letter + upper_letter, upper + upper_letter, digit
     n = [count(chr(64 + bits)) for bits in range(8)]  # a digit that is a letter or upper
     return n[1] + n[3] + n[5] + n[7], n[2] + n[3] + n[6] + n[7], n[4] + n[5] + n[6] + n[7]
+
+
+_COUNT_BATCH_CHARS = 1 << 20
+"""Most characters classed at once by :func:`_char_counts_many` (numpy holds about 30 bytes
+for each)."""
+
+
+def _char_counts_many(texts: list[str]) -> list[tuple[int, int, int]]:
+    """``[_char_counts(t) for t in texts]``: the characters of a batch of texts classed with
+    one numpy lookup and counted per text from running sums (a text past U+2FFF, or longer
+    than a batch, is counted on its own)."""
+    out: list[tuple[int, int, int]] = []
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if len(text) > _COUNT_BATCH_CHARS:
+            out += _char_counts_batch(batch)
+            out.append(_char_counts(text))
+            batch, size = [], 0
+            continue
+        if size + len(text) > _COUNT_BATCH_CHARS:
+            out += _char_counts_batch(batch)
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    return out + _char_counts_batch(batch)
+
+
+def _char_counts_batch(texts: list[str]) -> list[tuple[int, int, int]]:
+    import numpy as np  # noqa: PLC0415 (numpy: only pages need it)
+
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    if not len(codes) or codes.max() >= _CLASS_TABLE_END:
+        return [_char_counts(text) for text in texts]
+    classes = _class_table()[codes]
+    bits = np.stack([classes & 1, (classes >> 1) & 1, (classes >> 2) & 1], axis=1)
+    sums = np.zeros((len(codes) + 1, 3), dtype=np.int64)
+    np.cumsum(bits, axis=0, out=sums[1:])
+    lengths = np.array([len(text) for text in texts])
+    ends = np.cumsum(lengths)
+    per_text = sums[ends] - sums[ends - lengths]
+    return [(a, u, d) for a, u, d in per_text.tolist()]
+
+
+_CLASS_TABLE_END = 0x3000
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> NDArray[np.uint8]:
+    """A numpy array: for each code point below U+3000, 1 if ``isalpha``, plus 2 if
+    ``isupper``, plus 4 if ``isdigit``."""
+    import numpy as np  # noqa: PLC0415
+
+    return np.array(
+        [ch.isalpha() + 2 * ch.isupper() + 4 * ch.isdigit() for ch in map(chr, range(0x3000))],
+        dtype=np.uint8,
+    )
 
 
 def _label_prefix(text: str) -> str:

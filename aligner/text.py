@@ -139,7 +139,33 @@ def folded_words(text: str, tokens: list[str]) -> list[str]:
 
 def words(text: str) -> list[str]:
     """The words of ``text`` (letters only; digits and punctuation are separators)."""
-    return WORD_RE.findall(text)
+    return word_pattern(text).findall(text)
+
+
+def word_pattern(text: str) -> re.Pattern[str]:
+    """:data:`WORD_RE`, or for text with no code point from U+3000 on (nearly every line) the
+    same pattern with its letter class spelled out (about 2x faster)."""
+    return WORD_RE if _PAST_PLAIN_RE.search(text) is not None else _plain_word_re()
+
+
+_PAST_PLAIN_RE = re.compile("[^\x00-\u2fff]")
+
+
+@lru_cache(maxsize=1)
+def _plain_word_re() -> re.Pattern[str]:
+    """WORD_RE with its letter class ``[^\\W\\d_]`` spelled out below U+3000 as ranges, each
+    code point taken from WORD_RE's own class: the regex engine looks a character up in one
+    bitmap instead of testing three categories (built on first use: about 10 ms)."""
+    letter = re.compile(r"[^\W\d_]")
+    ranges: list[list[int]] = []
+    for code in range(0x3000):
+        if letter.match(chr(code)) is not None:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    spelled = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return re.compile(f"[{spelled}]+(?:['’][{spelled}]+)*")
 
 
 # Vietnamese syllable structure, diacritics folded: onset, vowel nucleus, coda.
