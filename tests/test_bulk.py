@@ -19,6 +19,7 @@ import pytest
 from service.bulk.pipeline import originals
 from service.bulk.worker import Ingested
 from service.mt.packages import install_file
+from service.store.alignments import AlignmentStore
 from service.store.db import make_engine
 from service.store.documents import DocumentStore
 from service.store.translations import TranslationStore
@@ -91,6 +92,25 @@ def _snapshot(data_dir: Path) -> dict[str, Any]:
     return out
 
 
+def _stored_links(data_dir: Path) -> dict[tuple[str, str], list[Any]]:
+    """The stored ``cross-page`` alignments, keyed by the two documents' content hashes (ids
+    depend on the order batches end), with their units."""
+    engine = make_engine(f"sqlite:///{data_dir / 'triglot.db'}")
+    documents, alignments = DocumentStore(engine), AlignmentStore(engine)
+    out: dict[tuple[str, str], list[Any]] = {}
+    try:
+        links, _total = alignments.list(kind="cross-page", limit=1000)
+        for link in links:
+            assert link.src_document_id is not None
+            assert link.tgt_document_id is not None
+            vi, fr = documents.get(link.src_document_id), documents.get(link.tgt_document_id)
+            units = alignments.units(link.id)
+            out[(vi.sha256, fr.sha256)] = [link.src_lang, link.tgt_lang, link.name, *units]
+    finally:
+        engine.dispose()
+    return out
+
+
 def _cross_pairs(path: Path, data_dir: Path) -> list[tuple[str, str, str, str, float]]:
     """The cross-page pairs written, with document ids replaced by names."""
     engine = make_engine(f"sqlite:///{data_dir / 'triglot.db'}")
@@ -130,6 +150,7 @@ def test_bulk_job_on_ray_stores_what_a_local_run_stores(tmp_path: Path) -> None:
         assert "empty.txt" in run.stderr
         assert "5 of 6 pages stored" in run.stdout
         assert "2 French pages aligned" in run.stdout
+        assert "2 cross-page alignments stored" in run.stdout
         assert "5 documents translated to en" in run.stdout
     assert "on Ray (local, 2 workers)" in on_ray.stdout
     stored = _snapshot(local_dir)
@@ -142,6 +163,12 @@ def test_bulk_job_on_ray_stores_what_a_local_run_stores(tmp_path: Path) -> None:
         ("vovworld-03.fr.txt", "vovworld-03.vi.txt"),
     }
     assert _cross_pairs(tmp_path / "r.jsonl", ray_dir) == cross
+    # The cross-page pairs are stored too (the `cross-page` alignment of each pair of pages),
+    # the same in both runs, and the same pairs as the ones written.
+    links = _stored_links(local_dir)
+    assert len(links) == 2
+    assert sum(len(v) - 3 for v in links.values()) == len(cross) > 0
+    assert _stored_links(ray_dir) == links
 
 
 @pytest.mark.slow

@@ -25,6 +25,7 @@ from service.api.jobs import start_jobs
 from service.api.routes import (
     align,
     alignments,
+    corpus,
     documents,
     export,
     glossaries,
@@ -76,6 +77,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
             # JSON escapes may double a page's bytes; /align carries two documents
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
+            ("/corpus/ingest", settings.max_archive_bytes, "TRIGLOT_MAX_ARCHIVE_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
             (
                 "/ui/documents",
@@ -104,6 +106,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> FastA
         libretranslate,
         glossaries,
         jobs,
+        corpus,
         export,
         health,
         documents,

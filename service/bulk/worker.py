@@ -47,12 +47,14 @@ class Ingested:
 @dataclass(frozen=True, slots=True)
 class Aligned:
     """Pairs across a French page and its stored Vietnamese original (``vi_id`` None: no
-    original stored); ``pairs`` as the API's ``PairOut`` JSON."""
+    original stored); ``pairs`` as the API's ``PairOut`` JSON; ``alignment_id``: the
+    ``cross-page`` alignment that stores them (None: the two were linked before)."""
 
     fr_id: int
     vi_id: int | None
     pairs: tuple[dict[str, Any], ...]
     error: str | None
+    alignment_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class BulkWorker:
     def __init__(self, settings: Settings) -> None:
         from aligner.page import prepare  # noqa: PLC0415
         from service.align.langid_cache import install  # noqa: PLC0415
+        from service.store.alignments import AlignmentStore  # noqa: PLC0415
         from service.store.db import make_engine  # noqa: PLC0415
         from service.store.documents import DocumentStore  # noqa: PLC0415
         from service.store.translations import TranslationStore  # noqa: PLC0415
@@ -81,6 +84,7 @@ class BulkWorker:
         self._db = make_engine(settings.resolved_database_url())
         self._documents = DocumentStore(self._db)
         self._translations = TranslationStore(self._db)
+        self._alignments = AlignmentStore(self._db)
         self._engine: ArgosEngine | None = None
 
     def ingest(self, items: list[PageItem]) -> list[Ingested]:
@@ -124,9 +128,12 @@ class BulkWorker:
     def align(self, todo: list[tuple[int, int | None]]) -> list[Aligned]:
         """Pairs across each French document and its Vietnamese original: the one given
         (``(fr_id, vi_id)``), else (``(fr_id, None)``) the stored page whose source URL is the
-        one the French ``Source:`` line names (headline, lead, then the body by beads)."""
+        one the French ``Source:`` line names (headline, lead, then the body by beads).
+        The pairs are stored as the two documents' ``cross-page`` alignment (one transaction;
+        once per pair of documents), as the service stores linked pages."""
         from aligner import AlignerError  # noqa: PLC0415
         from aligner.pairs import page_pairs  # noqa: PLC0415
+        from service.align.links import store_link  # noqa: PLC0415
         from service.align.shapes import pair_out  # noqa: PLC0415
 
         out = []
@@ -142,11 +149,15 @@ class BulkWorker:
                 if vi is None:
                     out.append(Aligned(fr_id, None, (), None))
                     continue
+                found = page_pairs(vi.page, fr.page)
+                stored = store_link(self._alignments, vi, fr, found)
                 pairs = tuple(
                     pair_out(p, vi_file=vi.name, fr_file=fr.name).model_dump(mode="json")
-                    for p in page_pairs(vi.page, fr.page)
+                    for p in found
                 )
-                out.append(Aligned(fr_id, vi.id, pairs, None))
+                out.append(
+                    Aligned(fr_id, vi.id, pairs, None, stored.id if stored is not None else None)
+                )
             except (ServiceError, AlignerError) as exc:
                 out.append(Aligned(fr_id, None, (), str(exc)))
         return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -189,6 +190,11 @@ class DocumentStore:
                 for row, n in rows
             ]
             return items, int(total)
+
+    def ids(self) -> Sequence[int]:
+        """Every stored document's id, in id order."""
+        with self._sessions() as session:
+            return session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)).all()
 
     def count(self) -> int:
         with self._sessions() as session:
