@@ -180,3 +180,40 @@ def test_bulk_ingest_names_a_missing_input_and_an_unreachable_cluster(tmp_path: 
     run = _bulk(tmp_path, CORPUS / "nhandan", "--ray", f"127.0.0.1:{port}")
     assert run.returncode == 69
     assert f"Ray at '127.0.0.1:{port}' cannot be reached" in run.stderr
+
+
+def test_documents_translated_together_equal_one_by_one(tmp_path: Path) -> None:
+    """The bulk worker translates a batch of documents in one engine call per language: the
+    stored English is the same as document by document (the service's way)."""
+    from service.align.ingest import ingest_bytes  # noqa: PLC0415
+    from service.mt.argos import ArgosEngine  # noqa: PLC0415
+    from service.mt.translations import translate_document, translate_documents  # noqa: PLC0415
+    from service.store.db import migrate  # noqa: PLC0415
+
+    packages = _data_dir(tmp_path) / "packages"
+    argos = ArgosEngine(packages, tmp_path / "argos")
+    rows: list[Any] = []
+    for name in ("one", "together"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        migrate(engine)
+        documents, translations = DocumentStore(engine), TranslationStore(engine)
+        ids = [
+            ingest_bytes(documents, (CORPUS / p).read_bytes(), name=p, max_bytes=10**6)[0].id
+            for p in PAGES
+        ]
+        if name == "one":
+            for doc_id in ids:
+                translate_document(documents, translations, argos, doc_id)
+        else:
+            done = translate_documents(documents, translations, argos, ids)
+            assert sorted(done) == sorted(ids)
+        rows.append(
+            [
+                (doc_id, i, t.src_lang, t.text, tuple(t.packages), t.glossary_version)
+                for doc_id in ids
+                for i, t in sorted(translations.get(doc_id, "en").items())
+            ]
+        )
+        engine.dispose()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) > 50

@@ -163,20 +163,34 @@ class BulkWorker:
         return out
 
     def translate(self, doc_ids: list[int], tgt_lang: str) -> list[Translated]:
-        """Translate and store each document's French and Vietnamese segments."""
-        from service.mt.translations import translate_document  # noqa: PLC0415
+        """Translate and store each document's French and Vietnamese segments: the whole
+        batch's texts in one engine call per language (fuller batches for CTranslate2), each
+        document stored in its own transaction. If that fails, document by document, so that
+        the failing ones are named and the others stored."""
+        from service.mt.translations import (  # noqa: PLC0415
+            translate_document,
+            translate_documents,
+        )
 
         engine = self._translator()
+        try:
+            done = translate_documents(
+                self._documents, self._translations, engine, doc_ids, tgt_lang=tgt_lang
+            )
+        except ServiceError:
+            pass
+        else:
+            return [Translated(doc_id, len(done[doc_id]), None) for doc_id in doc_ids]
         out = []
         for doc_id in doc_ids:
             try:
-                done = translate_document(
+                rows = translate_document(
                     self._documents, self._translations, engine, doc_id, tgt_lang=tgt_lang
                 )
             except ServiceError as exc:
                 out.append(Translated(doc_id, 0, str(exc)))
             else:
-                out.append(Translated(doc_id, len(done), None))
+                out.append(Translated(doc_id, len(rows), None))
         return out
 
     def peak_rss_mb(self) -> float:
