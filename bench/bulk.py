@@ -9,15 +9,22 @@ a numbered line so that no two pages are the same text. Of every seven pages, tw
 page and its Vietnamese original beside it (`gen-K.fr.txt`, `gen-K.vi.txt`, copied from a
 corpus pair with the number added), so the alignment stage has work.
 
-    .venv/bin/python bench/bulk.py [--pages 10000] [--workers 1,2] [--no-local] [--keep DIR]
+    .venv/bin/python bench/bulk.py [--pages 10000] [--workers 2,1:2000] [--no-local]
+        [--keep DIR] [--json results.json]
 
+``--workers``: the Ray runs, each ``W`` (W workers, every page) or ``W:N`` (W workers, the
+first N pages: a smaller run where the whole corpus would not fit in the time there is).
 Prints per run: pages per second overall and per stage, milliseconds per page and per
-translated segment, each worker's peak memory, and the database's size per page.
+translated segment, each worker's peak memory (``getrusage`` in the worker's own process: the
+Ray actor, or this process for the local run), the database's size per page, and the load
+average around the run (other work on the machine slows every figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -88,23 +95,27 @@ def _settings(folder: Path) -> Settings:
 
 def _run(
     label: str, runner: Runner, files: list[Path], settings: Settings, started: float
-) -> BulkReport:
-    """Run the job; ``started``: seconds the runner took to start (Ray, workers, models)."""
+) -> tuple[BulkReport, dict[str, object]]:
+    """Run the job; ``started``: seconds the runner took to start (Ray, workers, models).
+    Returns the report and the figures as JSON."""
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     try:
         report = run_bulk(files, runner, max_bytes=settings.max_page_bytes, translate_to="en")
     finally:
         runner.close()
     total = time.perf_counter() - start
+    load_after = os.getloadavg()[0]
     db = settings.data_dir / "triglot.db"
     with sqlite3.connect(db) as conn:  # fold the write-ahead log in before measuring
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = sum(p.stat().st_size for p in db.parent.glob("triglot.db*"))
     print(
         f"\n{label}: {report.stored}/{report.pages} pages, {report.segments} segments, "
-        f"{report.cross_pairs} cross-page pairs, {report.translated_segments} translated "
-        f"segments, {len(report.failed)} failed"
+        f"{report.cross_pairs} cross-page pairs ({report.stored_alignments} alignments "
+        f"stored), {report.translated_segments} translated segments, {len(report.failed)} failed"
     )
+    print(f"  load average (1 min) {load_before:.1f} before, {load_after:.1f} after")
     print(f"  start     {started:7.1f} s  (runner and workers ready, page models loaded)")
     print(f"  total     {total:7.1f} s  {report.pages / total:7.2f} pages/s")
     for stage, seconds in report.seconds.items():
@@ -124,41 +135,88 @@ def _run(
         f"({size / max(1, report.stored) / 1024:.1f} KiB/page)"
     )
     report.seconds["total"] = total
-    return report
+    figures: dict[str, object] = {
+        "pages": report.pages,
+        "stored": report.stored,
+        "segments": report.segments,
+        "translated_segments": report.translated_segments,
+        "cross_pairs": report.cross_pairs,
+        "stored_alignments": report.stored_alignments,
+        "failed": len(report.failed),
+        "start_s": round(started, 2),
+        "seconds": {k: round(v, 2) for k, v in report.seconds.items()},
+        "pages_per_s": round(report.pages / total, 3),
+        "peak_rss_mib": [round(p, 1) for p in report.peak_rss_mb],
+        "database_bytes": size,
+        "load_before": load_before,
+        "load_after": load_after,
+    }
+    return report, figures
+
+
+def _ray_runs(spec: str, n_pages: int) -> list[tuple[int, int]]:
+    """``"2,1:2000"`` -> [(2, n_pages), (1, 2000)]."""
+    runs = []
+    for item in (w.strip() for w in spec.split(",")):
+        if item:
+            workers, _, pages = item.partition(":")
+            runs.append((int(workers), min(int(pages), n_pages) if pages else n_pages))
+    return runs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=10_000, help="pages to generate")
-    parser.add_argument("--workers", default="1,2", help="Ray worker counts to run")
+    parser.add_argument(
+        "--workers", default="1,2", help="Ray runs: W or W:N (W workers, first N pages)"
+    )
     parser.add_argument("--no-local", action="store_true", help="skip the in-process run")
     parser.add_argument("--keep", type=Path, help="keep pages and databases in this folder")
+    parser.add_argument("--json", type=Path, help="write every run's figures here")
     args = parser.parse_args()
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     root = args.keep or Path(tempfile.mkdtemp(prefix="triglot-bulk-bench-"))
+    began = time.perf_counter()
     try:
         files = generate(args.pages, root / "pages")
         print(f"{len(files)} pages generated from {CORPUS.name}/ ({os.cpu_count()} CPUs here)")
         results: dict[str, BulkReport] = {}
+        figures: dict[str, object] = {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "pages": len(files),
+        }
         if not args.no_local:
             settings = _settings(root / "local")
             t0 = time.perf_counter()
             local = LocalRunner(settings)
             started = time.perf_counter() - t0
-            results["local"] = _run("this process", local, files, settings, started)
-        for n in (int(w) for w in args.workers.split(",") if w):
-            settings = _settings(root / f"ray{n}")
+            results["local"], figures["local"] = _run(
+                "this process", local, files, settings, started
+            )
+        for n, n_pages in _ray_runs(args.workers, len(files)):
+            settings = _settings(root / f"ray{n}-{n_pages}")
             t0 = time.perf_counter()
             runner = RayRunner(
                 settings, address="local", workers=n, num_cpus=n, object_store_mb=128
             )
             started = time.perf_counter() - t0
-            results[f"ray{n}"] = _run(f"Ray, {n} worker(s)", runner, files, settings, started)
+            name = f"ray{n}" if n_pages == len(files) else f"ray{n}:{n_pages}"
+            results[name], figures[name] = _run(
+                f"Ray, {n} worker(s), {n_pages} pages", runner, files[:n_pages], settings, started
+            )
         if "local" in results:
-            base = results["local"].seconds["total"]
-            print("\nspeed-up over this process (total time):")
+            base = results["local"]
+            base_rate = base.pages / base.seconds["total"]
+            print("\nspeed-up over this process (pages per second):")
             for name, report in results.items():
-                print(f"  {name:6} {base / report.seconds['total']:5.2f}x")
+                rate = report.pages / report.seconds["total"]
+                print(f"  {name:11} {rate / base_rate:5.2f}x  ({rate:.2f} pages/s)")
+        wall = time.perf_counter() - began
+        figures["wall_s"] = round(wall, 1)
+        print(f"\nthe whole bench: {wall / 60:.1f} min")
+        if args.json is not None:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

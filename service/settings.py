@@ -273,6 +273,21 @@ class Settings(BaseSettings):
         le=2_000_000_000,
         description="Largest TMX file imported into the translation memory, in bytes.",
     )
+    max_archive_bytes: int = Field(
+        default=100_000_000,
+        gt=0,
+        le=10_000_000_000,
+        description="Largest archive of pages (.zip, .tar.gz) accepted by POST /corpus/ingest "
+        "or `triglot jobs ingest`, in bytes (packed).",
+    )
+    max_archive_entries: int = Field(
+        default=20_000, gt=0, le=10_000_000, description="Most pages in one archive."
+    )
+    max_archive_unpacked_bytes: int = Field(
+        default=1_000_000_000,
+        gt=0,
+        description="Most bytes one archive's pages may unpack to, in all.",
+    )
     tm: bool = Field(
         default=True,
         description="Look texts up in the translation memory (stored aligned corpus and "

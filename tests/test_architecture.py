@@ -39,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     "export": {"store"},
     "align": {"store", "fetch"},
     "files": {"mt"},
-    "jobs": {"store", "mt"},
+    "jobs": {"store", "mt", "align", "tm"},
     "bulk": {"store", "mt", "align"},
     "web": {"store", "mt", "export", "align", "tm", "jobs"},
     "api": {"store", "mt", "export", "align", "web", "files", "fetch", "tm", "jobs"},

@@ -19,6 +19,7 @@ import pytest
 from service.bulk.pipeline import originals
 from service.bulk.worker import Ingested
 from service.mt.packages import install_file
+from service.store.alignments import AlignmentStore
 from service.store.db import make_engine
 from service.store.documents import DocumentStore
 from service.store.translations import TranslationStore
@@ -91,6 +92,25 @@ def _snapshot(data_dir: Path) -> dict[str, Any]:
     return out
 
 
+def _stored_links(data_dir: Path) -> dict[tuple[str, str], list[Any]]:
+    """The stored ``cross-page`` alignments, keyed by the two documents' content hashes (ids
+    depend on the order batches end), with their units."""
+    engine = make_engine(f"sqlite:///{data_dir / 'triglot.db'}")
+    documents, alignments = DocumentStore(engine), AlignmentStore(engine)
+    out: dict[tuple[str, str], list[Any]] = {}
+    try:
+        links, _total = alignments.list(kind="cross-page", limit=1000)
+        for link in links:
+            assert link.src_document_id is not None
+            assert link.tgt_document_id is not None
+            vi, fr = documents.get(link.src_document_id), documents.get(link.tgt_document_id)
+            units = alignments.units(link.id)
+            out[(vi.sha256, fr.sha256)] = [link.src_lang, link.tgt_lang, link.name, *units]
+    finally:
+        engine.dispose()
+    return out
+
+
 def _cross_pairs(path: Path, data_dir: Path) -> list[tuple[str, str, str, str, float]]:
     """The cross-page pairs written, with document ids replaced by names."""
     engine = make_engine(f"sqlite:///{data_dir / 'triglot.db'}")
@@ -130,6 +150,7 @@ def test_bulk_job_on_ray_stores_what_a_local_run_stores(tmp_path: Path) -> None:
         assert "empty.txt" in run.stderr
         assert "5 of 6 pages stored" in run.stdout
         assert "2 French pages aligned" in run.stdout
+        assert "2 cross-page alignments stored" in run.stdout
         assert "5 documents translated to en" in run.stdout
     assert "on Ray (local, 2 workers)" in on_ray.stdout
     stored = _snapshot(local_dir)
@@ -142,6 +163,12 @@ def test_bulk_job_on_ray_stores_what_a_local_run_stores(tmp_path: Path) -> None:
         ("vovworld-03.fr.txt", "vovworld-03.vi.txt"),
     }
     assert _cross_pairs(tmp_path / "r.jsonl", ray_dir) == cross
+    # The cross-page pairs are stored too (the `cross-page` alignment of each pair of pages),
+    # the same in both runs, and the same pairs as the ones written.
+    links = _stored_links(local_dir)
+    assert len(links) == 2
+    assert sum(len(v) - 3 for v in links.values()) == len(cross) > 0
+    assert _stored_links(ray_dir) == links
 
 
 @pytest.mark.slow
@@ -153,3 +180,40 @@ def test_bulk_ingest_names_a_missing_input_and_an_unreachable_cluster(tmp_path: 
     run = _bulk(tmp_path, CORPUS / "nhandan", "--ray", f"127.0.0.1:{port}")
     assert run.returncode == 69
     assert f"Ray at '127.0.0.1:{port}' cannot be reached" in run.stderr
+
+
+def test_documents_translated_together_equal_one_by_one(tmp_path: Path) -> None:
+    """The bulk worker translates a batch of documents in one engine call per language: the
+    stored English is the same as document by document (the service's way)."""
+    from service.align.ingest import ingest_bytes  # noqa: PLC0415
+    from service.mt.argos import ArgosEngine  # noqa: PLC0415
+    from service.mt.translations import translate_document, translate_documents  # noqa: PLC0415
+    from service.store.db import migrate  # noqa: PLC0415
+
+    packages = _data_dir(tmp_path) / "packages"
+    argos = ArgosEngine(packages, tmp_path / "argos")
+    rows: list[Any] = []
+    for name in ("one", "together"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}.db")
+        migrate(engine)
+        documents, translations = DocumentStore(engine), TranslationStore(engine)
+        ids = [
+            ingest_bytes(documents, (CORPUS / p).read_bytes(), name=p, max_bytes=10**6)[0].id
+            for p in PAGES
+        ]
+        if name == "one":
+            for doc_id in ids:
+                translate_document(documents, translations, argos, doc_id)
+        else:
+            done = translate_documents(documents, translations, argos, ids)
+            assert sorted(done) == sorted(ids)
+        rows.append(
+            [
+                (doc_id, i, t.src_lang, t.text, tuple(t.packages), t.glossary_version)
+                for doc_id in ids
+                for i, t in sorted(translations.get(doc_id, "en").items())
+            ]
+        )
+        engine.dispose()
+    assert rows[0] == rows[1]
+    assert len(rows[0]) > 50

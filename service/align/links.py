@@ -128,13 +128,11 @@ def link_stored_pages(
                 if (vi_id, fr_id) in done:
                     continue
                 vi_doc, fr_doc = documents.get(vi_id), documents.get(fr_id)
-                pairs = page_pairs(vi_doc.page, fr_doc.page)
-                try:
-                    summary = alignments.add(_link(vi_doc, fr_doc, pairs))
-                except IntegrityError:  # another process linked them first
-                    continue
-                log.info("linked documents %s and %s: alignment %s", vi_id, fr_id, summary.id)
-                new.append(summary.id)
+                summary = store_link(
+                    alignments, vi_doc, fr_doc, page_pairs(vi_doc.page, fr_doc.page)
+                )
+                if summary is not None:
+                    new.append(summary.id)
     return new
 
 
@@ -150,7 +148,26 @@ def link_document(
     return link_stored_pages(documents, alignments, url=meta.source_url)
 
 
-def _link(vi_doc: StoredDocument, fr_doc: StoredDocument, pairs: list[AlignedPair]) -> NewAlignment:
+def store_link(
+    alignments: AlignmentStore,
+    vi_doc: StoredDocument,
+    fr_doc: StoredDocument,
+    pairs: Sequence[AlignedPair],
+) -> AlignmentSummary | None:
+    """Store ``pairs`` (of ``vi_doc`` with ``fr_doc``) as their ``cross-page`` alignment, in
+    one transaction; None when the two documents are linked already (by another process, or
+    an earlier run: the unique key (kind, documents) keeps one)."""
+    try:
+        summary = alignments.add(_link(vi_doc, fr_doc, pairs))
+    except IntegrityError:
+        return None
+    log.info("linked documents %s and %s: alignment %s", vi_doc.id, fr_doc.id, summary.id)
+    return summary
+
+
+def _link(
+    vi_doc: StoredDocument, fr_doc: StoredDocument, pairs: Sequence[AlignedPair]
+) -> NewAlignment:
     return NewAlignment(
         kind="cross-page",
         src_lang="vi",

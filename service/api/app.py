@@ -29,6 +29,7 @@ from service.api.jobs import start_jobs
 from service.api.routes import (
     align,
     alignments,
+    corpus,
     documents,
     export,
     glossaries,
@@ -92,6 +93,7 @@ def create_app(
             # JSON escapes may double a page's bytes; /align carries two documents
             ("/documents", settings.max_page_bytes * 2 + 4096, "TRIGLOT_MAX_PAGE_BYTES"),
             ("/align", settings.max_document_bytes * 4 + 4096, "TRIGLOT_MAX_DOCUMENT_BYTES"),
+            ("/corpus/ingest", settings.max_archive_bytes, "TRIGLOT_MAX_ARCHIVE_BYTES"),
             ("/glossaries", settings.max_glossary_bytes, "TRIGLOT_MAX_GLOSSARY_BYTES"),
             (
                 "/ui/documents",
@@ -122,6 +124,7 @@ def create_app(
         libretranslate,
         glossaries,
         jobs,
+        corpus,
         export,
         health,
         documents,

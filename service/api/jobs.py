@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 
 from service.api.deps import GuardDep, Services, ServicesDep
 from service.errors import ServiceError
+from service.jobs.corpus import corpus_handlers
 from service.jobs.kinds import make_worker
 from service.jobs.store import JobStore
 from service.jobs.worker import JobWorker
@@ -40,6 +41,14 @@ def start_jobs(services: Services) -> JobWorker:
         translations=services.translations,
         glossaries=services.glossaries,
         engine=services.translator,
+        more=corpus_handlers(
+            settings,
+            documents=services.documents,
+            translations=services.translations,
+            glossaries=services.glossaries,
+            engine=services.translator,
+            memory=services.memory,
+        ),
     )
     worker.start()
     return worker

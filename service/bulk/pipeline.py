@@ -1,5 +1,6 @@
 """A bulk job: pages -> stored documents (analysis and pairs) -> cross-page alignments of
-French pages with their stored Vietnamese originals -> stored translations.
+French pages with their stored Vietnamese originals (stored, as ``cross-page`` alignments)
+-> stored translations.
 
 Stages run one after the other (a French page is aligned only once every page, its original
 included, is stored); inside a stage, batches run on the runner's workers in any order.
@@ -29,6 +30,8 @@ class BulkReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     aligned_documents: int = 0
     cross_pairs: int = 0
+    stored_alignments: int = 0
+    """``cross-page`` alignments stored by this job (pages linked before are not counted)."""
     translated_documents: int = 0
     translated_segments: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -151,6 +154,7 @@ def run_bulk(
                 elif result.vi_id is not None:
                     report.aligned_documents += 1
                     report.cross_pairs += len(result.pairs)
+                    report.stored_alignments += int(result.alignment_id is not None)
                     if on_aligned is not None:
                         on_aligned(result)
             tick("align", len(results))

@@ -47,12 +47,14 @@ class Ingested:
 @dataclass(frozen=True, slots=True)
 class Aligned:
     """Pairs across a French page and its stored Vietnamese original (``vi_id`` None: no
-    original stored); ``pairs`` as the API's ``PairOut`` JSON."""
+    original stored); ``pairs`` as the API's ``PairOut`` JSON; ``alignment_id``: the
+    ``cross-page`` alignment that stores them (None: the two were linked before)."""
 
     fr_id: int
     vi_id: int | None
     pairs: tuple[dict[str, Any], ...]
     error: str | None
+    alignment_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +90,6 @@ class BulkWorker:
     def ingest(self, items: list[PageItem]) -> list[Ingested]:
         """Analyse, pair and store each page (one transaction each)."""
         from service.align.ingest import ingest_bytes, ingest_html  # noqa: PLC0415
-        from service.align.links import link_document  # noqa: PLC0415
-
         out = []
         max_bytes = self._settings.max_page_bytes
         for item in items:
@@ -108,8 +108,8 @@ class BulkWorker:
             except ServiceError as exc:
                 out.append(Ingested(item.path, item.name, None, False, None, None, 0, 0, str(exc)))
                 continue
-            if created:  # linked by URL to its stored counterpart (a write: reads never link)
-                link_document(self._documents, self._alignments, doc)
+            # Not linked here: the job's align stage stores each French page's cross-page
+            # pairs once every page is in (pairing at ingest too would compute them twice).
             meta = doc.page.meta
             out.append(
                 Ingested(
@@ -129,9 +129,12 @@ class BulkWorker:
     def align(self, todo: list[tuple[int, int | None]]) -> list[Aligned]:
         """Pairs across each French document and its Vietnamese original: the one given
         (``(fr_id, vi_id)``), else (``(fr_id, None)``) the stored page whose source URL is the
-        one the French ``Source:`` line names (headline, lead, then the body by beads)."""
+        one the French ``Source:`` line names (headline, lead, then the body by beads).
+        The pairs are stored as the two documents' ``cross-page`` alignment (one transaction;
+        once per pair of documents), as the service stores linked pages."""
         from aligner import AlignerError  # noqa: PLC0415
         from aligner.pairs import page_pairs  # noqa: PLC0415
+        from service.align.links import store_link  # noqa: PLC0415
         from service.align.shapes import pair_out  # noqa: PLC0415
 
         out = []
@@ -147,30 +150,48 @@ class BulkWorker:
                 if vi is None:
                     out.append(Aligned(fr_id, None, (), None))
                     continue
+                found = page_pairs(vi.page, fr.page)
+                stored = store_link(self._alignments, vi, fr, found)
                 pairs = tuple(
                     pair_out(p, vi_file=vi.name, fr_file=fr.name).model_dump(mode="json")
-                    for p in page_pairs(vi.page, fr.page)
+                    for p in found
                 )
-                out.append(Aligned(fr_id, vi.id, pairs, None))
+                out.append(
+                    Aligned(fr_id, vi.id, pairs, None, stored.id if stored is not None else None)
+                )
             except (ServiceError, AlignerError) as exc:
                 out.append(Aligned(fr_id, None, (), str(exc)))
         return out
 
     def translate(self, doc_ids: list[int], tgt_lang: str) -> list[Translated]:
-        """Translate and store each document's French and Vietnamese segments."""
-        from service.mt.translations import translate_document  # noqa: PLC0415
+        """Translate and store each document's French and Vietnamese segments: the whole
+        batch's texts in one engine call per language (fuller batches for CTranslate2), each
+        document stored in its own transaction. If that fails, document by document, so that
+        the failing ones are named and the others stored."""
+        from service.mt.translations import (  # noqa: PLC0415
+            translate_document,
+            translate_documents,
+        )
 
         engine = self._translator()
+        try:
+            done = translate_documents(
+                self._documents, self._translations, engine, doc_ids, tgt_lang=tgt_lang
+            )
+        except ServiceError:
+            pass
+        else:
+            return [Translated(doc_id, len(done[doc_id]), None) for doc_id in doc_ids]
         out = []
         for doc_id in doc_ids:
             try:
-                done = translate_document(
+                rows = translate_document(
                     self._documents, self._translations, engine, doc_id, tgt_lang=tgt_lang
                 )
             except ServiceError as exc:
                 out.append(Translated(doc_id, 0, str(exc)))
             else:
-                out.append(Translated(doc_id, len(done), None))
+                out.append(Translated(doc_id, len(rows), None))
         return out
 
     def peak_rss_mb(self) -> float:

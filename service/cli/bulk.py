@@ -149,7 +149,8 @@ def bulk_ingest_cmd(
     if align:
         typer.echo(
             f"{report.aligned_documents} French pages aligned with their originals "
-            f"({report.cross_pairs} pairs)"
+            f"({report.cross_pairs} pairs; {report.stored_alignments} cross-page alignments "
+            "stored)"
         )
     if translate is not None:
         typer.echo(

@@ -1,20 +1,25 @@
-"""`triglot jobs`: background jobs (impact of proposals, re-translation of stale English)."""
+"""`triglot jobs`: background jobs (impact of proposals, re-translation of stale English,
+corpus ingest from an archive and corpus translation)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli.base import app, database, fail, load_settings
+from service.cli.base import EXIT_NOINPUT, app, database, fail, load_settings
 
 if TYPE_CHECKING:
+    from service.api.deps import Services
     from service.jobs.store import JobStore
+    from service.jobs.worker import Handler
 
 jobs_app = typer.Typer(
-    help="Background jobs: impact of glossary proposals, re-translation of stale English.",
+    help="Background jobs: impact of glossary proposals, re-translation of stale English, "
+    "ingest of an archive of pages, translation of the stored corpus.",
     no_args_is_help=True,
 )
 app.add_typer(jobs_app, name="jobs")
@@ -65,19 +70,17 @@ def jobs_cancel(job_id: Annotated[int, typer.Argument(help="Job id")]) -> None:
 def jobs_run() -> None:
     """Run the queued jobs in this process until none is left (no server needed)."""
     from service.api.deps import build_services  # noqa: PLC0415
-    from service.jobs.kinds import handlers  # noqa: PLC0415
-    from service.jobs.worker import JobWorker  # noqa: PLC0415
+    from service.jobs.kinds import make_worker  # noqa: PLC0415
 
     services = build_services(load_settings())
     try:
-        worker = JobWorker(
+        worker = make_worker(
             services.jobs,
-            handlers(
-                documents=services.documents,
-                translations=services.translations,
-                glossaries=services.glossaries,
-                engine=services.translator,
-            ),
+            documents=services.documents,
+            translations=services.translations,
+            glossaries=services.glossaries,
+            engine=services.translator,
+            more=_corpus_handlers(services),
         )
         ran = worker.run_pending()
     finally:
@@ -86,3 +89,89 @@ def jobs_run() -> None:
         typer.echo(f"job {job.id}\t{job.kind}\t{job.state}\t{job.error or ''}".rstrip("\t"))
     if not ran:
         typer.echo("no queued jobs", err=True)
+
+
+def _corpus_handlers(services: Services) -> dict[str, Handler]:
+    from service.jobs.corpus import corpus_handlers  # noqa: PLC0415
+
+    return corpus_handlers(
+        services.settings,
+        documents=services.documents,
+        translations=services.translations,
+        glossaries=services.glossaries,
+        engine=services.translator,
+        memory=services.memory,
+    )
+
+
+@jobs_app.command("show")
+def jobs_show(job_id: Annotated[int, typer.Argument(help="Job id")]) -> None:
+    """A job as JSON: state, progress (done of total), result or error (as GET /jobs/{id})."""
+    import json  # noqa: PLC0415
+
+    with _job_store() as store:
+        job = store.get(job_id)
+    typer.echo(json.dumps(job.to_json(), ensure_ascii=False, indent=2))
+
+
+@jobs_app.command("ingest")
+def jobs_ingest(
+    archive: Annotated[Path, typer.Argument(help="A .zip or .tar.gz of .txt/.html pages")],
+) -> None:
+    """Queue an archive of pages as an ingest job (checked first: size, entries, paths); the
+    server's worker or `triglot jobs run` runs it. Prints the job id."""
+    from service.jobs.corpus import submit_archive  # noqa: PLC0415
+
+    try:
+        data = archive.read_bytes()
+    except OSError as exc:
+        fail(f"{archive}: {exc.strerror or exc}", EXIT_NOINPUT)
+    with database() as (settings, engine):
+        from service.jobs.store import JobStore  # noqa: PLC0415
+
+        job = submit_archive(JobStore(engine), settings, data, name=archive.name, created_by=_who())
+    typer.echo(f"job {job.id}\t{job.kind}\t{job.state}\t{job.total} pages")
+
+
+@jobs_app.command("translate")
+def jobs_translate(
+    target: Annotated[str, typer.Option(help="Target language")] = "en",
+    all_documents: Annotated[
+        bool,
+        typer.Option("--all", help="Every document, not only those with no translation yet"),
+    ] = False,
+    glossary: Annotated[
+        str | None,
+        typer.Option(
+            help="Glossary enforced (none: no glossary) [default: TRIGLOT_STORED_GLOSSARY]"
+        ),
+    ] = None,
+) -> None:
+    """Queue the translation of the stored corpus as a job; prints the job id."""
+    from service.jobs.corpus import submit_translation  # noqa: PLC0415
+    from service.store.glossaries import GlossaryStore  # noqa: PLC0415
+
+    if target not in ("en", "fr", "vi"):
+        fail(f"--target {target!r}: use en, fr or vi", 2)
+    with database() as (settings, engine):
+        from service.jobs.store import JobStore  # noqa: PLC0415
+
+        job = submit_translation(
+            JobStore(engine),
+            GlossaryStore(engine),
+            settings,
+            target=target,
+            scope="all" if all_documents else "missing",
+            glossary=glossary,
+            created_by=_who(),
+        )
+    typer.echo(f"job {job.id}\t{job.kind}\t{job.state}")
+
+
+def _who() -> str:
+    import getpass  # noqa: PLC0415
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

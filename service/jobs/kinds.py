@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from service.jobs.store import Job, JobStore
@@ -105,11 +106,19 @@ def make_worker(
     glossaries: GlossaryStore,
     engine: TranslationEngine,
     poll_s: float = 1.0,
+    more: Mapping[str, Handler] | None = None,
 ) -> JobWorker:
+    """The worker for every kind here, and ``more`` (the corpus jobs, ``service.jobs.corpus``)."""
     return JobWorker(
         jobs,
-        handlers(
-            documents=documents, translations=translations, glossaries=glossaries, engine=engine
-        ),
+        {
+            **handlers(
+                documents=documents,
+                translations=translations,
+                glossaries=glossaries,
+                engine=engine,
+            ),
+            **(more or {}),
+        },
         poll_s=poll_s,
     )

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from service.errors import NotFoundError, ServiceError
-from service.store.db import JobRow, utc
+from service.store.db import JobRow, utc, writer
 
 STATES = ("queued", "running", "done", "failed", "cancelled")
 FINISHED = ("done", "failed", "cancelled")
@@ -95,6 +95,9 @@ class JobStore:
     def __init__(self, engine: Engine, *, stale_after: float = 30.0) -> None:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # read-then-write transactions (cancel, claim): on SQLite they take the write lock
+        # first, else one that read before another's write cannot write ("database is locked")
+        self._writes = sessionmaker(writer(engine), expire_on_commit=False)
         self.stale_after = stale_after
 
     def submit(
@@ -142,7 +145,7 @@ class JobStore:
     def cancel(self, job_id: int) -> Job:
         """Ask a job to stop: a queued one is cancelled at once, a running one at its next
         progress report. Cancelling a finished job is refused (409)."""
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             row = session.get(JobRow, job_id, with_for_update=True)
             if row is None:
                 raise NotFoundError(f"no job {job_id}")
@@ -162,7 +165,7 @@ class JobStore:
             JobRow.state == "queued",
             (JobRow.state == "running") & (JobRow.heartbeat_at < stale),
         )
-        with self._sessions.begin() as session:
+        with self._writes.begin() as session:
             for job_id in session.scalars(select(JobRow.id).where(waiting).order_by(JobRow.id)):
                 now = _now()
                 claimed = session.execute(

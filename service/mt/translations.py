@@ -5,8 +5,9 @@ background job that re-translates English made stale by a glossary approval."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from aligner import Segment
 from glossary import Glossary
 from glossary.enforcement import enforce
 from service.mt.engine import Provenance, Translated, TranslationEngine
@@ -37,13 +38,8 @@ def translate_document(
     ``engine`` ``triglot-tm``, ``packages`` the match kind and its origin). Raises the
     engine's error (with the missing pair named) before anything is stored."""
     doc = documents.get(doc_id)
-    by_lang: dict[str, list[int]] = {}
-    for seg in doc.page.segments:
-        # A source line is a URL: nothing to translate.
-        if seg.lang in TRANSLATED_LANGS and seg.lang != tgt_lang and seg.kind != "source":
-            by_lang.setdefault(seg.lang, []).append(seg.idx)
-    now = dt.datetime.now(dt.UTC)
-    out: list[SegmentTranslation] = []
+    by_lang = _to_translate(doc.page.segments, tgt_lang)
+    done_by_lang: dict[str, dict[str, Translated]] = {}
     for src_lang, idxs in sorted(by_lang.items()):
         unique = list(dict.fromkeys(doc.page.segments[i].text for i in idxs))
         done = _from_memory(memory, unique, src_lang, tgt_lang, glossary)
@@ -52,9 +48,70 @@ def translate_document(
             done |= dict(
                 zip(rest, _translate(engine, rest, src_lang, tgt_lang, glossary), strict=True)
             )
+        done_by_lang[src_lang] = done
+        if progress is not None:
+            progress(len(idxs))
+    out = _rows(doc.page.segments, by_lang, done_by_lang, tgt_lang, glossary)
+    store.replace(doc_id, tgt_lang, out)
+    return out
+
+
+def translate_documents(
+    documents: DocumentStore,
+    store: TranslationStore,
+    engine: TranslationEngine,
+    doc_ids: Sequence[int],
+    *,
+    tgt_lang: str = "en",
+) -> dict[int, list[SegmentTranslation]]:
+    """:func:`translate_document` (no glossary, no memory) for several documents at once: the
+    unique texts of every document in one engine call per source language (the engine batches
+    them: fewer, fuller batches than one call per document), then each document's results
+    stored in its own transaction. Raises the engine's error before anything is stored."""
+    docs = [documents.get(doc_id) for doc_id in doc_ids]
+    plans = [_to_translate(doc.page.segments, tgt_lang) for doc in docs]
+    texts: dict[str, list[str]] = {}
+    for doc, by_lang in zip(docs, plans, strict=True):
+        for src_lang, idxs in by_lang.items():
+            texts.setdefault(src_lang, []).extend(doc.page.segments[i].text for i in idxs)
+    done_by_lang: dict[str, dict[str, Translated]] = {}
+    for src_lang, all_texts in sorted(texts.items()):
+        unique = list(dict.fromkeys(all_texts))
+        done_by_lang[src_lang] = dict(
+            zip(unique, _translate(engine, unique, src_lang, tgt_lang, None), strict=True)
+        )
+    out: dict[int, list[SegmentTranslation]] = {}
+    for doc, by_lang in zip(docs, plans, strict=True):
+        rows = _rows(doc.page.segments, by_lang, done_by_lang, tgt_lang, None)
+        store.replace(doc.id, tgt_lang, rows)
+        out[doc.id] = rows
+    return out
+
+
+def _to_translate(segments: Sequence[Segment], tgt_lang: str) -> dict[str, list[int]]:
+    """Indices of the segments to translate into ``tgt_lang``, by source language."""
+    by_lang: dict[str, list[int]] = {}
+    for seg in segments:
+        # A source line is a URL: nothing to translate.
+        if seg.lang in TRANSLATED_LANGS and seg.lang != tgt_lang and seg.kind != "source":
+            by_lang.setdefault(seg.lang, []).append(seg.idx)
+    return by_lang
+
+
+def _rows(
+    segments: Sequence[Segment],
+    by_lang: dict[str, list[int]],
+    done_by_lang: dict[str, dict[str, Translated]],
+    tgt_lang: str,
+    glossary: tuple[Glossary, int] | None,
+) -> list[SegmentTranslation]:
+    """The rows to store, in segment order, from each text's translation."""
+    now = dt.datetime.now(dt.UTC)
+    out: list[SegmentTranslation] = []
+    for src_lang, idxs in sorted(by_lang.items()):
         for i in idxs:
-            seg = doc.page.segments[i]
-            result = done[seg.text]
+            seg = segments[i]
+            result = done_by_lang[src_lang][seg.text]
             out.append(
                 SegmentTranslation(
                     segment_idx=i,
@@ -73,10 +130,7 @@ def translate_document(
                     glossary_number=glossary[1] if glossary is not None else None,
                 )
             )
-        if progress is not None:
-            progress(len(idxs))
     out.sort(key=lambda t: t.segment_idx)
-    store.replace(doc_id, tgt_lang, out)
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -200,6 +201,11 @@ class DocumentStore:
                 .order_by(DocumentRow.id)
             ).all()
         return tuple((int(i), str(lang), str(url)) for i, lang, url in rows)
+
+    def ids(self) -> Sequence[int]:
+        """Every stored document's id, in id order."""
+        with self._sessions() as session:
+            return session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)).all()
 
     def count(self) -> int:
         with self._sessions() as session:

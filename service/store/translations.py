@@ -83,6 +83,17 @@ class TranslationStore:
             ).all()
             return {r.segment_idx: r for r in rows}
 
+    def documents_with(self, tgt_lang: str) -> set[int]:
+        """The ids of the documents holding translations into ``tgt_lang``."""
+        with self._sessions() as session:
+            return set(
+                session.scalars(
+                    select(TranslationRow.document_id)
+                    .where(TranslationRow.tgt_lang == tgt_lang)
+                    .distinct()
+                )
+            )
+
     def stale(self, glossary: str, *, limit: int = 1000) -> list[tuple[int, str]]:
         """Up to ``limit`` (document id, target language) holding stale English made with
         ``glossary``, in document order."""
