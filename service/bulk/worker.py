@@ -90,6 +90,7 @@ class BulkWorker:
     def ingest(self, items: list[PageItem]) -> list[Ingested]:
         """Analyse, pair and store each page (one transaction each)."""
         from service.align.ingest import ingest_bytes, ingest_html  # noqa: PLC0415
+
         out = []
         max_bytes = self._settings.max_page_bytes
         for item in items:
