@@ -310,3 +310,20 @@ def test_cli_refuses_a_bad_archive_naming_why(tmp_path: Path) -> None:
         )
         assert run.returncode == code, run.stderr
         assert message in run.stderr
+
+
+@pytest.mark.parametrize("content_type", ["application/zip", "application/octet-stream", None])
+def test_the_archive_is_recognised_by_its_bytes_whatever_the_type(
+    client: TestClient, content_type: str | None
+) -> None:
+    """The schema offers zip, gzip and octet-stream (generic clients send the last); the
+    route reads the bytes, so each is taken the same way and a page sent as zip is refused."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    res = client.post("/corpus/ingest", content=_zip(_pages(2)), headers=headers)
+    assert res.status_code == 202, res.text
+    assert _wait(client, res.json()["id"], "done")["result"]["stored"] == 2
+    not_zip = client.post(
+        "/corpus/ingest", content=b"Une page.\n", headers={"Content-Type": "application/zip"}
+    )
+    assert not_zip.status_code == 415
+    assert "not a .zip or .tar.gz" in not_zip.json()["error"]
