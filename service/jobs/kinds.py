@@ -19,7 +19,7 @@ from service.mt.engine import TranslationEngine
 from service.mt.impact import impact
 from service.mt.translations import retranslate_stale
 from service.store.documents import DocumentStore
-from service.store.glossaries import GlossaryStore
+from service.store.glossaries import GlossaryStore, quietly
 from service.store.translations import TranslationStore
 
 IMPACT = "impact"
@@ -37,13 +37,13 @@ def handlers(
         params = ctx.job.params
         proposal = glossaries.proposal(params["glossary"], int(params["proposal_id"]))
         base = glossaries.version(proposal.glossary, proposal.base_version)
-        return impact(
-            documents,
-            engine,
-            base,
-            glossaries.proposal_content(proposal),
-            cap=int(params["cap"]),
-            progress=ctx.progress,
+        content = glossaries.proposal_content(proposal)
+        # The diff of two large versions makes a million short-lived objects: with the
+        # collector paused, no full collection holds the interpreter (and /health) meanwhile.
+        return quietly(
+            lambda: impact(
+                documents, engine, base, content, cap=int(params["cap"]), progress=ctx.progress
+            )
         )
 
     def run_retranslate(ctx: JobContext) -> dict[str, Any]:
