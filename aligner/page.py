@@ -824,6 +824,22 @@ _OWN_KEY_SET = frozenset(_OWN_KEYS)
 _PLACE_KEYS = ("pos", "vs_first_long", "vs_first_long_dist", "vs_source")
 
 
+def _page_places(lines: list[_Line]) -> tuple[Counter[int], int, int]:
+    """What the place features compare each line with: the size of each block, the first
+    long paragraph that ends a sentence and the ``Source:`` line (``len(lines)`` if none)."""
+    n = len(lines)
+    first_long = next(
+        (
+            ln.idx
+            for ln in lines
+            if ln.n_words >= _LONG_PARAGRAPH_WORDS and TERMINAL_RE.search(ln.text)
+        ),
+        n,
+    )
+    source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    return Counter(ln.block for ln in lines), first_long, source_at
+
+
 def line_features(draft: Draft) -> list[Features]:
     """Features of each line (piece) of ``draft`` for the kind labeller, in order.
 
@@ -837,16 +853,7 @@ def line_features(draft: Draft) -> list[Features]:
     slug_words = set(draft.url_info.slug_words) if draft.url_info else set()
     norms = [_norm(ln.base_text or ln.text) for ln in lines]
     counts = Counter(norms)
-    block_sizes = Counter(ln.block for ln in lines)
-    first_long = next(
-        (
-            ln.idx
-            for ln in lines
-            if ln.n_words >= _LONG_PARAGRAPH_WORDS and TERMINAL_RE.search(ln.text)
-        ),
-        n,
-    )
-    source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    block_sizes, first_long, source_at = _page_places(lines)
     own = [
         _own_features(ln, draft, slug_words, counts[norm], block_sizes)
         for ln, norm in zip(lines, norms, strict=True)
@@ -901,16 +908,7 @@ def line_attributes(draft: Draft, attributes: frozenset[str]) -> list[list[str]]
         repeats = [counts[norm] for norm in norms]
     else:
         repeats = [0] * n
-    block_sizes = Counter(ln.block for ln in lines)
-    first_long = next(
-        (
-            ln.idx
-            for ln in lines
-            if ln.n_words >= _LONG_PARAGRAPH_WORDS and TERMINAL_RE.search(ln.text)
-        ),
-        n,
-    )
-    source_at = next((ln.idx for ln in lines if ln.kind == "source"), n)
+    block_sizes, first_long, source_at = _page_places(lines)
     char_counts = _char_counts_many([ln.text for ln in lines])
     own = [
         _own_features(ln, draft, slug_words, r, block_sizes, needed=plan.needed, counts=c)
