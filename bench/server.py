@@ -57,3 +57,8 @@ def served(package: Path = FIXTURE, **settings: str) -> Iterator[tuple[int, Path
         finally:
             server.terminate()
             server.wait(timeout=20)
+
+
+def installed(packages: Path) -> Path:
+    """The one package folder in ``packages`` (beside it lies the ``.generation`` marker)."""
+    return next(p for p in sorted(packages.iterdir()) if (p / "metadata.json").is_file())

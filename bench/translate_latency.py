@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.server import FIXTURE, served  # noqa: E402
+from bench.server import FIXTURE, installed, served  # noqa: E402
 
 SENTENCES = [
     line.strip()
@@ -116,7 +116,7 @@ def main() -> None:
         port,
         packages,
     ):
-        package_dir = next(packages.iterdir())
+        package_dir = installed(packages)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         direct = _direct(package_dir)
         for text in SENTENCES[:5]:  # warm both sides

@@ -10,7 +10,10 @@ same CTranslate2 threads, both on loopback, measured interleaved.
   calling CTranslate2 directly, the most two decoders can give (the ceiling).
 
 Sentences alternate (both servers would answer a repeated request from a cache). Both answers
-are checked against each other: the copy fixture gives every sentence back.
+are checked against each other: the copy fixture gives every sentence back; a model of real
+size (``--package``, written by ``bench/realsize_model.py``) gives the same noise on every side,
+since all three decode with argostranslate's options (beam 4, length penalty 0.2, unknowns
+replaced, CTranslate2's default maximum length of 256).
 
 LibreTranslate runs in its own virtual environment, ``.bench-venvs/libretranslate``
 (git-ignored), made on the first run with ``python -m venv`` and ``pip install
@@ -24,7 +27,7 @@ Its CTranslate2 settings are Triglot's: ``ARGOS_INTER_THREADS`` / ``ARGOS_INTRA_
 machines and no fair anchor). Its web server keeps its own default of 4 threads
 (``--lt-threads``).
 
-    .venv/bin/python bench/vs_libretranslate.py [--requests 200] [--clients 16]
+    .venv/bin/python bench/vs_libretranslate.py [--package FILE] [--requests 200] [--clients 16]
         [--seconds 10] [--rounds 2] [--inter 2] [--intra 1]
 """
 
@@ -48,13 +51,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.server import free_port, served  # noqa: E402
+from bench.server import free_port, installed, served  # noqa: E402
 from bench.translate_latency import SENTENCES, _direct  # noqa: E402
 
 LT_VERSION = "1.9.6"
 LT_VENV = ROOT / ".bench-venvs" / "libretranslate"
 MODELS = ROOT / "tests" / "fixtures" / "models"
-PACKAGES = [MODELS / f"{pair}.argosmodel" for pair in ("fr_en", "en_fr", "vi_en")]
+FIXTURE = MODELS / "fr_en.argosmodel"
+OTHERS = [MODELS / f"{pair}.argosmodel" for pair in ("en_fr", "vi_en")]
 SPLITTER = ROOT.parent / "shared" / "bench" / "minisbd_rule_model.py"
 
 Post = Callable[[str], str]
@@ -89,17 +93,19 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], what: str, seconds: 
 
 
 @contextmanager
-def lt_served(bin_dir: Path, *, inter: int, intra: int, threads: int) -> Iterator[int]:
-    """LibreTranslate on a free loopback port, offline, with the fixture packages; yields
-    the port once /languages answers."""
+def lt_served(
+    bin_dir: Path, package: Path, *, inter: int, intra: int, threads: int
+) -> Iterator[int]:
+    """LibreTranslate on a free loopback port, offline, with ``package`` (fr->en) and the
+    en->fr and vi->en fixtures; yields the port once /languages answers."""
     if not SPLITTER.exists():
         raise SystemExit(f"{SPLITTER} is missing: ../shared must sit beside the repo")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         packages = home / "packages"
         packages.mkdir()
-        for package in PACKAGES:
-            with zipfile.ZipFile(package) as archive:
+        for each in (package, *OTHERS):
+            with zipfile.ZipFile(each) as archive:
                 archive.extractall(packages)  # one top-level folder per package
         minisbd = home / "data" / "argos-translate" / "minisbd"
         minisbd.mkdir(parents=True)
@@ -155,6 +161,15 @@ def client(port: int) -> Post:
     return post
 
 
+def decoded(answer: str) -> str:
+    """What the decoder gave, less LibreTranslate's reformatting of its answer
+    (``improve_translation_formatting``: the first letter takes the case of the source's,
+    the final punctuation follows the source's). The copy fixture gives the source back, so
+    it never shows; a model of real size does."""
+    answer = answer.rstrip("!?.,;。")
+    return answer[:1].lower() + answer[1:]
+
+
 def latency(sides: dict[str, Post], n: int) -> dict[str, list[float]]:
     """Each sentence through every side in turn, the order rotating: seconds per call."""
     names = list(sides)
@@ -167,7 +182,7 @@ def latency(sides: dict[str, Post], n: int) -> dict[str, list[float]]:
             start = time.perf_counter()
             answers[name] = sides[name](text)
             times[name].append(time.perf_counter() - start)
-        if len(set(answers.values())) != 1:
+        if len({decoded(answer) for answer in answers.values()}) != 1:
             raise SystemExit(f"the sides disagree on {text!r}: {answers}")
     return times
 
@@ -211,6 +226,13 @@ def load(make: Callable[[], Post], clients: int, seconds: float) -> tuple[float,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--package",
+        type=Path,
+        default=FIXTURE,
+        help="the fr->en package both servers decode (default: the copy fixture; a model of "
+        "real size: bench/realsize_model.py)",
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -230,16 +252,15 @@ def main() -> None:
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
         f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; LibreTranslate {version} "
         f"(--threads {args.lt_threads}); CTranslate2 inter {args.inter}, intra {args.intra} "
-        "on every side; package: fr->en copy fixture"
+        f"on every side; fr->en package: {args.package.name}"
     )
     with (
-        served(ROOT / "tests" / "fixtures" / "models" / "fr_en.argosmodel", **threads) as (
-            port,
-            packages,
-        ),
-        lt_served(bin_dir, inter=args.inter, intra=args.intra, threads=args.lt_threads) as lt_port,
+        served(args.package, **threads) as (port, packages),
+        lt_served(
+            bin_dir, args.package, inter=args.inter, intra=args.intra, threads=args.lt_threads
+        ) as lt_port,
     ):
-        package_dir = next(packages.iterdir())
+        package_dir = installed(packages)
         direct = _direct(package_dir, inter_threads=args.inter, intra_threads=args.intra)
         sides: dict[str, Post] = {
             "Triglot": client(port),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -32,6 +33,14 @@ class Batcher:
     wakes, decodes them in one ``translate_batch`` per hypothesis count, and hands each caller
     its own results. A lone request is decoded at once; requests arriving during a decode form
     the next batch.
+
+    Under load (its last round held more than one sentence, or another worker is decoding), a
+    worker waits a little for more sentences before decoding: at most ``gather`` times its
+    last round's decode time, and at most ``gather_max_s``. The clients of a batch get their
+    answers together and send their next requests within a few milliseconds of each other;
+    without the wait, the worker took the first of them alone and the rest formed the next
+    batch (measured on a model of real size, 16 clients, 2 workers: 54 of 82 rounds were single
+    sentences, each nearly as long as a batch of several). On an idle server nothing waits.
     """
 
     def __init__(
@@ -42,12 +51,18 @@ class Batcher:
         chunk: int = 8,
         chunk_tokens: int = 256,
         max_batch: int = 32,
+        gather: float = 0.05,
+        gather_max_s: float = 0.05,
     ) -> None:
         self._decode = decode
         self._workers = workers
         self._chunk = chunk
         self._tokens = chunk_tokens
         self._max_batch = max_batch
+        self._gather = gather
+        self._gather_max = gather_max_s
+        self._decoding = 0  # workers decoding now
+        self._lock = threading.Lock()
         self._jobs: queue.SimpleQueue[DecodeJob | None] = queue.SimpleQueue()
         for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
             threading.Thread(target=self._loop, name=f"triglot-batcher-{n}", daemon=True).start()
@@ -132,15 +147,19 @@ class Batcher:
             self._jobs.put(None)
 
     def _loop(self) -> None:
+        took, several = 0.0, False  # the last round: its decode time, more than one sentence?
         while True:
             first = self._jobs.get()
             if first is None:
                 return
             jobs = [first]
             size = len(first.batch)
+            loaded = several or self._decoding > 0
+            until = time.monotonic() + (min(self._gather * took, self._gather_max) if loaded else 0)
             while size < self._max_batch:  # the rest waits for the next round
+                left = until - time.monotonic()
                 try:
-                    job = self._jobs.get_nowait()
+                    job = self._jobs.get(timeout=left) if left > 0 else self._jobs.get_nowait()
                 except queue.Empty:
                     break
                 if job is None:
@@ -148,6 +167,9 @@ class Batcher:
                     break
                 jobs.append(job)
                 size += len(job.batch)
+            started = time.monotonic()
+            with self._lock:
+                self._decoding += 1
             by_n: dict[int, list[DecodeJob]] = {}
             for job in jobs:
                 if not job.future.set_running_or_notify_cancel():
@@ -168,3 +190,6 @@ class Batcher:
                 for job in group:
                     job.future.set_result(results[start : start + len(job.batch)])
                     start += len(job.batch)
+            with self._lock:
+                self._decoding -= 1
+            took, several = time.monotonic() - started, size > 1
