@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -173,6 +173,12 @@ class Settings(BaseSettings):
         default=False,
         description="Log every request (uvicorn's access log; about 0.3 ms a request here). "
         "Off by default: a reverse proxy in front usually keeps one.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="WARNING",
+        description="Level of the service's own log on standard error (`triglot serve`): INFO "
+        "adds start-up and warm-up times, package changes, jobs, and requests cancelled because "
+        "their client went away.",
     )
     default_glossary: str | None = Field(
         default=None,

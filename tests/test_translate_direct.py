@@ -218,7 +218,7 @@ def test_lookup_now_answers_only_without_io_and_as_lookup_would(
 def test_a_server_app_freezes_its_startup_heap(data_dir: Path) -> None:
     gc.unfreeze()
     try:
-        with TestClient(create_app(Settings(data_dir=data_dir), freeze_heap=True)) as client:
+        with TestClient(create_app(Settings(data_dir=data_dir), serving=True)) as client:
             assert client.get("/health").is_success
             assert gc.get_freeze_count() > 10_000  # the models, the app, the stores
         gc.unfreeze()

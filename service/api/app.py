@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -40,6 +42,7 @@ from service.api.routes import (
     tm,
     translate,
 )
+from service.mt.languages import normalize_tag
 from service.settings import Settings
 from service.web import pages
 
@@ -48,12 +51,29 @@ log = logging.getLogger(__name__)
 __all__ = ["Services", "build_services", "create_app"]
 
 
+def warm_up(services: Services) -> None:
+    """What the first request would otherwise wait for: each serving package's model (loaded
+    and one short decode; 0.2-1 s for a model of real size) and the language-tag tables
+    (``langcodes``, read when a request names a language the packages do not spell the same
+    way). In a thread of its own: the server answers meanwhile."""
+    began = time.monotonic()
+    try:
+        normalize_tag("fr-FR")
+        warmed = services.translator.warm()
+    except Exception:  # a warm-up never stops the server: requests report their own errors
+        log.exception("warm-up failed")
+        return
+    log.info("warmed %d package(s) in %.2f s", len(warmed), time.monotonic() - began)
+
+
 def create_app(
-    settings: Settings, *, services: Services | None = None, freeze_heap: bool = False
+    settings: Settings, *, services: Services | None = None, serving: bool = False
 ) -> FastAPI:
     """The Triglot app. ``services`` may be given already built (tests, ``triglot serve``).
-    ``freeze_heap`` (the server processes): once started, what is built is moved out of the
-    garbage collector's sight (``gc.freeze``)."""
+    ``serving`` (the server processes): once started, what is built is moved out of the
+    garbage collector's sight (``gc.freeze``), and the installed models are loaded and the
+    language-tag tables read in the background (:func:`warm_up`), so that the first request
+    does not wait for them."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,12 +82,14 @@ def create_app(
         # pages stored before linking was done on write (or by an older version): link now
         await run_in_threadpool(link_stored_pages, built.documents, built.alignments)
         app.state.jobs_worker = start_jobs(built)
-        if freeze_heap:
+        if serving:
             # Models, tables, routes and stores live as long as the process; left in the
             # collector's sight, every full collection walked them all: pauses of 100-270 ms
             # under load that set the p99 (docs/translate-speed.md).
             gc.collect()
             gc.freeze()
+            warm = threading.Thread(target=warm_up, args=(built,), name="triglot-warm", daemon=True)
+            warm.start()
         log.info("triglot ready: %s", built.db.url.render_as_string(hide_password=True))
         try:
             yield

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.api.access import Credentials, authorize
 from service.api.handlers import error_parts, route_table
 from service.api.jsonbody import cache_json, parse_json
+from service.api.server import DISCONNECT, Disconnect
 from service.errors import BadInputError, ServiceError, TooLargeError
 from service.textcheck import text_problem
 
@@ -215,6 +216,10 @@ class EdgeMiddleware:
         if scope["method"] != "POST":
             await app(scope, downstream_receive, downstream_send)
             return
+        gone = scope.get("extensions", {}).get(DISCONNECT)
+        if isinstance(gone, Disconnect):  # our own protocol says when the client goes
+            await _run_until_gone(app, scope, downstream_receive, downstream_send, gone)
+            return
         await _run_cancellable(app, scope, downstream_receive, downstream_send, receive,
                                body_read=body is not None)  # fmt: skip
 
@@ -321,6 +326,36 @@ def _counted(receive: Receive, limit: int, message: str) -> Receive:
         return msg
 
     return counted
+
+
+async def _run_until_gone(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, gone: Disconnect
+) -> None:
+    """Run the route in this task; if the connection is lost before the answer is complete
+    (``service.api.server`` calls ``gone`` back), cancel it (pending decodes are dropped by
+    the batcher) and return quietly. What :func:`_run_cancellable` does without a task and a
+    watcher per request."""
+    task = asyncio.current_task()
+    lost = False
+
+    def cancel() -> None:
+        nonlocal lost
+        lost = True
+        if task is not None:
+            task.cancel()
+
+    gone.add(cancel)
+    try:
+        await app(scope, receive, send)
+    except asyncio.CancelledError:
+        if not lost or task is None:
+            raise  # we are cancelled ourselves (shutdown): pass it on
+        task.uncancel()
+        log.info("client gone: %s %s cancelled", scope["method"], scope["path"])
+    except ClientDisconnect:
+        log.info("client gone: %s %s", scope["method"], scope["path"])
+    finally:
+        gone.discard(cancel)
 
 
 async def _run_cancellable(

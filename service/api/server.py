@@ -8,12 +8,20 @@ seconds holds a connection for ever, and a 64 MB header is buffered whole. This 
 counts the bytes of the request line and headers (431 past ``max_header_bytes``), and gives a
 client ``header_timeout`` seconds to send them and ``body_timeout`` more for the body (408
 after, and the connection is closed; a route waiting for the body sees a disconnect).
+
+It also sends a response's head and the first part of its body in one write: uvicorn writes
+the status line and headers as soon as the app sends ``http.response.start``, then the body,
+two ``send`` calls on the socket, and the client is woken twice for one short answer (see
+:class:`_HeadWithBody`). And it tells a request that its client is gone, through
+:class:`Disconnect` in the request's scope, so the edge can cancel work nobody will read
+without a watcher task per request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +37,33 @@ def _answer(status: int, reason: str, message: str) -> bytes:
         f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
         f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
     ).encode() + body
+
+
+DISCONNECT = "triglot.disconnect"
+"""The key of a request's :class:`Disconnect` in its scope's ``extensions``."""
+
+
+class Disconnect:
+    """Called back when the connection of a request whose response is not complete is lost
+    (the client went away). Set by :class:`BoundedHttpProtocol`; under another server the
+    scope has none and the edge watches ``receive`` instead."""
+
+    __slots__ = ("_callbacks",)
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[], None]] = []
+
+    def add(self, callback: Callable[[], None]) -> None:
+        self._callbacks.append(callback)
+
+    def discard(self, callback: Callable[[], None]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def fire(self) -> None:
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback()
 
 
 class BoundedHttpProtocol(HttpToolsProtocol):
@@ -95,7 +130,12 @@ class BoundedHttpProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._arm(self.body_timeout, "request body")
+        extensions: dict[str, Any] = self.scope.setdefault("extensions", {})
+        extensions[DISCONNECT] = Disconnect()
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None:
+            cycle.transport = _HeadWithBody(self.transport, cycle, self.loop)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         self._disarm()
@@ -105,7 +145,51 @@ class BoundedHttpProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        cycle = self.cycle
         super().connection_lost(exc)
+        if cycle is not None and not cycle.response_complete:
+            gone = cycle.scope.get("extensions", {}).get(DISCONNECT)
+            if isinstance(gone, Disconnect):
+                gone.fire()
+
+
+class _HeadWithBody:
+    """The transport as one response's cycle sees it: the response head is held back until
+    the first write of the body, and both go to the socket in one ``writelines`` (one system
+    call, one wake-up of the client). A head whose body is not written in the same turn of
+    the event loop (a stream that is slow to begin) is sent on the next turn: nothing waits
+    longer than that. Everything else goes straight to the transport."""
+
+    def __init__(self, transport: asyncio.Transport, cycle: Any, loop: Any) -> None:
+        self._transport = transport
+        self._cycle = cycle
+        self._loop = loop
+        self._head: bytes | None = None
+        self._head_seen = False
+
+    def write(self, data: bytes) -> None:
+        if not self._head_seen and self._cycle.response_started:
+            self._head_seen = True  # the first write once the response has started: its head
+            self._head = data
+            self._loop.call_soon(self._flush)
+            return
+        head, self._head = self._head, None
+        if head is None:
+            self._transport.write(data)
+        else:
+            self._transport.writelines((head, data))
+
+    def _flush(self) -> None:
+        head, self._head = self._head, None
+        if head is not None and not self._transport.is_closing():
+            self._transport.write(head)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 def bounded_protocol(

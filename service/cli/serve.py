@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -42,6 +43,7 @@ def serve_cmd(
     from service.errors import ServiceError  # noqa: PLC0415
 
     settings = load_settings(host=host, port=port, seeds_dir=seeds)
+    logging.getLogger().setLevel(settings.log_level)
     if workers > 1 and settings.port == 0:
         fail("--workers needs a fixed --port (workers share one socket)", EXIT_USAGE)
     try:
@@ -91,7 +93,7 @@ def serve_cmd(
             timeout_keep_alive=settings.keep_alive_timeout,
         )
         return
-    app_ = create_app(settings, services=services, freeze_heap=True)
+    app_ = create_app(settings, services=services, serving=True)
     uvicorn.run(
         app_,
         host=settings.host,
@@ -115,4 +117,6 @@ def worker_app() -> FastAPI:
     own database pool, engine and limiter (uvicorn calls this in each worker process)."""
     from service.api.app import create_app  # noqa: PLC0415
 
-    return create_app(load_settings(), freeze_heap=True)
+    settings = load_settings()
+    logging.getLogger().setLevel(settings.log_level)
+    return create_app(settings, serving=True)

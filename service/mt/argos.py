@@ -31,7 +31,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -285,6 +285,21 @@ class ArgosEngine:
             self._checked = 0.0
             self._stamp = None
 
+    def warm(self) -> list[str]:
+        """Load every serving package's model and decode one short input through it, so that
+        the first request after a start does not pay for it (a model of real size takes
+        about 0.2-1 s to load). Returns the labels of the packages warmed; one that fails is
+        logged and skipped (a request to it reports the error as usual)."""
+        warmed = []
+        for loaded in self._current().loaded.values():
+            try:
+                self.translate_with(loaded, ["."])
+            except (PackageUnavailableError, RuntimeError, ValueError, OSError) as exc:
+                log.warning("could not warm %s: %s", loaded.info.label, exc)
+                continue
+            warmed.append(loaded.info.label)
+        return warmed
+
     def route(self, src_lang: str, tgt_lang: str) -> list[_Loaded]:
         """The packages to chain from ``src_lang`` to ``tgt_lang``: one, or two through a
         middle language; :class:`NoRouteError` names the pair and how to install one."""
@@ -446,6 +461,7 @@ class ArgosEngine:
                 loaded.batcher = Batcher(
                     lambda batch, prefixes, n: self._decode(loaded, batch, prefixes, n),
                     workers=self.inter_threads,
+                    start=lambda batch, prefixes, n: self._start(loaded, batch, prefixes, n),
                 )
             return loaded.batcher
 
@@ -457,19 +473,46 @@ class ArgosEngine:
         num_hypotheses: int,
     ) -> list[Any]:
         translator = self._translator(loaded)
+        return list(self._translate_batch(translator, batch, prefixes, num_hypotheses))
+
+    def _start(
+        self,
+        loaded: _Loaded,
+        batch: list[list[str]],
+        prefixes: list[list[str] | None],
+        num_hypotheses: int,
+    ) -> Callable[[], list[Any]] | None:
+        """Begin a decode on CTranslate2's own threads and return what waits for it; None
+        before the model is loaded (loading takes seconds: it is the batcher worker's)."""
+        translator = loaded.translator
+        if translator is None:
+            return None
+        pending = self._translate_batch(
+            translator, batch, prefixes, num_hypotheses, asynchronous=True
+        )
+        return lambda: [p.result() for p in pending]
+
+    def _translate_batch(
+        self,
+        translator: Any,
+        batch: list[list[str]],
+        prefixes: list[list[str] | None],
+        num_hypotheses: int,
+        *,
+        asynchronous: bool = False,
+    ) -> Any:
         use_prefix = any(p is not None for p in prefixes)
-        return list(
-            translator.translate_batch(
-                batch,
-                target_prefix=prefixes if use_prefix else None,
-                replace_unknowns=True,
-                max_batch_size=1024,
-                batch_type="tokens",
-                beam_size=max(num_hypotheses, self.beam_size),
-                num_hypotheses=num_hypotheses,
-                length_penalty=0.2,
-                return_scores=True,
-            )
+        return translator.translate_batch(
+            batch,
+            target_prefix=prefixes if use_prefix else None,
+            replace_unknowns=True,
+            max_batch_size=1024,
+            batch_type="tokens",
+            beam_size=max(num_hypotheses, self.beam_size),
+            num_hypotheses=num_hypotheses,
+            length_penalty=0.2,
+            return_scores=True,
+            asynchronous=asynchronous,
         )
 
     def _translator(self, loaded: _Loaded) -> Any:

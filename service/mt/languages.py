@@ -81,10 +81,10 @@ def resolve_tag(tag: str, installed: Collection[str], *, role: str = "language")
 
     ``installed``: the codes packages use (``fr``, ``en``, ``zt``...); ``role`` names the
     parameter in the error (``source``, ``target``)."""
-    import langcodes  # noqa: PLC0415
-
     if tag in installed:
         return tag
+    import langcodes  # noqa: PLC0415
+
     norm = normalize_tag(tag)
     by_tag = {ARGOS_CODES.get(code, code).lower(): code for code in installed}
     if norm.lower() in by_tag:
