@@ -210,3 +210,93 @@ def test_a_client_gone_during_a_long_translation_cancels_it(tmp_path: Path) -> N
         assert head.startswith(b"HTTP/1.1 200")
         sock.close()
         assert "Traceback" not in log.read_text()
+
+
+def test_the_edge_cancels_a_route_when_the_protocol_says_its_client_is_gone() -> None:
+    """Without a watcher: nothing reads ``receive`` (it would wait for ever here); the
+    protocol's call back alone cancels the route, and the request ends quietly."""
+    from service.api.edge import _run_until_gone  # noqa: PLC0415
+
+    seen: list[str] = []
+
+    async def route(_scope: Any, _receive: Any, _send: Any) -> None:
+        try:
+            await asyncio.Event().wait()  # a decode that takes for ever
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    async def never() -> Any:
+        await asyncio.Event().wait()
+
+    async def send(_message: Any) -> None:
+        seen.append("sent")
+
+    async def main() -> None:
+        gone = Disconnect()
+        scope = {"method": "POST", "path": "/translate"}
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.05, gone.fire)
+        began = loop.time()
+        await asyncio.wait_for(_run_until_gone(route, scope, never, send, gone), 5)
+        assert loop.time() - began < 1  # ended by the call back, not by the time limit
+        assert not gone._callbacks  # the request left nothing behind
+        assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+
+    asyncio.run(main())
+    assert seen == ["cancelled"]
+
+
+def test_a_shutdown_cancel_passes_through_the_edge() -> None:
+    from service.api.edge import _run_until_gone  # noqa: PLC0415
+
+    async def route(_scope: Any, _receive: Any, _send: Any) -> None:
+        await asyncio.Event().wait()
+
+    async def never() -> Any:
+        await asyncio.Event().wait()
+
+    async def main() -> None:
+        gone = Disconnect()
+        scope = {"method": "POST", "path": "/translate"}
+        request = asyncio.ensure_future(_run_until_gone(route, scope, never, never, gone))
+        await asyncio.sleep(0.01)
+        request.cancel()  # the server stops: not the client's doing
+        with pytest.raises(asyncio.CancelledError):
+            await request
+        assert not gone._callbacks
+
+    asyncio.run(main())
+
+
+def test_under_another_server_a_watcher_cancels_the_route_on_http_disconnect() -> None:
+    """The fallback where the scope has no :class:`Disconnect` (another ASGI server): the
+    edge reads ``http.disconnect`` from ``receive`` once the body is read."""
+    from service.api.edge import _run_cancellable  # noqa: PLC0415
+
+    seen: list[str] = []
+
+    async def route(_scope: Any, _receive: Any, _send: Any) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    async def disconnect_soon() -> Any:
+        await asyncio.sleep(0.05)
+        return {"type": "http.disconnect"}
+
+    async def send(_message: Any) -> None:
+        seen.append("sent")
+
+    async def main() -> None:
+        scope = {"method": "POST", "path": "/translate"}
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        run = _run_cancellable(route, scope, disconnect_soon, send, disconnect_soon, body_read=True)
+        await asyncio.wait_for(run, 5)
+        assert loop.time() - began < 1
+
+    asyncio.run(main())
+    assert seen == ["cancelled"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import parse_qsl
 
 from fastapi import HTTPException
@@ -328,6 +328,21 @@ def _counted(receive: Receive, limit: int, message: str) -> Receive:
     return counted
 
 
+@contextlib.contextmanager
+def _quiet_when_gone(scope: Scope, cancelled_for_client: Callable[[], bool]) -> Iterator[None]:
+    """End a request whose client went away quietly (logged at INFO): the route cancelled
+    because of it (``cancelled_for_client()`` says so) or its body cut short. Any other
+    cancellation (the server shutting down) passes on."""
+    try:
+        yield
+    except asyncio.CancelledError:
+        if not cancelled_for_client():
+            raise
+        log.info("client gone: %s %s cancelled", scope["method"], scope["path"])
+    except ClientDisconnect:
+        log.info("client gone: %s %s", scope["method"], scope["path"])
+
+
 async def _run_until_gone(
     app: ASGIApp, scope: Scope, receive: Receive, send: Send, gone: Disconnect
 ) -> None:
@@ -344,16 +359,16 @@ async def _run_until_gone(
         if task is not None:
             task.cancel()
 
+    def ours() -> bool:
+        if not lost or task is None:
+            return False
+        task.uncancel()  # the cancel was for the route: this task goes on and returns
+        return True
+
     gone.add(cancel)
     try:
-        await app(scope, receive, send)
-    except asyncio.CancelledError:
-        if not lost or task is None:
-            raise  # we are cancelled ourselves (shutdown): pass it on
-        task.uncancel()
-        log.info("client gone: %s %s cancelled", scope["method"], scope["path"])
-    except ClientDisconnect:
-        log.info("client gone: %s %s", scope["method"], scope["path"])
+        with _quiet_when_gone(scope, ours):
+            await app(scope, receive, send)
     finally:
         gone.discard(cancel)
 
@@ -402,13 +417,8 @@ async def _run_cancellable(
 
     watcher = asyncio.ensure_future(watch())
     try:
-        await task
-    except asyncio.CancelledError:
-        if not gone:
-            raise  # we are cancelled ourselves (shutdown): pass it on
-        log.info("client gone: %s %s cancelled", scope["method"], scope["path"])
-    except ClientDisconnect:
-        log.info("client gone: %s %s", scope["method"], scope["path"])
+        with _quiet_when_gone(scope, lambda: gone):
+            await task
     finally:
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
