@@ -10,12 +10,13 @@ number of concurrent clients against a mix of endpoints, and stops by itself.
 --keys serves with API keys required for writes and translation, and every client sends one
 (the cost of checking a key on each request). Any answer other than 2xx counts as an error.
 
---hostile runs the ordinary clients twice on one server (keys on, a character budget per key):
-alone, then beside --slow clients that send their headers a byte a second (reconnecting when
-cut off) and --heavy clients that each send 20,000 characters of 300-character words (the
-longest allowed) under their own key, while a monitor polls /health every 50 ms. It prints
-both p99s, their ratio (target: at most 2) and the slowest /health answer (target: 100 ms).
-Answers 429 to the heavy clients are the character budget at work, not errors.
+--hostile runs the ordinary clients twice on one server (keys on, a character budget per key,
+each ordinary client with a key of its own, well within its budget): alone, then beside --slow
+clients that send their headers a byte a second (reconnecting when cut off) and --heavy
+clients that each send 20,000 characters of 300-character words (the longest allowed), each
+under a key of its own, while a monitor polls /health every 50 ms. It prints both p99s, their
+ratio (target: at most 2) and the slowest /health answer (target: 100 ms). Answers 429 to the
+heavy clients are the character budget at work; to an ordinary client, an error.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,9 +60,10 @@ def _loopback(url: str) -> tuple[str, int]:
 
 
 def run(
-    host: str, port: int, clients: int, requests: int, key: str | None = None
+    host: str, port: int, clients: int, requests: int, keys: Sequence[str] = ()
 ) -> tuple[float, int]:
-    """Run the ordinary clients; returns (p99 in seconds, errors)."""
+    """Run the ordinary clients (client k sends ``keys[k % len(keys)]``, if any); returns
+    (p99 in seconds, errors)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -68,6 +71,7 @@ def run(
 
     def client(k: int) -> None:
         conn = http.client.HTTPConnection(host, port, timeout=30)
+        key = keys[k % len(keys)] if keys else None
         for i in range(per_client):
             method, path, body = MIX[(k + i) % len(MIX)]
             data = json.dumps(body) if body is not None else None
@@ -171,7 +175,8 @@ def hostile(args: argparse.Namespace) -> None:
             )
             return made.stdout.decode().strip()
 
-        key, heavy_key = make("load"), make("heavy")
+        keys = [make(f"load-{k}") for k in range(args.clients)]
+        heavy_keys = [make(f"heavy-{k}") for k in range(args.heavy)]
         host = "127.0.0.1"
         print(
             f"served on loopback (keys on, {args.chars_per_minute} characters a minute a key); "
@@ -181,21 +186,21 @@ def hostile(args: argparse.Namespace) -> None:
         stop = threading.Event()
         monitor = threading.Thread(target=_monitor, args=(host, port, stop, health))
         monitor.start()
-        alone, _ = run(host, port, args.clients, args.requests, key)
+        alone, _ = run(host, port, args.clients, args.requests, keys)
         alone_health = max(health, default=0.0)
         health.clear()
         heavy_status: list[int] = []
         others = [
             threading.Thread(target=_slow_client, args=(host, port, stop)) for _ in range(args.slow)
         ] + [
-            threading.Thread(target=_heavy_client, args=(host, port, heavy_key, stop, heavy_status))
-            for _ in range(args.heavy)
+            threading.Thread(target=_heavy_client, args=(host, port, key, stop, heavy_status))
+            for key in heavy_keys
         ]
         for t in others:
             t.start()
         time.sleep(2)  # the slow and heavy clients are in
         print(f"beside {args.slow} slow clients and {args.heavy} heavy-token clients:")
-        beside, _ = run(host, port, args.clients, args.requests, key)
+        beside, _ = run(host, port, args.clients, args.requests, keys)
         stop.set()
         for t in [*others, monitor]:
             t.join()
@@ -241,7 +246,7 @@ def main() -> None:
             key = made.stdout.decode().strip()
         mode = f"keys {'on' if key else 'off'}, {args.database_url or 'SQLite'}"
         print(f"served on loopback ({mode})")
-        run("127.0.0.1", port, args.clients, args.requests, key)
+        run("127.0.0.1", port, args.clients, args.requests, [key] if key else [])
 
 
 if __name__ == "__main__":
