@@ -202,3 +202,37 @@ def test_ids_and_offsets_beyond_64_bits_are_a_422_not_a_crash(client: TestClient
         res = client.get(url)
         assert res.status_code == 422, (url, res.status_code)
         assert "error" in res.json()
+
+
+def test_health_past_its_ttl_answers_at_once_and_refreshes_in_the_background(
+    client: TestClient,
+) -> None:
+    """A document stored by another process shows on a later call; the call that finds the
+    answer old does not wait for the database. If building fails, the next call says so."""
+    import time  # noqa: PLC0415
+
+    from service.align.ingest import ingest_text  # noqa: PLC0415
+    from service.api.routes import health  # noqa: PLC0415
+
+    assert client.get("/health").json()["documents"] == 0
+    services = client.app.state.services  # type: ignore[attr-defined]
+    ingest_text(services.documents, "Le ministre a reçu les délégués.", name="other-process")
+    client.app.state.health.built -= 2 * health.TTL  # type: ignore[attr-defined]
+    assert client.get("/health").json()["documents"] == 0  # the old answer, at once
+    deadline = time.monotonic() + 5
+    while client.get("/health").json()["documents"] != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+    def broken() -> int:
+        raise RuntimeError("database gone")
+
+    services.documents.count = broken
+    client.app.state.health.built -= 2 * health.TTL  # type: ignore[attr-defined]
+    assert client.get("/health").status_code == 200  # the old answer; the rebuild fails
+    deadline = time.monotonic() + 5
+    while client.app.state.health is not None:  # type: ignore[attr-defined]
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    with pytest.raises(RuntimeError, match="database gone"):  # built here: the error shows
+        client.get("/health")

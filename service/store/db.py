@@ -172,7 +172,9 @@ class GlossaryVersionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"))
     number: Mapped[int] = mapped_column(Integer)
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    """Read only when used: a 100,000-concept glossary is ~15 MB of JSON and a million
+    objects once decoded, which looking up a version's or proposal's state must not pay."""
     note: Mapped[str] = mapped_column(Text)
     proposal_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -188,7 +190,7 @@ class GlossaryProposalRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id"), index=True)
     base_version: Mapped[int] = mapped_column(Integer)
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)  # as a version's
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200))

@@ -20,7 +20,7 @@ from glossary import GlossaryError
 from glossary.jsonform import apply_edits, concept_to_dict, to_dict
 from glossary.tables import write_table
 from glossary.tbx import write_tbx
-from glossary.versions import GlossaryDiff, diff
+from glossary.versions import GlossaryDiff
 from service.api.deps import GlossariesDep, SettingsDep, TranslationsDep
 from service.api.imports import parse_import, plan_import, plan_json
 from service.api.jobs import ActorDep, JobsDep, WorkerDep
@@ -230,7 +230,7 @@ def get_diff(
 ) -> dict[str, Any]:
     """Added, removed and changed concepts and terms between any two versions (paged:
     ``offset``/``limit`` apply to each list; ``counts`` has their sizes)."""
-    d = diff(store.version(name, from_version), store.version(name, to_version))
+    d = store.version_diff(name, from_version, to_version)
     return diff_json(
         d, from_version=from_version, to_version=to_version, offset=offset, limit=limit
     )

@@ -2,14 +2,21 @@
 
 The answer is built at most once a second (``TTL``) and at once after this server stores a
 document, so a monitor polling it costs no database query per call; a document stored by
-another process (``triglot ingest``) shows within a second.
+another process (``triglot ingest``) shows within a second. An answer older than that is
+still given while a fresh one is built in the background: /health never waits for a
+database query or a worker thread, which, while large glossary work holds the interpreter
+in other threads, took 100-170 ms (one poll a second). If building fails (the database is
+gone), the next call builds in the foreground and answers with the error.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
@@ -18,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from service.api.deps import Services, ServicesDep
 from service.api.schemas import HealthOut, TranslationHealth
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["service"])
 TTL = 1.0
 """Seconds an answer is reused."""
@@ -56,14 +64,31 @@ def _build(svc: Services) -> bytes:
 def invalidate(request: Request) -> None:
     """Forget the cached answer (after this server stored a document). The translation memory
     has its own trigger (``memory.invalidate()``): a health change must not touch it."""
-    request.app.state.health = None
+    state = request.app.state
+    state.health = None
+    state.health_epoch = getattr(state, "health_epoch", 0) + 1  # a build in flight is stale
 
 
 @router.get("/health", response_model=HealthOut)
 async def health(request: Request, svc: ServicesDep) -> Response:
-    cached: _Cached | None = getattr(request.app.state, "health", None)
-    now = time.monotonic()
-    if cached is None or now - cached.built > TTL:
-        cached = _Cached(await run_in_threadpool(_build, svc), now)
-        request.app.state.health = cached
+    state = request.app.state
+    cached: _Cached | None = getattr(state, "health", None)
+    if cached is None:
+        cached = _Cached(await run_in_threadpool(_build, svc), time.monotonic())
+        state.health = cached
+    elif time.monotonic() - cached.built > TTL and getattr(state, "health_refresh", None) is None:
+        state.health_refresh = asyncio.ensure_future(_refresh(state, svc))
     return Response(cached.body, media_type="application/json")
+
+
+async def _refresh(state: Any, svc: Services) -> None:
+    epoch = getattr(state, "health_epoch", 0)
+    try:
+        fresh = _Cached(await run_in_threadpool(_build, svc), time.monotonic())
+        if getattr(state, "health_epoch", 0) == epoch:  # not invalidated meanwhile
+            state.health = fresh
+    except Exception:
+        log.warning("building /health failed: the next call builds it again", exc_info=True)
+        state.health = None
+    finally:
+        state.health_refresh = None
