@@ -3,10 +3,10 @@
 The answer is built at most once a second (``TTL``) and at once after this server stores a
 document, so a monitor polling it costs no database query per call; a document stored by
 another process (``triglot ingest``) shows within a second. An answer older than that is
-still given while a fresh one is built in the background: /health never waits for a
-database query or a worker thread, which, while large glossary work holds the interpreter
-in other threads, took 100-170 ms (one poll a second). If building fails (the database is
-gone), the next call builds in the foreground and answers with the error.
+still given while a fresh one is built in the background: no call waits for the database
+or for a worker thread (which wait their turn for the interpreter while large glossary work
+runs in other threads). If building fails (the database is gone), the next call builds in
+the foreground and answers with the error.
 """
 
 from __future__ import annotations
