@@ -154,3 +154,26 @@ def test_a_begun_job_whose_caller_went_away_is_waited_for_and_dropped() -> None:
         assert gone.cancelled()
     finally:
         batcher.close()
+
+
+def test_a_blocking_caller_waits_for_its_own_decode_and_leaves_the_batcher_idle() -> None:
+    rec = Recorder()
+    batcher = Batcher(rec.decode, workers=1, start=rec.start)
+    try:
+        assert batcher.run(_job("a")) == ["out a"]
+        assert rec.started == [(["a"], threading.current_thread().name)]
+        assert rec.decoded == []  # no worker was involved
+        assert batcher.run(_job("b")) == ["out b"]  # counted as done: begun here again
+        assert [name for name, _thread in rec.started] == [["a"], ["b"]]
+        rec.gate.clear()  # a worker is busy: run() queues and waits like enqueue()
+        busy = batcher.enqueue(DecodeJob([["x"], ["y"]], [None, None], 1))
+        time.sleep(0.1)
+        waiting = threading.Thread(target=lambda: rec.decoded.append((batcher.run(_job("c")), "")))
+        waiting.start()
+        time.sleep(0.1)
+        rec.gate.set()
+        waiting.join(5)
+        assert busy.result(5) == ["out x", "out y"]
+        assert (["out c"], "") in rec.decoded
+    finally:
+        batcher.close()

@@ -411,3 +411,41 @@ def test_tbx_export_of_a_term_xml_cannot_carry_is_a_clear_error(client: TestClie
     assert res.status_code == 422
     assert "export as csv or tsv" in res.json()["error"]
     assert client.get(f"/glossaries/{NAME}/export", params={"format": "csv"}).status_code == 200
+
+
+def test_translate_chooses_a_recent_current_version_without_the_database(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``current_cached``: what /translate uses on the event loop. Another process's approval
+    shows once HEAD_TTL has passed; this process's own approval and rollback at once."""
+    from service.store import glossaries  # noqa: PLC0415
+
+    services = client.app.state.services  # type: ignore[attr-defined]
+    store: GlossaryStore = services.glossaries
+    number, first = store.current(NAME)
+    assert store.current_cached(NAME) == (number, first)
+    assert store.current_cached(f"{NAME}@1") is None  # pinned versions go to the store
+    other = GlossaryStore(services.db)  # another process
+    p = other.propose(NAME, apply_edits(first, MEKONG_EDIT), if_match='"v1"', note="", author="x")
+    other.approve(NAME, p.id, if_match='"v1"', approver="y")
+    assert store.current_cached(NAME) == (1, first)  # trusted for HEAD_TTL
+    monkeypatch.setattr(glossaries, "HEAD_TTL", 0.0)
+    assert store.current_cached(NAME) is None  # then read again
+    assert store.current(NAME)[0] == 2
+    monkeypatch.setattr(glossaries, "HEAD_TTL", 60.0)
+    mine = store.propose(NAME, first, if_match='"v2"', note="back", author="me")
+    store.approve(NAME, mine.id, if_match='"v2"', approver="me")
+    assert store.current_cached(NAME) == (3, store.proposal_content(mine))  # at once
+    store.rollback(NAME, 2, if_match='"v3"', approver="me")
+    cached = store.current_cached(NAME)
+    assert cached is not None
+    assert cached[0] == 4
+    assert cached[1] is store.version(NAME, 2)  # the content rolled back to, parsed once
+    import asyncio  # noqa: PLC0415
+
+    from service.api.glossary_choice import glossary_for  # noqa: PLC0415
+
+    chosen = asyncio.run(glossary_for(NAME, None, services))
+    assert chosen is not None
+    assert (chosen.version, chosen.chosen_by) == (4, "request")
+    assert chosen.glossary is cached[1]

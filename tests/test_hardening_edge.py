@@ -227,3 +227,38 @@ def test_a_long_job_is_decoded_in_chunks_and_a_short_one_overtakes_it() -> None:
     assert after.result(5) == ["out x"]
     assert sum(len(c) for c in calls) <= 4 + 1
     batcher.close()
+
+
+def test_a_round_holds_one_chunk_of_long_jobs_and_every_short_job_waiting() -> None:
+    """Several long jobs at once (users translating documents) do not make a round several
+    chunks long: a short request waits for one chunk's decode, not for one per long job."""
+    import threading  # noqa: PLC0415
+
+    from service.mt.batcher import Batcher, DecodeJob  # noqa: PLC0415
+
+    calls: list[list[str]] = []
+    gate = threading.Event()
+
+    def decode(batch: list[list[str]], _prefixes: object, _n: int) -> list[object]:
+        gate.wait(5)
+        calls.append([t[0] for t in batch])
+        return [f"out {t[0]}" for t in batch]
+
+    batcher = Batcher(decode, workers=1, chunk=4, max_batch=32)
+    blocker = batcher.enqueue(DecodeJob([["b"]], [None], 1))  # holds the worker
+    time.sleep(0.1)
+    longs = [
+        batcher.enqueue(DecodeJob([[f"{n}{i}"] for i in range(12)], [None] * 12, 1)) for n in "pqr"
+    ]
+    shorts = [batcher.enqueue(DecodeJob([[f"s{i}"]], [None], 1)) for i in range(3)]
+    gate.set()
+    assert blocker.result(5) == ["out b"]
+    assert [f.result(5) for f in shorts] == [[f"out s{i}"] for i in range(3)]
+    for n, future in zip("pqr", longs, strict=True):
+        assert future.result(5) == [f"out {n}{i}" for i in range(12)]
+    for call in calls:
+        owners = {t[0] for t in call if t[0] in "pqr"}
+        assert len(owners) <= 1, calls  # one long job's chunk a round at most
+    first_round = calls[1]
+    assert {"s0", "s1", "s2"} <= set(first_round), calls  # the shorts all in the next round
+    batcher.close()

@@ -3,9 +3,12 @@
 (TRIGLOT_DEFAULT_GLOSSARY). Unchanged LibreTranslate clients name none, so the key's or the
 server's glossary is what reaches them.
 
-A request that gets no glossary costs nothing here (no query, no thread). Otherwise the one
-small query (the glossary's current version number) runs in the thread pool, never on the
-event loop, and the parsed version comes from the glossary store's cache.
+A request that gets no glossary costs nothing here (no query, no thread). Otherwise, when
+this process read the glossary's current version number within the last second
+(``service.store.glossaries.HEAD_TTL``) and has that version parsed, the choice is made on
+the event loop without the database (a version approved by another process is used within a
+second; one approved here, at once); else the one small query runs in the thread pool,
+never on the event loop, and the parsed version comes from the glossary store's cache.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from glossary import Glossary
 from service.api.deps import GuardDep, Services, ServicesDep, TranslateParams
 from service.api.params import TranslateRequestError
-from service.errors import ServiceError
+from service.errors import NotFoundError, ServiceError
 from service.store.db import MAX_ID
 from service.store.glossaries import NONE, GlossaryStore
 from service.store.keys import ApiKey
@@ -55,28 +58,38 @@ async def glossary_for(
         name, chosen_by = svc.settings.default_glossary, "default"
     if name is None or name == NONE:
         return None
+    cached = svc.glossaries.current_cached(name)  # None for NAME@N, or when not read lately
+    if cached is not None:
+        return ChosenGlossary(cached[1], cached[0], chosen_by)
     return await run_in_threadpool(resolve_named, svc.glossaries, name, chosen_by)
 
 
 def resolve_named(store: GlossaryStore, name: str, chosen_by: str) -> ChosenGlossary:
     """``name`` (``NAME`` or ``NAME@N``) as a glossary version; 400 if there is none."""
     base, _, pinned = name.partition("@")
-    if store.head(base) is None:
-        known = store.names()
-        raise TranslateRequestError(
-            f"unknown glossary {name!r}; available: {', '.join(known) or 'none'}"
-        )
-    if pinned:
-        if not pinned.isdigit() or not 1 <= int(pinned) <= MAX_ID:
-            raise TranslateRequestError(
-                f"glossary version must be a number from 1 to {MAX_ID}: {name!r}"
-            )
+    if not pinned:
         try:
-            return ChosenGlossary(store.version(base, int(pinned)), int(pinned), chosen_by)
-        except ServiceError as exc:
-            raise TranslateRequestError(str(exc)) from None
-    number, current = store.current(base)
-    return ChosenGlossary(current, number, chosen_by)
+            number, current = store.current(base)
+        except NotFoundError:
+            raise _unknown(store, name) from None
+        return ChosenGlossary(current, number, chosen_by)
+    if store.head(base) is None:
+        raise _unknown(store, name)
+    if not pinned.isdigit() or not 1 <= int(pinned) <= MAX_ID:
+        raise TranslateRequestError(
+            f"glossary version must be a number from 1 to {MAX_ID}: {name!r}"
+        )
+    try:
+        return ChosenGlossary(store.version(base, int(pinned)), int(pinned), chosen_by)
+    except ServiceError as exc:
+        raise TranslateRequestError(str(exc)) from None
+
+
+def _unknown(store: GlossaryStore, name: str) -> TranslateRequestError:
+    known = store.names()
+    return TranslateRequestError(
+        f"unknown glossary {name!r}; available: {', '.join(known) or 'none'}"
+    )
 
 
 ChosenGlossaryDep = Annotated[ChosenGlossary | None, Depends(choose_glossary)]

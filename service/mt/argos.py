@@ -379,8 +379,8 @@ class ArgosEngine:
         from. Returns, per text, ``num_hypotheses`` strings (best first).
         """
         plan = self._plan(loaded, texts, num_hypotheses, forced)
-        future = self._batcher(loaded).enqueue(plan.job) if plan.job.batch else None
-        return self._finish(loaded, plan, future.result() if future else [])
+        results = self._batcher(loaded).run(plan.job) if plan.job.batch else []
+        return self._finish(loaded, plan, results)
 
     async def translate_async(
         self,

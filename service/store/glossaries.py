@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import gc
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,6 +141,10 @@ def check_if_match(if_match: str | None, current: int) -> None:
 
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
+HEAD_TTL = 1.0
+"""Seconds for which /translate trusts a glossary's current version number once read
+(:meth:`GlossaryStore.current_cached`): a version approved by another process reaches its
+translations within this; one approved by this process, at once."""
 FREEZE_AT = 10_000
 """Concepts from which a parsed glossary is moved out of the garbage collector's sight."""
 
@@ -272,6 +277,7 @@ class GlossaryStore:
         self._proposals = _Lru(8)  # proposal id -> Glossary
         self._diffs = _Lru(8)  # proposal id -> GlossaryDiff
         self._version_diffs = _Lru(8)  # (glossary id, from, to) -> GlossaryDiff
+        self._current: dict[str, tuple[float, int, int]] = {}  # name -> (read at, id, number)
         self._head = select(GlossaryRow.__table__.c.id, GlossaryRow.__table__.c.current_version)
         self._head = self._head.where(GlossaryRow.__table__.c.name == bindparam("name"))
 
@@ -345,7 +351,18 @@ class GlossaryStore:
         result: Glossary = self._versions.get(
             (glossary_id, number), lambda: self._load_version(glossary_id, name, number)
         )
+        self._current[name] = (time.monotonic(), glossary_id, number)
         return number, result
+
+    def current_cached(self, name: str) -> tuple[int, Glossary] | None:
+        """:meth:`current` without the database, or None: when the current version number
+        was read (or written) by this process within :data:`HEAD_TTL` and that version is
+        parsed. For /translate, which may then choose its glossary on the event loop."""
+        seen = self._current.get(name)
+        if seen is None or time.monotonic() - seen[0] > HEAD_TTL:
+            return None
+        parsed = self._versions.peek((seen[1], seen[2]))
+        return None if parsed is None else (seen[2], parsed)
 
     def version(self, name: str, number: int) -> Glossary:
         head = self.head(name)
@@ -611,6 +628,7 @@ class GlossaryStore:
             raise ConflictError("another change was approved at the same time: reload") from None
         if content is not None:  # committed: the new version is the proposal this process read
             self._versions.get((glossary_id, number), lambda: content)  # (not 15 MB again)
+        self._current[name] = (time.monotonic(), glossary_id, number)
         return Decision(info, superseded, stale)
 
     def reject(
@@ -657,9 +675,14 @@ class GlossaryStore:
                     session, row, number, f"version {number} ({note}) was made"
                 )
                 info = VersionInfo(number, note, None, now, approver, approver, old.n_concepts)
-                return Decision(info, superseded, stale)
+                glossary_id = row.id
         except IntegrityError:
             raise ConflictError("another change was approved at the same time: reload") from None
+        content = self._versions.peek((glossary_id, to_version))
+        if content is not None:  # committed: the same content as the version rolled back to
+            self._versions.get((glossary_id, number), lambda: content)
+        self._current[name] = (time.monotonic(), glossary_id, number)
+        return Decision(info, superseded, stale)
 
     # --- helpers ----------------------------------------------------------------------------
 
