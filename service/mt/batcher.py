@@ -89,8 +89,10 @@ class Batcher:
         A job of more than ``chunk`` sentences or ``chunk_tokens`` tokens is decoded in chunks
         of at most that (one long sentence piece is up to 200 tokens), one per worker
         at a time, each queued when the previous one is done (behind whatever arrived
-        meanwhile); a worker takes at most ``max_batch`` sentences a round. So a short request
-        that arrives during a long one waits for one chunk, not for the whole long job.
+        meanwhile); a worker takes at most ``max_batch`` sentences a round, and at most one
+        chunk of long jobs (the others wait for the next round, behind what arrived
+        meanwhile). So a short request that arrives during long ones waits for one chunk, not
+        for the whole long job, nor for one chunk of each long job at once.
         Cancelling the job's future drops its chunks not yet decoded."""
         bounds = self._chunks(job.batch)
         if len(bounds) == 1:
