@@ -449,3 +449,21 @@ def test_translate_chooses_a_recent_current_version_without_the_database(
     assert chosen is not None
     assert (chosen.version, chosen.chosen_by) == (4, "request")
     assert chosen.glossary is cached[1]
+
+
+def test_a_read_that_began_before_an_approval_does_not_bring_the_old_version_back(
+    client: TestClient,
+) -> None:
+    services = client.app.state.services  # type: ignore[attr-defined]
+    store: GlossaryStore = services.glossaries
+    number, first = store.current(NAME)
+    mine = store.propose(
+        NAME, apply_edits(first, MEKONG_EDIT), if_match='"v1"', note="", author="a"
+    )
+    store.approve(NAME, mine.id, if_match='"v1"', approver="b")
+    head = store.head(NAME)
+    assert head is not None
+    store._saw(NAME, head[0], number)  # what a current() that read version 1 just before records
+    cached = store.current_cached(NAME)
+    assert cached is not None
+    assert cached[0] == 2

@@ -278,6 +278,7 @@ class GlossaryStore:
         self._diffs = _Lru(8)  # proposal id -> GlossaryDiff
         self._version_diffs = _Lru(8)  # (glossary id, from, to) -> GlossaryDiff
         self._current: dict[str, tuple[float, int, int]] = {}  # name -> (read at, id, number)
+        self._current_lock = threading.Lock()
         self._head = select(GlossaryRow.__table__.c.id, GlossaryRow.__table__.c.current_version)
         self._head = self._head.where(GlossaryRow.__table__.c.name == bindparam("name"))
 
@@ -351,8 +352,16 @@ class GlossaryStore:
         result: Glossary = self._versions.get(
             (glossary_id, number), lambda: self._load_version(glossary_id, name, number)
         )
-        self._current[name] = (time.monotonic(), glossary_id, number)
+        self._saw(name, glossary_id, number)
         return number, result
+
+    def _saw(self, name: str, glossary_id: int, number: int) -> None:
+        """Record ``number`` as ``name``'s current version now, unless a newer one is known
+        (a read that began before this process approved must not bring the old one back)."""
+        with self._current_lock:
+            known = self._current.get(name)
+            if known is None or known[1] != glossary_id or known[2] <= number:
+                self._current[name] = (time.monotonic(), glossary_id, number)
 
     def current_cached(self, name: str) -> tuple[int, Glossary] | None:
         """:meth:`current` without the database, or None: when the current version number
@@ -628,7 +637,7 @@ class GlossaryStore:
             raise ConflictError("another change was approved at the same time: reload") from None
         if content is not None:  # committed: the new version is the proposal this process read
             self._versions.get((glossary_id, number), lambda: content)  # (not 15 MB again)
-        self._current[name] = (time.monotonic(), glossary_id, number)
+        self._saw(name, glossary_id, number)
         return Decision(info, superseded, stale)
 
     def reject(
@@ -681,7 +690,7 @@ class GlossaryStore:
         content = self._versions.peek((glossary_id, to_version))
         if content is not None:  # committed: the same content as the version rolled back to
             self._versions.get((glossary_id, number), lambda: content)
-        self._current[name] = (time.monotonic(), glossary_id, number)
+        self._saw(name, glossary_id, number)
         return Decision(info, superseded, stale)
 
     # --- helpers ----------------------------------------------------------------------------
