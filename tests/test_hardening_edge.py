@@ -7,10 +7,12 @@ import json
 import os
 import socket
 import stat
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -193,13 +195,8 @@ def test_data_folder_and_database_are_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
 
 
-def test_a_long_job_is_decoded_in_chunks_and_a_short_one_overtakes_it() -> None:
-    """The batcher's fairness, with a decode function that records its batches (a unit test
-    of the scheduling; the end-to-end path is exercised by the live-server tests)."""
-    import threading  # noqa: PLC0415
-
-    from service.mt.batcher import Batcher, DecodeJob  # noqa: PLC0415
-
+def _recording_decoder() -> tuple[list[list[str]], threading.Event, Any]:
+    """A decode function for the batcher that waits for ``gate`` and records each batch."""
     calls: list[list[str]] = []
     gate = threading.Event()
 
@@ -208,6 +205,15 @@ def test_a_long_job_is_decoded_in_chunks_and_a_short_one_overtakes_it() -> None:
         calls.append([t[0] for t in batch])
         return [f"out {t[0]}" for t in batch]
 
+    return calls, gate, decode
+
+
+def test_a_long_job_is_decoded_in_chunks_and_a_short_one_overtakes_it() -> None:
+    """The batcher's fairness, with a decode function that records its batches (a unit test
+    of the scheduling; the end-to-end path is exercised by the live-server tests)."""
+    from service.mt.batcher import Batcher, DecodeJob  # noqa: PLC0415
+
+    calls, gate, decode = _recording_decoder()
     batcher = Batcher(decode, workers=1, chunk=4, max_batch=8)
     long_job = DecodeJob([[f"l{i}"] for i in range(20)], [None] * 20, 1)
     long_future = batcher.enqueue(long_job)
@@ -232,18 +238,9 @@ def test_a_long_job_is_decoded_in_chunks_and_a_short_one_overtakes_it() -> None:
 def test_a_round_holds_one_chunk_of_long_jobs_and_every_short_job_waiting() -> None:
     """Several long jobs at once (users translating documents) do not make a round several
     chunks long: a short request waits for one chunk's decode, not for one per long job."""
-    import threading  # noqa: PLC0415
-
     from service.mt.batcher import Batcher, DecodeJob  # noqa: PLC0415
 
-    calls: list[list[str]] = []
-    gate = threading.Event()
-
-    def decode(batch: list[list[str]], _prefixes: object, _n: int) -> list[object]:
-        gate.wait(5)
-        calls.append([t[0] for t in batch])
-        return [f"out {t[0]}" for t in batch]
-
+    calls, gate, decode = _recording_decoder()
     batcher = Batcher(decode, workers=1, chunk=4, max_batch=32)
     blocker = batcher.enqueue(DecodeJob([["b"]], [None], 1))  # holds the worker
     time.sleep(0.1)
