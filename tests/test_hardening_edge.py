@@ -259,3 +259,28 @@ def test_a_round_holds_one_chunk_of_long_jobs_and_every_short_job_waiting() -> N
     first_round = calls[1]
     assert {"s0", "s1", "s2"} <= set(first_round), calls  # the shorts all in the next round
     batcher.close()
+
+
+def test_two_workers_finish_many_long_and_short_jobs_gathering_with_short_windows() -> None:
+    """Two workers taking from one queue with the gathering window's short timeouts, long jobs'
+    chunks put back for the next round: every job finishes (a worker once stayed blocked in a
+    timed get while jobs waited, and a test run hung)."""
+    from service.mt.batcher import Batcher, DecodeJob  # noqa: PLC0415
+
+    def decode(batch: list[list[str]], _prefixes: object, _n: int) -> list[object]:
+        time.sleep(0.0005 * len(batch))
+        return [f"out {t[0]}" for t in batch]
+
+    batcher = Batcher(decode, workers=2, chunk=3, max_batch=8, gather=1.0, gather_max_s=0.002)
+    try:
+        futures = []
+        for k in range(60):
+            n = 10 if k % 3 == 0 else 1
+            futures.append(
+                (n, k, batcher.enqueue(DecodeJob([[f"{k}.{i}"] for i in range(n)], [None] * n, 1)))
+            )
+            time.sleep(0.001)
+        for n, k, future in futures:
+            assert future.result(10) == [f"out {k}.{i}" for i in range(n)]
+    finally:
+        batcher.close()

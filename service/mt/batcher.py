@@ -79,7 +79,13 @@ class Batcher:
         self._gather_max = gather_max_s
         self._decoding = 0  # workers decoding now
         self._lock = threading.Lock()
-        self._jobs: queue.SimpleQueue[DecodeJob | None] = queue.SimpleQueue()
+        # queue.Queue, not SimpleQueue: with two workers taking from it with short timeouts
+        # (the gathering window) and long jobs' chunks put back, a worker was seen blocked for
+        # minutes in SimpleQueue.get(timeout=0.0003) on CPython 3.11, holding a chunk, while
+        # its job's caller waited (a test run hung; tests/test_hardening_edge.py::
+        # test_two_workers_finish_many_... hangs 4 times in 5 with SimpleQueue). Queue keeps
+        # its deadline in Python (Condition.wait with the time left, never negative).
+        self._jobs: queue.Queue[DecodeJob | None] = queue.Queue()
         for n in range(workers):  # one per CTranslate2 inter-thread: decodes run side by side
             threading.Thread(target=self._loop, name=f"triglot-batcher-{n}", daemon=True).start()
 
