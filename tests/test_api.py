@@ -217,7 +217,7 @@ def test_health_past_its_ttl_answers_at_once_and_refreshes_in_the_background(
     assert client.get("/health").json()["documents"] == 0
     services = client.app.state.services  # type: ignore[attr-defined]
     ingest_text(services.documents, "Le ministre a reçu les délégués.", name="other-process")
-    client.app.state.health.built -= 2 * health.TTL  # type: ignore[attr-defined]
+    client.app.state.health.cached.built -= 2 * health.TTL  # type: ignore[attr-defined]
     assert client.get("/health").json()["documents"] == 0  # the old answer, at once
     deadline = time.monotonic() + 5
     while client.get("/health").json()["documents"] != 1:
@@ -228,10 +228,10 @@ def test_health_past_its_ttl_answers_at_once_and_refreshes_in_the_background(
         raise RuntimeError("database gone")
 
     services.documents.count = broken
-    client.app.state.health.built -= 2 * health.TTL  # type: ignore[attr-defined]
+    client.app.state.health.cached.built -= 2 * health.TTL  # type: ignore[attr-defined]
     assert client.get("/health").status_code == 200  # the old answer; the rebuild fails
     deadline = time.monotonic() + 5
-    while client.app.state.health is not None:  # type: ignore[attr-defined]
+    while client.app.state.health.cached is not None:  # type: ignore[attr-defined]
         assert time.monotonic() < deadline
         time.sleep(0.02)
     with pytest.raises(RuntimeError, match="database gone"):  # built here: the error shows

@@ -102,8 +102,7 @@ class Batcher:
         Cancelling the job's future drops its chunks not yet decoded."""
         bounds = self._chunks(job.batch)
         if len(bounds) == 1:
-            if self._start is not None and len(job.batch) <= self._max_batch:
-                self._start_now(job)
+            self._start_now(job)
             self._jobs.put(job)
             return job.future
         parts = [
@@ -159,19 +158,22 @@ class Batcher:
         """:meth:`enqueue` and wait for the results, for a caller that may block (a worker
         thread: the glossary path, files, jobs). A job begun on this thread is waited for
         here rather than by a batcher worker: one thread wake-up less after the decode."""
-        if len(self._chunks(job.batch)) == 1 and self._start is not None:
-            if len(job.batch) <= self._max_batch:
-                self._start_now(job)
-            if job.started is not None:
-                try:
-                    return job.started()
-                finally:
-                    with self._lock:
-                        self._decoding -= 1
-        return self.enqueue(job).result()
+        if len(self._chunks(job.batch)) > 1:
+            return self.enqueue(job).result()
+        self._start_now(job)
+        if job.started is None:  # busy: queued and batched like any other
+            self._jobs.put(job)
+            return job.future.result()
+        try:
+            return job.started()
+        finally:
+            self._started_done()
 
     def _start_now(self, job: DecodeJob) -> None:
-        """Begin ``job``'s decode here if the batcher is idle (its ``started`` is then set)."""
+        """Begin ``job``'s decode here if the batcher is idle, it fits one round and there is a
+        ``start`` function (``job.started`` is then set)."""
+        if self._start is None or len(job.batch) > self._max_batch:
+            return
         with self._lock:
             if self._decoding or not self._jobs.empty():
                 return
@@ -281,9 +283,13 @@ class Batcher:
             if job.future.set_running_or_notify_cancel():
                 job.future.set_result(results)
         finally:
-            with self._lock:
-                self._decoding -= 1
+            self._started_done()
         return time.monotonic() - began
+
+    def _started_done(self) -> None:
+        """A decode begun on a caller's thread is over (counted from :meth:`_start_now`)."""
+        with self._lock:
+            self._decoding -= 1
 
 
 def _raiser(exc: Exception) -> Callable[[], list[Any]]:

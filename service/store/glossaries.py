@@ -349,9 +349,7 @@ class GlossaryStore:
         if head is None:
             raise NotFoundError(f"no glossary named {name!r}")
         glossary_id, number = head
-        result: Glossary = self._versions.get(
-            (glossary_id, number), lambda: self._load_version(glossary_id, name, number)
-        )
+        result = self._version_of(glossary_id, name, number)
         self._saw(name, glossary_id, number)
         return number, result
 
@@ -377,7 +375,9 @@ class GlossaryStore:
         head = self.head(name)
         if head is None:
             raise NotFoundError(f"no glossary named {name!r}")
-        glossary_id = head[0]
+        return self._version_of(head[0], name, number)
+
+    def _version_of(self, glossary_id: int, name: str, number: int) -> Glossary:
         result: Glossary = self._versions.get(
             (glossary_id, number), lambda: self._load_version(glossary_id, name, number)
         )
@@ -545,8 +545,11 @@ class GlossaryStore:
             raise NotFoundError(f"no glossary named {name!r}")
         glossary_id = head[0]
 
-        def compute() -> GlossaryDiff:
-            return diff(self.version(name, from_version), self.version(name, to_version))
+        def compute() -> GlossaryDiff:  # the glossary's id is known: no query for the head
+            return diff(
+                self._version_of(glossary_id, name, from_version),
+                self._version_of(glossary_id, name, to_version),
+            )
 
         result: GlossaryDiff = self._version_diffs.get(
             (glossary_id, from_version, to_version), compute

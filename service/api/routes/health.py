@@ -38,6 +38,23 @@ class _Cached:
     built: float
 
 
+@dataclass
+class _Health:
+    """The app's /health answer (``app.state.health``): the cached one and the background
+    rebuild in flight. Invalidating drops the whole object, so a rebuild that began before
+    fills only the dropped one."""
+
+    cached: _Cached | None = None
+    refresh: asyncio.Future[None] | None = None
+
+
+def _health(state: Any) -> _Health:
+    found: _Health | None = getattr(state, "health", None)
+    if found is None:
+        found = state.health = _Health()
+    return found
+
+
 def _build(svc: Services) -> bytes:
     packages = svc.translator.packages()
     if packages:
@@ -64,31 +81,25 @@ def _build(svc: Services) -> bytes:
 def invalidate(request: Request) -> None:
     """Forget the cached answer (after this server stored a document). The translation memory
     has its own trigger (``memory.invalidate()``): a health change must not touch it."""
-    state = request.app.state
-    state.health = None
-    state.health_epoch = getattr(state, "health_epoch", 0) + 1  # a build in flight is stale
+    request.app.state.health = None
 
 
 @router.get("/health", response_model=HealthOut)
 async def health(request: Request, svc: ServicesDep) -> Response:
-    state = request.app.state
-    cached: _Cached | None = getattr(state, "health", None)
+    state = _health(request.app.state)
+    cached = state.cached
     if cached is None:
-        cached = _Cached(await run_in_threadpool(_build, svc), time.monotonic())
-        state.health = cached
-    elif time.monotonic() - cached.built > TTL and getattr(state, "health_refresh", None) is None:
-        state.health_refresh = asyncio.ensure_future(_refresh(state, svc))
+        cached = state.cached = _Cached(await run_in_threadpool(_build, svc), time.monotonic())
+    elif time.monotonic() - cached.built > TTL and state.refresh is None:
+        state.refresh = asyncio.ensure_future(_refresh(state, svc))
     return Response(cached.body, media_type="application/json")
 
 
-async def _refresh(state: Any, svc: Services) -> None:
-    epoch = getattr(state, "health_epoch", 0)
+async def _refresh(state: _Health, svc: Services) -> None:
     try:
-        fresh = _Cached(await run_in_threadpool(_build, svc), time.monotonic())
-        if getattr(state, "health_epoch", 0) == epoch:  # not invalidated meanwhile
-            state.health = fresh
+        state.cached = _Cached(await run_in_threadpool(_build, svc), time.monotonic())
     except Exception:
         log.warning("building /health failed: the next call builds it again", exc_info=True)
-        state.health = None
+        state.cached = None
     finally:
-        state.health_refresh = None
+        state.refresh = None
